@@ -1,0 +1,84 @@
+import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { MissionState } from "../src/sim/missions/types.js";
+import type { Reputation } from "../src/sim/missions/reputation.js";
+
+export type Organization = "zion" | "machines" | "merovingian";
+
+/** The five CR2 attributes; each point above 5 adds a bonus to what it influences. */
+export interface CharacterStats {
+  focus: number;
+  perception: number;
+  reason: number;
+  belief: number;
+  vitality: number;
+}
+
+@Entity({ name: "characters" })
+export class Character {
+  @PrimaryColumn("uuid")
+  id!: string;
+
+  @Column("uuid", { name: "account_id" })
+  accountId!: string;
+
+  /** Unique case-insensitively (index on lower(name)). */
+  @Column("varchar", { length: 24 })
+  name!: string;
+
+  @Column("varchar", { length: 16 })
+  organization!: Organization;
+
+  @Column("integer", { default: 1 })
+  level!: number;
+
+  @Column("bigint", { default: 0, transformer: { to: (v: number) => v, from: (v: string) => Number(v) } })
+  experience!: number;
+
+  @Column("varchar", { length: 32 })
+  district!: string;
+
+  @Column("double precision")
+  x!: number;
+
+  @Column("double precision")
+  y!: number;
+
+  @Column("double precision", { default: 0 })
+  z!: number;
+
+  @Column("double precision", { default: 0 })
+  heading!: number;
+
+  @Column("integer")
+  hp!: number;
+
+  @Column("integer", { name: "max_hp" })
+  maxHp!: number;
+
+  @Column("jsonb")
+  stats!: CharacterStats;
+
+  /**
+   * Monotonic counter of saved snapshots. A save only applies when its version
+   * is newer, so a late write-behind flush can never overwrite a fresher save.
+   */
+  @Column("bigint", {
+    name: "state_version",
+    default: 0,
+    transformer: { to: (v: number) => v, from: (v: string) => Number(v) },
+  })
+  stateVersion!: number;
+
+  /** Active missions with their progress, and completion counts (src/sim/missions). */
+  @Column("jsonb", { default: () => `'{"active":[],"completed":{}}'` })
+  missions!: MissionState;
+
+  @Column("jsonb", { default: () => `'{"zion":100,"machines":0,"merovingian":0}'` })
+  reputation!: Reputation;
+
+  @Column("timestamptz", { name: "created_at", default: () => "now()" })
+  createdAt!: Date;
+
+  @Column("timestamptz", { name: "saved_at", nullable: true })
+  savedAt!: Date | null;
+}

@@ -1,0 +1,994 @@
+import { CloseCode, matchMaker, Room, ServerError, type Client, type Deferred } from "@colyseus/core";
+import type { CharacterStats } from "../entities/Character.js";
+import { StateView } from "@colyseus/schema";
+import { DistrictState } from "../schema/DistrictState.js";
+import { MoveInput } from "../schema/MoveInput.js";
+import { NpcState } from "../schema/NpcState.js";
+import { PlayerState } from "../schema/PlayerState.js";
+import { InterestManager } from "../src/aoi/InterestManager.js";
+import type { AuthService, Principal } from "../src/auth/AuthService.js";
+import { ownerOf, type CharacterLease, type LeaseEntry } from "../src/cluster/CharacterLease.js";
+import type { ChatLine, ClusterBus } from "../src/cluster/ClusterBus.js";
+import { CommandRequest, type CommandRegistry } from "../src/commands/CommandRegistry.js";
+import type { Config } from "../src/config/config.js";
+import type { ContentPack } from "../src/content/ContentPack.js";
+import type { DistrictCatalog, DistrictDef } from "../src/content/districts.js";
+import type { LedgerService } from "../src/economy/LedgerService.js";
+import { CURRENCY } from "../src/economy/ledgerOps.js";
+import { DistrictSimulation } from "../src/game/DistrictSimulation.js";
+import type { GameEvent, NpcView, PlayerView } from "../src/game/GameEvent.js";
+import { MessageGate } from "../src/messaging/MessageGate.js";
+import {
+  ChatHistoryRequest,
+  ChatMessage,
+  JoinOptions,
+  SAY_RADIUS,
+  TravelMessage,
+  AbilityMessage,
+  InterlockMessage,
+  MissionMessage,
+} from "../src/messaging/messages.js";
+import { toMissionDef } from "../src/game/missions.js";
+import {
+  abandonMission,
+  acceptMission,
+  applyEvent,
+  completeIfDone,
+  createMissionState,
+} from "../src/sim/missions/missionRules.js";
+import {
+  applyReputationRewards,
+  STARTING_REPUTATION,
+  type Reputation,
+} from "../src/sim/missions/reputation.js";
+import type { MissionCompletion, MissionEvent, MissionState } from "../src/sim/missions/types.js";
+import { meterClient, type Traffic } from "../src/metrics/meterClient.js";
+import type { Metrics } from "../src/metrics/metrics.js";
+import type { CharacterSnapshot, CharacterStore } from "../src/persistence/CharacterStore.js";
+import type { ChatFilter, LocalRoom, LocalRooms } from "../src/server/LocalRooms.js";
+import { ChatHistory } from "../src/social/ChatHistory.js";
+import { AppError, CloseCodes } from "../src/util/errors.js";
+import type { Logger } from "../src/util/logger.js";
+
+export interface DistrictServices {
+  config: Config;
+  auth: AuthService;
+  characters: CharacterStore;
+  districts: DistrictCatalog;
+  metrics: Metrics;
+  log: Logger;
+  lease: CharacterLease;
+  rooms: LocalRooms;
+  bus: ClusterBus;
+  commands: CommandRegistry;
+  chatHistory: ChatHistory;
+  content: ContentPack;
+  ledger: LedgerService;
+}
+
+/**
+ * What `onAuth` hands to `onJoin` through `client.auth` (JSON: it may cross
+ * processes). Not named `sessionId`: Colyseus would adopt that as the client's
+ * room session id, and two joins of one login would collide.
+ */
+export interface DistrictAuth {
+  accountId: string;
+  authSessionId: string;
+  username: string;
+  roles: string[];
+  characterId: string;
+}
+
+/** Listing entry for admin views (returned through `remoteRoomCall`, so plain JSON). */
+export interface PlayerListing {
+  characterId: string;
+  name: string;
+  organization: string;
+  district: string;
+  roomId: string;
+  processId: string;
+}
+
+/** How long a join waits for another session to hand a character over. */
+const TAKEOVER_WAIT_MS = 8000;
+
+let services: DistrictServices | undefined;
+
+/** Colyseus subscribes every live process to `p:<processId>`; Redis drops it when the process dies. */
+async function processAlive(processId: string): Promise<boolean> {
+  return (await matchMaker.presence.channels(`p:${processId}`)).length > 0;
+}
+
+/** Rooms are constructed by the matchmaker, so their dependencies are provided once at boot. */
+export function provideDistrictServices(s: DistrictServices): void {
+  services = s;
+}
+
+function svc(): DistrictServices {
+  if (!services) throw new Error("DistrictRoom used before provideDistrictServices()");
+  return services;
+}
+
+type DistrictClient = Client<{ auth: DistrictAuth }>;
+
+/**
+ * A district: thin glue between clients and src/sim. It authenticates joins,
+ * queues inputs, runs the fixed step, copies the result into the schema, and
+ * hands snapshots to the write-behind store. Game rules do not live here.
+ */
+export class DistrictRoom
+  extends Room<{ state: DistrictState; client: DistrictClient; input: MoveInput }>
+  implements LocalRoom
+{
+  override inputs = this.defineInput(MoveInput, { seqField: "seq", bufferMaxSize: 64 });
+  override state = new DistrictState();
+
+  private def!: DistrictDef;
+  /** The district's game rules (movement, NPCs, combat): pure and seeded, driven once per tick. */
+  private sim!: DistrictSimulation;
+  private interest!: InterestManager;
+  private traffic!: Traffic;
+  private gate!: MessageGate;
+  /** Who plays here: what persistence needs that the simulation does not model. */
+  private sessions = new Map<
+    string,
+    {
+      characterId: string;
+      name: string;
+      organization: string;
+      accountId: string;
+      stats: CharacterStats;
+      missions: MissionState;
+      reputation: Reputation;
+    }
+  >();
+  /** Sessions the server is closing on purpose: no reconnection grace for them. */
+  private closing = new Set<string>();
+  /** Dropped sessions waiting for their client, so a takeover can end the wait. */
+  private awaitingReconnect = new Map<string, Deferred<DistrictClient>>();
+  private traveling = new Set<string>();
+  private disposing = false;
+
+  /** Runs at matchmaking, before a room is created or a seat reserved. */
+  static override async onAuth(token: string, options: unknown): Promise<DistrictAuth> {
+    const s = svc();
+    const parsed = JoinOptions.safeParse(options);
+    if (!parsed.success) {
+      throw new ServerError(
+        400,
+        `Invalid join options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
+    }
+    const { district, characterId } = parsed.data;
+    if (!s.districts.get(district)) {
+      throw new ServerError(404, `Unknown district "${district}"; known: ${s.districts.ids().join(", ")}`);
+    }
+    let principal: Principal;
+    try {
+      principal = await s.auth.authenticateJoin(token, characterId);
+    } catch (err) {
+      if (err instanceof AppError) throw new ServerError(err.status, err.message);
+      throw err;
+    }
+    const character = await s.characters.load(characterId);
+    if (!character || character.accountId !== principal.accountId) {
+      throw new ServerError(403, "Character not found on this account");
+    }
+    return {
+      accountId: principal.accountId,
+      authSessionId: principal.sessionId,
+      username: principal.username,
+      roles: principal.roles,
+      characterId,
+    };
+  }
+
+  override onCreate(options: JoinOptions): void {
+    const s = svc();
+    const def = s.districts.get(options.district);
+    if (!def) throw new ServerError(404, `Unknown district "${options.district}"`);
+    this.def = def;
+    // The seed is logged so any fight in this room can be replayed from its log.
+    const seed = (Math.random() * 0x7fffffff) | 0;
+    this.sim = new DistrictSimulation(def, s.content, { tickRate: s.config.tickRate, seed });
+    s.log.info({ room: this.roomId, district: def.id, seed }, "district simulation seeded");
+    this.interest = new InterestManager(s.config.aoi);
+    const sent = s.metrics.bytesSent.labels({ district: def.id });
+    const patch = s.metrics.patchBytes.labels({ district: def.id });
+    this.traffic = { sent: (n) => sent.inc(n), patch: (n) => patch.inc(n) };
+    this.gate = new MessageGate(s.metrics, s.config.maxMessagesPerSecond);
+    this.state.district = def.id;
+    this.maxClients = s.config.maxClientsPerDistrict;
+    this.patchRate = 1000 / s.config.patchRate;
+    // Colyseus's own cap counts inputs too and closes with 4002: keep it as a
+    // backstop far above what an honest client sends (inputs at the tick rate
+    // plus messages), so our gate's throttle-then-disconnect acts first.
+    this.maxMessagesPerSecond = (s.config.tickRate + s.config.maxMessagesPerSecond) * 4;
+    this.metadata = { district: def.id };
+    s.metrics.rooms.inc({ district: def.id });
+    s.rooms.add(this);
+
+    const tickBudget = 1 / s.config.tickRate;
+    this.setFixedTimestep(() => {
+      const started = process.hrtime.bigint();
+      for (const sessionId of this.sessions.keys()) {
+        // One input per tick: the server applies buffered inputs in order and
+        // keeps the last intent when the buffer is empty.
+        const input = this.inputs.get(sessionId).next();
+        if (input && !this.traveling.has(sessionId)) {
+          this.sim.setInput(sessionId, { seq: input.seq, moveX: input.moveX, moveY: input.moveY });
+        }
+      }
+      this.dispatch(this.sim.step());
+      this.publish();
+      this.updateInterest();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      s.metrics.tickDuration.observe({ district: def.id }, seconds);
+      if (seconds > tickBudget) s.metrics.tickOverruns.inc({ district: def.id });
+    }, s.config.tickRate);
+
+    this.clock.setInterval(() => this.autosave(), s.config.autosaveSeconds * 1000);
+    // Renew well inside the TTL so a slow tick or Redis hiccup never loses a live lease.
+    this.clock.setInterval(() => void this.renewLeases(), (s.lease.ttlSeconds * 1000) / 3);
+
+    this.onMessage("chat", (client, payload) => this.handleChat(client, payload));
+    this.onMessage("chat:history", (client, payload) => void this.handleChatHistory(client, payload));
+    this.onMessage("travel", (client, payload) => void this.handleTravel(client, payload));
+    this.onMessage("ability", (client, payload) => this.handleAbility(client, payload));
+    this.onMessage("interlock", (client, payload) => this.handleInterlock(client, payload));
+    this.onMessage("mission", (client, payload) => this.handleMission(client, payload));
+    this.onMessage("gm", (client, payload) => void this.handleGm(client, payload));
+    this.onMessage("*", (client, type) => {
+      if (this.admit(client, String(type))) this.gate.unknown(client, type);
+    });
+  }
+
+  override async onJoin(client: DistrictClient): Promise<void> {
+    const s = svc();
+    const auth = client.auth;
+    if (!auth) throw new ServerError(401, "Not authenticated");
+    let character = await s.characters.load(auth.characterId);
+    if (!character || character.accountId !== auth.accountId) {
+      throw new ServerError(403, "Character not found on this account");
+    }
+    const entry: LeaseEntry = {
+      characterId: character.id,
+      name: character.name,
+      accountId: character.accountId,
+      organization: character.organization,
+      district: this.def.id,
+      roomId: this.roomId,
+      processId: matchMaker.processId,
+      sessionId: client.sessionId,
+    };
+    if (!(await this.acquireLease(entry))) {
+      throw new ServerError(409, "This character is already in play and could not be taken over");
+    }
+    try {
+      // Whoever held the character saved it before letting go: read it again.
+      character = (await s.characters.load(auth.characterId)) ?? character;
+      // A character saved in another district arrives at this one's hardline.
+      const at =
+        character.district === this.def.id
+          ? { x: character.x, y: character.y, z: character.z }
+          : s.districts.arrivalPoint(this.def.id);
+      this.sim.addPlayer({
+        sessionId: client.sessionId,
+        characterId: character.id,
+        name: character.name,
+        organization: character.organization,
+        x: at.x,
+        y: at.y,
+        z: at.z,
+        heading: character.heading,
+        hp: character.hp,
+        maxHp: character.maxHp,
+        level: character.level,
+        stats: character.stats,
+        experience: character.experience,
+      });
+      this.sessions.set(client.sessionId, {
+        characterId: character.id,
+        name: character.name,
+        organization: character.organization,
+        accountId: character.accountId,
+        stats: character.stats,
+        missions: character.missions ?? createMissionState(),
+        reputation: character.reputation ?? { ...STARTING_REPUTATION },
+      });
+      const player = this.sim.player(client.sessionId)!;
+      const view = new PlayerState();
+      view.characterId = player.characterId;
+      view.name = player.name;
+      view.organization = player.organization;
+      this.state.players.set(client.sessionId, view);
+      this.copyPlayer(player, view);
+      meterClient(client, this.traffic);
+      // Others come into this client's view through the interest manager; itself, always.
+      client.view = new StateView();
+      client.view.add(view);
+      this.interest.move(client.sessionId, player.x, player.y);
+      this.interest.observe(client.sessionId);
+      this.applyInterest(client, this.interest.update(client.sessionId));
+      s.metrics.playersOnline.inc({ district: this.def.id, organization: player.organization });
+      s.log.info({ room: this.roomId, district: this.def.id, character: player.name }, "player joined");
+    } catch (err) {
+      await s.lease.release(entry);
+      throw err;
+    }
+  }
+
+  /**
+   * Takes the character's lease; if another session holds it, asks that
+   * session (on whatever process) to save and let go, and waits for it.
+   */
+  private async acquireLease(entry: LeaseEntry): Promise<boolean> {
+    const s = svc();
+    if (await s.lease.acquire(entry)) return true;
+    s.bus.publish("mxo:takeover", {
+      characterId: entry.characterId,
+      by: `${entry.processId}/${entry.sessionId}`,
+    });
+    const deadline = Date.now() + TAKEOVER_WAIT_MS;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (await s.lease.acquire(entry)) return true;
+      // A holder on a crashed process never answers: its lease would only
+      // expire with the TTL. Its process channel vanishes with its Redis
+      // connection, so the character can be taken from it at once.
+      const holder = await s.lease.locate(entry.characterId);
+      if (holder && holder.processId !== entry.processId && !(await processAlive(holder.processId))) {
+        if (await s.lease.steal(entry, ownerOf(holder))) {
+          s.log.warn(
+            { character: entry.name, deadProcess: holder.processId },
+            "took a character from a dead process",
+          );
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  override onDrop(client: DistrictClient, code?: number): void {
+    // Colyseus closes a client with 4002 when its frame cannot be decoded (or it
+    // blew through the backstop rate): count it like any other malformed input.
+    if (code === CloseCode.WITH_ERROR) svc().metrics.messages.inc({ type: "protocol", result: "malformed" });
+    // A failed onJoin also lands here: nothing to hold for that client.
+    if (!this.sessions.has(client.sessionId)) return;
+    // A disconnected body stops where it is instead of walking on its last intent.
+    this.sim.setInput(client.sessionId, {
+      seq: this.sim.player(client.sessionId)?.ack ?? 0,
+      moveX: 0,
+      moveY: 0,
+    });
+    const snapshot = this.snapshot(client.sessionId);
+    if (snapshot) svc().characters.enqueue(snapshot);
+    const grace = svc().config.reconnectGraceSeconds;
+    if (grace > 0 && !this.disposing && !this.closing.has(client.sessionId)) {
+      const wait = this.allowReconnection(client, grace);
+      this.awaitingReconnect.set(client.sessionId, wait);
+      wait.then(
+        () => this.awaitingReconnect.delete(client.sessionId),
+        () => this.awaitingReconnect.delete(client.sessionId),
+      );
+    }
+  }
+
+  /** A reconnected client starts with a fresh connection: rebuild its view from scratch. */
+  override onReconnect(client: DistrictClient): void {
+    const own = this.state.players.get(client.sessionId);
+    if (!own) return;
+    meterClient(client, this.traffic);
+    client.view = new StateView();
+    client.view.add(own);
+    this.interest.reset(client.sessionId);
+    this.applyInterest(client, this.interest.update(client.sessionId));
+  }
+
+  override async onLeave(client: DistrictClient): Promise<void> {
+    const s = svc();
+    this.gate.forget(client.sessionId);
+    this.closing.delete(client.sessionId);
+    this.traveling.delete(client.sessionId);
+    const player = this.sessions.get(client.sessionId);
+    if (!player) return;
+    try {
+      const snapshot = this.snapshot(client.sessionId);
+      if (snapshot) await s.characters.saveNow(snapshot);
+    } catch (err) {
+      // The snapshot stays queued in the store and is retried; shutdown drains it.
+      s.log.error({ err, character: player.name }, "save on leave failed");
+    } finally {
+      this.removePlayer(client.sessionId);
+      // Freed only after the save: whoever takes the character next reads this state.
+      await s.lease
+        .release({
+          characterId: player.characterId,
+          name: player.name,
+          processId: matchMaker.processId,
+          sessionId: client.sessionId,
+        })
+        .catch((err) => s.log.error({ err }, "lease release failed; it expires by itself"));
+      s.log.info({ room: this.roomId, character: player.name }, "player left");
+    }
+  }
+
+  /** SIGTERM / drain: every client is told to come back (4120) after its save. */
+  override onBeforeShutdown(): void {
+    this.disposing = true;
+    this.disconnect(CloseCodes.DRAINING).catch(() => {});
+  }
+
+  override onDispose(): void {
+    const s = svc();
+    s.metrics.rooms.dec({ district: this.def.id });
+    s.rooms.delete(this);
+  }
+
+  // ---- process-wide actions (LocalRoom) -----------------------------------
+
+  closeAccountSessions(accountId: string, sessionId: string | null, code: number): number {
+    let closed = 0;
+    for (const client of this.clients) {
+      if (
+        client.auth?.accountId === accountId &&
+        (sessionId === null || client.auth.authSessionId === sessionId)
+      ) {
+        this.closing.add(client.sessionId);
+        client.leave(code);
+        closed++;
+      }
+    }
+    return closed;
+  }
+
+  async evictCharacter(characterId: string, code: number): Promise<boolean> {
+    for (const [sessionId, player] of this.sessions) {
+      if (player.characterId !== characterId) continue;
+      const waiting = this.awaitingReconnect.get(sessionId);
+      if (waiting) {
+        // Ending the grace period runs onLeave: save, then release.
+        waiting.reject(new Error("taken over by another session"));
+        return true;
+      }
+      const client = this.clients.getById(sessionId);
+      if (client) {
+        this.closing.add(sessionId);
+        client.leave(code, "character taken over by another session");
+      }
+      return true;
+    }
+    return false;
+  }
+
+  deliverChat(line: ChatLine, filter: ChatFilter): number {
+    if (filter.district !== undefined && filter.district !== this.def.id) return 0;
+    let delivered = 0;
+    for (const client of this.clients) {
+      const p = this.sessions.get(client.sessionId);
+      if (!p) continue;
+      if (filter.toCharacterId !== undefined && p.characterId !== filter.toCharacterId) continue;
+      if (filter.organization !== undefined && p.organization !== filter.organization) continue;
+      client.send("chat", line);
+      delivered++;
+    }
+    return delivered;
+  }
+
+  announce(text: string, at: number): void {
+    this.broadcast("announce", { text, at });
+  }
+
+  /** For admin listings across processes (called through `matchMaker.remoteRoomCall`). */
+  listPlayers(): PlayerListing[] {
+    return [...this.sessions.values()].map((p) => ({
+      characterId: p.characterId,
+      name: p.name,
+      organization: p.organization,
+      district: this.def.id,
+      roomId: this.roomId,
+      processId: matchMaker.processId,
+    }));
+  }
+
+  // ---- messages ------------------------------------------------------------
+
+  private admit(client: Client, type: string): boolean {
+    const verdict = this.gate.admit(client, type);
+    if (verdict === "disconnect") {
+      this.closing.add(client.sessionId);
+      client.leave(CloseCodes.KICKED, "message rate exceeded");
+    }
+    return verdict === "ok";
+  }
+
+  private error(client: Client, code: string, message: string): void {
+    client.send("error", { code, message });
+  }
+
+  private handleChat(client: DistrictClient, payload: unknown): void {
+    if (!this.admit(client, "chat")) return;
+    const msg = this.gate.parse(client, "chat", ChatMessage, payload);
+    if (!msg) return;
+    const speaker = this.sim.player(client.sessionId);
+    if (!speaker) return;
+    const line: ChatLine = { from: speaker.name, channel: msg.channel, text: msg.text, at: Date.now() };
+    const s = svc();
+    switch (msg.channel) {
+      case "say":
+        for (const other of this.clients) {
+          const p = this.sim.player(other.sessionId);
+          if (p && Math.hypot(p.x - speaker.x, p.y - speaker.y) <= SAY_RADIUS) other.send("chat", line);
+        }
+        return;
+      case "district":
+        // Every instance of the district, on any process.
+        s.bus.publish("mxo:chat", { line, district: this.def.id });
+        this.remember(ChatHistory.key("district", this.def.id), line);
+        return;
+      case "organization":
+        s.bus.publish("mxo:chat", { line, organization: speaker.organization });
+        this.remember(ChatHistory.key("organization", speaker.organization), line);
+        return;
+      case "global":
+        s.bus.publish("mxo:chat", { line });
+        this.remember(ChatHistory.key("global"), line);
+        return;
+      case "whisper":
+        void this.whisper(client, speaker, line, msg.to!);
+        return;
+    }
+  }
+
+  /** `ability {abilityId, targetId}`: a free attack (or an interlock opener) through the simulation. */
+  private handleAbility(client: DistrictClient, payload: unknown): void {
+    if (!this.admit(client, "ability")) return;
+    const msg = this.gate.parse(client, "ability", AbilityMessage, payload);
+    if (!msg || !this.sessions.has(client.sessionId)) return;
+    const result = this.sim.useAbility(client.sessionId, msg.abilityId, msg.targetId);
+    if (!result.ok) this.error(client, result.error.code, result.error.message);
+  }
+
+  /** `interlock {action}`: this round's choice in close combat. */
+  private handleInterlock(client: DistrictClient, payload: unknown): void {
+    if (!this.admit(client, "interlock")) return;
+    const msg = this.gate.parse(client, "interlock", InterlockMessage, payload);
+    if (!msg || !this.sessions.has(client.sessionId)) return;
+    const result = this.sim.interlock(client.sessionId, msg.action);
+    if (!result.ok) this.error(client, result.error.code, result.error.message);
+  }
+
+  private remember(key: string, line: ChatLine): void {
+    svc()
+      .chatHistory.append(key, line)
+      .catch((err) => svc().log.warn({ err }, "chat history write failed"));
+  }
+
+  /** `chat:history {channel}` → the recent lines of the caller's district, organization, or global. */
+  private async handleChatHistory(client: DistrictClient, payload: unknown): Promise<void> {
+    if (!this.admit(client, "chat")) return;
+    const msg = this.gate.parse(client, "chat", ChatHistoryRequest, payload);
+    const me = this.sessions.get(client.sessionId);
+    if (!msg || !me) return;
+    const key =
+      msg.channel === "district"
+        ? ChatHistory.key("district", this.def.id)
+        : msg.channel === "organization"
+          ? ChatHistory.key("organization", me.organization)
+          : ChatHistory.key("global");
+    const lines = await svc().chatHistory.recent(key);
+    client.send("chat:history", { channel: msg.channel, lines });
+  }
+
+  private async whisper(
+    client: DistrictClient,
+    speaker: PlayerView,
+    line: ChatLine,
+    to: string,
+  ): Promise<void> {
+    const target = await svc().lease.findByName(to);
+    if (!target) {
+      this.error(client, "player_offline", `${to} is not online`);
+      return;
+    }
+    svc().bus.publish("mxo:chat", { line, toCharacterId: target.characterId });
+    if (target.characterId !== speaker.characterId) client.send("chat", { ...line, to: target.name });
+  }
+
+  /** Privileged commands: the same registry, checks and records as the admin HTTP API. */
+  private async handleGm(client: DistrictClient, payload: unknown): Promise<void> {
+    if (!this.admit(client, "gm")) return;
+    const msg = this.gate.parse(client, "gm", CommandRequest, payload);
+    if (!msg || !client.auth) return;
+    const s = svc();
+    // Roles as stored now, not as they were at join: a demotion holds at once.
+    const roles = await s.auth.currentRoles(client.auth.accountId);
+    const outcome = await s.commands.run(
+      { accountId: client.auth.accountId, username: client.auth.username, roles, via: "game" },
+      msg.command,
+      msg.args,
+    );
+    client.send("gm:result", outcome);
+  }
+
+  /**
+   * District travel: save the character at the target's arrival point, reserve
+   * a seat there (on whichever process hosts it), then let go of the character
+   * here and hand the reservation to the client. On any failure the character
+   * stays where it was.
+   */
+  private async handleTravel(client: DistrictClient, payload: unknown): Promise<void> {
+    if (!this.admit(client, "travel")) return;
+    const msg = this.gate.parse(client, "travel", TravelMessage, payload);
+    if (!msg) return;
+    const s = svc();
+    const player = this.sessions.get(client.sessionId);
+    if (!player || this.traveling.has(client.sessionId)) return;
+    if (msg.district === this.def.id)
+      return this.error(client, "already_here", `You are already in ${this.def.name}`);
+    if (!s.districts.get(msg.district)) {
+      return this.error(client, "unknown_district", `Unknown district "${msg.district}"`);
+    }
+    if (this.disposing)
+      return this.error(client, "draining", "This server is restarting; join again to continue");
+
+    this.traveling.add(client.sessionId);
+    this.sim.setInput(client.sessionId, {
+      seq: this.sim.player(client.sessionId)?.ack ?? 0,
+      moveX: 0,
+      moveY: 0,
+    });
+    const here = this.snapshot(client.sessionId)!;
+    const arrival = s.districts.arrivalPoint(msg.district);
+    const started = Date.now();
+    try {
+      await s.characters.saveNow({ ...here, district: msg.district, ...arrival });
+      const auth = client.auth!;
+      const ticket = s.auth.issueTravelTicket(auth.accountId, auth.authSessionId, player.characterId);
+      const reservation = await matchMaker.joinOrCreate(
+        "district",
+        { district: msg.district, characterId: player.characterId },
+        { token: ticket, headers: new Headers(), ip: "" },
+      );
+      // The character now lives in the target district; this copy goes away
+      // before the client can arrive there, so there is never a second one.
+      this.removePlayer(client.sessionId);
+      await s.lease.release({
+        characterId: player.characterId,
+        name: player.name,
+        processId: matchMaker.processId,
+        sessionId: client.sessionId,
+      });
+      client.send("travel", { district: msg.district, reservation });
+      s.log.info(
+        { character: player.name, from: this.def.id, to: msg.district, ms: Date.now() - started },
+        "travel",
+      );
+    } catch (err) {
+      this.traveling.delete(client.sessionId);
+      if (this.sessions.has(client.sessionId)) {
+        await s.characters.saveNow(here).catch(() => {});
+        this.error(client, "travel_failed", `Could not travel to ${msg.district}: ${(err as Error).message}`);
+      }
+      s.log.warn({ err, character: player.name, to: msg.district }, "travel failed");
+    }
+  }
+
+  // ---- state ---------------------------------------------------------------
+
+  private removePlayer(sessionId: string): void {
+    const s = svc();
+    const player = this.sessions.get(sessionId);
+    if (!player) return;
+    this.sessions.delete(sessionId);
+    this.sim.removePlayer(sessionId);
+    // Deleting from the state map also deletes it from every view that held it.
+    this.interest.remove(sessionId);
+    this.state.players.delete(sessionId);
+    s.characters.release(player.characterId);
+    s.metrics.playersOnline.dec({ district: this.def.id, organization: player.organization });
+  }
+
+  /**
+   * Feeds positions to the interest grid and refreshes a share of the
+   * observers each tick (all of them every `updateEveryTicks`), so the cost
+   * per tick stays flat as the district fills up.
+   */
+  private updateInterest(): void {
+    const every = svc().config.aoi.updateEveryTicks;
+    const visible = svc().metrics.visibleEntities;
+    for (const p of this.sim.players()) this.interest.move(p.sessionId, p.x, p.y);
+    for (const n of this.sim.npcs()) this.interest.move(n.id, n.x, n.y);
+    let i = 0;
+    for (const client of this.clients) {
+      if ((this.sim.tick + i++) % every !== 0) continue;
+      this.applyInterest(client, this.interest.update(client.sessionId));
+      visible.observe(this.interest.visibleTo(client.sessionId).size);
+    }
+  }
+
+  private applyInterest(client: DistrictClient, change: { enter: string[]; leave: string[] }): void {
+    const view = client.view;
+    if (!view) return;
+    for (const id of change.enter) {
+      const entity = this.state.players.get(id) ?? this.state.npcs.get(id);
+      if (entity) view.add(entity);
+    }
+    for (const id of change.leave) {
+      const entity = this.state.players.get(id) ?? this.state.npcs.get(id);
+      if (entity && view.has(entity)) view.remove(entity);
+    }
+  }
+
+  private publish(): void {
+    this.state.tick = this.sim.tick;
+    for (const player of this.sim.players()) {
+      const view = this.state.players.get(player.sessionId);
+      if (view) this.copyPlayer(player, view);
+    }
+    for (const npc of this.sim.npcs()) {
+      const view = this.state.npcs.get(npc.id);
+      if (view) this.copyNpc(npc, view);
+    }
+  }
+
+  /** Schema setters only record a change when the value differs, so unchanged fields cost nothing. */
+  private copyPlayer(p: PlayerView, v: PlayerState): void {
+    v.x = p.x;
+    v.y = p.y;
+    v.z = p.z;
+    v.heading = p.heading;
+    v.hp = p.hp;
+    v.maxHp = p.maxHp;
+    v.level = p.level;
+    v.ack = p.ack;
+  }
+
+  private copyNpc(n: NpcView, v: NpcState): void {
+    v.x = n.x;
+    v.y = n.y;
+    v.z = n.z;
+    v.hp = n.hp;
+    v.maxHp = n.maxHp;
+  }
+
+  /**
+   * Game events leave the tick here: NPCs enter or leave the state, players
+   * hear about their fights, and loot goes to the ledger (never awaited in
+   * the tick; the idempotency key makes a retried grant harmless).
+   */
+  private dispatch(events: GameEvent[]): void {
+    const s = svc();
+    for (const e of events) {
+      switch (e.kind) {
+        case "npc_spawned": {
+          const npc = this.sim.npc(e.npcId);
+          if (!npc) break;
+          let view = this.state.npcs.get(npc.id);
+          if (!view) {
+            view = new NpcState();
+            view.template = npc.template;
+            view.name = npc.name;
+            this.state.npcs.set(npc.id, view);
+          }
+          this.copyNpc(npc, view);
+          this.interest.move(npc.id, npc.x, npc.y);
+          break;
+        }
+        case "npc_despawned":
+          this.interest.remove(e.npcId);
+          this.state.npcs.delete(e.npcId);
+          break;
+        case "invalid_input":
+          s.metrics.messages.inc({ type: "input", result: "invalid" });
+          break;
+        case "combat":
+          this.tell(participants(e.event, this.sessions), "combat", e);
+          break;
+        case "death":
+          this.tell([e.id, e.killerId], "combat", e);
+          break;
+        case "respawn":
+        case "xp":
+        case "level_up":
+          this.tell([e.sessionId], "combat", e);
+          break;
+        case "kill":
+          this.tell([e.sessionId], "combat", e);
+          this.missionEvent(e.sessionId, { kind: "kill", template: e.template });
+          break;
+        case "loot":
+          this.tell([e.sessionId], "combat", e);
+          this.grantLoot(e);
+          for (const item of e.items) {
+            this.missionEvent(e.sessionId, { kind: "item", item: item.itemId, count: item.quantity });
+          }
+          break;
+      }
+    }
+  }
+
+  /** `mission {action, missionId}`: accept or abandon; progress comes from kills and loot. */
+  private handleMission(client: DistrictClient, payload: unknown): void {
+    if (!this.admit(client, "mission")) return;
+    const msg = this.gate.parse(client, "mission", MissionMessage, payload);
+    const meta = this.sessions.get(client.sessionId);
+    const player = this.sim.player(client.sessionId);
+    if (!msg || !meta || !player) return;
+    if (msg.action === "abandon") {
+      const result = abandonMission(meta.missions, msg.missionId);
+      if (!result.ok) return this.error(client, result.error, `Mission "${msg.missionId}" is not active`);
+      meta.missions = result.state;
+      client.send("mission", { kind: "abandoned", missionId: msg.missionId });
+      return;
+    }
+    const def = svc().content.mission(msg.missionId);
+    if (!def) return this.error(client, "unknown_mission", `Unknown mission "${msg.missionId}"`);
+    if (def.organization && def.organization !== meta.organization) {
+      return this.error(client, "wrong_organization", `${def.name} is for the ${def.organization} only`);
+    }
+    const missing = def.prerequisites.filter((p) => !meta.missions.completed[p]);
+    if (missing.length > 0) {
+      return this.error(client, "prerequisites_missing", `${def.name} needs ${missing.join(", ")} first`);
+    }
+    const result = acceptMission(meta.missions, toMissionDef(def), player.level);
+    if (!result.ok) {
+      const reasons: Record<string, string> = {
+        already_active: `${def.name} is already active`,
+        already_completed: `${def.name} is done and cannot be repeated`,
+        level_too_low: `${def.name} needs level ${def.requiredLevel}`,
+        too_many_active: "Too many active missions; abandon one first",
+        unknown_mission: `Unknown mission "${msg.missionId}"`,
+        not_active: `${def.name} is not active`,
+      };
+      return this.error(client, result.error, reasons[result.error] ?? result.error);
+    }
+    meta.missions = result.state;
+    const active = meta.missions.active.find((m) => m.missionId === def.id);
+    client.send("mission", { kind: "accepted", missionId: def.id, objectives: active?.objectives ?? [] });
+  }
+
+  /** Feeds one event to a player's missions, reports progress, pays completed ones. */
+  private missionEvent(sessionId: string, event: MissionEvent): void {
+    const meta = this.sessions.get(sessionId);
+    if (!meta || meta.missions.active.length === 0) return;
+    const before = JSON.stringify(meta.missions.active);
+    meta.missions = applyEvent(meta.missions, event);
+    if (JSON.stringify(meta.missions.active) === before) return;
+    for (const m of meta.missions.active) {
+      this.tell([sessionId], "mission", {
+        kind: "progress",
+        missionId: m.missionId,
+        objectives: m.objectives,
+      });
+    }
+    for (const m of [...meta.missions.active]) {
+      const done = completeIfDone(meta.missions, m.missionId);
+      if (done) this.completeMission(sessionId, done);
+    }
+  }
+
+  /**
+   * Rewards: experience through the simulation, reputation on the character,
+   * items and information through the ledger under a key unique to this
+   * completion, so a retry can never pay twice.
+   */
+  private completeMission(sessionId: string, done: MissionCompletion): void {
+    const s = svc();
+    const meta = this.sessions.get(sessionId)!;
+    meta.missions = done.state;
+    meta.reputation = applyReputationRewards(meta.reputation, done.rewards.reputation);
+    this.sim.awardExperience(sessionId, done.rewards.xp);
+    const info = s.content.mission(done.missionId)?.rewards.info ?? 0;
+    const legs = done.rewards.items.map((i) => ({
+      characterId: meta.characterId,
+      itemId: i.item,
+      quantity: i.count,
+      kind: "mission_reward" as const,
+    }));
+    if (info > 0)
+      legs.push({ characterId: meta.characterId, itemId: CURRENCY, quantity: info, kind: "mission_reward" });
+    if (legs.length > 0) {
+      s.ledger
+        .applyAll({
+          legs,
+          idempotencyKey: `mission:${meta.characterId}:${done.missionId}:${done.completion}`,
+          reason: `mission ${done.missionId}`,
+          actor: "game",
+        })
+        .catch((err) => s.log.error({ err, character: meta.name }, "mission reward grant failed"));
+    }
+    // Completion and reputation are worth a save now rather than at the next autosave.
+    const snapshot = this.snapshot(sessionId);
+    if (snapshot) s.characters.enqueue(snapshot);
+    this.tell([sessionId], "mission", {
+      kind: "completed",
+      missionId: done.missionId,
+      completion: done.completion,
+      rewards: { ...done.rewards, info },
+      reputation: meta.reputation,
+    });
+  }
+
+  private tell(sessionIds: Iterable<string>, type: string, message: unknown): void {
+    for (const id of new Set(sessionIds)) this.clients.getById(id)?.send(type, message);
+  }
+
+  private grantLoot(e: Extract<GameEvent, { kind: "loot" }>): void {
+    const s = svc();
+    const who = this.sessions.get(e.sessionId);
+    if (!who) return;
+    const legs = e.items.map((i) => ({
+      characterId: who.characterId,
+      itemId: i.itemId,
+      quantity: i.quantity,
+      kind: "loot" as const,
+    }));
+    if (e.info > 0)
+      legs.push({ characterId: who.characterId, itemId: CURRENCY, quantity: e.info, kind: "loot" });
+    if (legs.length === 0) return;
+    s.ledger
+      .applyAll({
+        legs,
+        idempotencyKey: `loot:${this.roomId}:${e.npcId}:${e.tick}`,
+        reason: `${e.template} loot`,
+        actor: "game",
+      })
+      .catch((err) => s.log.error({ err, character: who.name }, "loot grant failed"));
+  }
+
+  private autosave(): void {
+    const store = svc().characters;
+    for (const sessionId of this.sessions.keys()) {
+      const snapshot = this.snapshot(sessionId);
+      if (snapshot) store.enqueue(snapshot);
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    const entries: LeaseEntry[] = [...this.sessions].map(([sessionId, p]) => ({
+      characterId: p.characterId,
+      name: p.name,
+      accountId: p.accountId,
+      organization: p.organization,
+      district: this.def.id,
+      roomId: this.roomId,
+      processId: matchMaker.processId,
+      sessionId,
+    }));
+    await svc()
+      .lease.renew(entries)
+      .catch((err) => svc().log.error({ err }, "lease renewal failed"));
+  }
+
+  private snapshot(sessionId: string): CharacterSnapshot | undefined {
+    const meta = this.sessions.get(sessionId);
+    const p = this.sim.player(sessionId);
+    if (!meta || !p) return undefined;
+    return {
+      id: meta.characterId,
+      district: this.def.id,
+      x: p.x,
+      y: p.y,
+      z: p.z,
+      heading: p.heading,
+      // A character saved while dead comes back alive where it fell.
+      hp: p.dead ? p.maxHp : Math.max(1, Math.round(p.hp)),
+      maxHp: p.maxHp,
+      level: p.level,
+      experience: p.experience,
+      stats: meta.stats,
+      missions: meta.missions,
+      reputation: meta.reputation,
+    };
+  }
+}
+
+/** The sessions of this room named anywhere in a combat event (caster, target, fighters…). */
+function participants(event: object, sessions: ReadonlyMap<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const value of Object.values(event))
+    if (typeof value === "string" && sessions.has(value)) out.push(value);
+  return out;
+}

@@ -1,0 +1,757 @@
+import type { CharacterStats } from "../../entities/Character.js";
+import type { ContentPack } from "../content/ContentPack.js";
+import type { DistrictDef } from "../content/schema/district.js";
+import type { NpcTemplateDef } from "../content/schema/npc.js";
+import { maxHealth } from "../sim/characterRules.js";
+import {
+  createCombatState,
+  interlockOf,
+  isEngaged,
+  leaveQueue,
+  removeCombatant,
+  secondsToTicks,
+  startInterlock,
+  stepCombat,
+  submitInterlockAction,
+  useAbility,
+  type CombatEvent,
+  type CombatResult,
+  type CombatState,
+  type Combatant,
+  type InterlockAction,
+  type Position,
+} from "../sim/combat/index.js";
+import { sanitizeIntent } from "../sim/movement.js";
+import { createRng, seedFrom, type Rng } from "../sim/npc/rng.js";
+import { stepSpawns } from "../sim/npc/spawns.js";
+import { stepNpc } from "../sim/npc/stepNpc.js";
+import type { NpcIntent, NpcTemplate, NpcWorldView, SimNpc, SpawnZone } from "../sim/npc/types.js";
+import { createWorld, stepWorld, type RawInput, type SimPlayer, type World } from "../sim/world.js";
+import {
+  combatAbilities,
+  districtCombatConfig,
+  interlockActionOf,
+  npcCombatant,
+  playerCombatant,
+  playerMaxIs,
+  starterLoadout,
+  startsInterlock,
+  styleDamage,
+  toNpcTemplate,
+  toSpawnZone,
+} from "./adapters.js";
+import type { GameEvent, NpcView, PlayerView } from "./GameEvent.js";
+import { fromCombatError, OK, refuse, type GameResult } from "./GameError.js";
+import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
+import { killExperience, levelForExperience } from "./progression.js";
+import { rollLoot } from "./rollLoot.js";
+
+export interface SimulationOptions {
+  /** Steps per second, 1–60; `step()` advances 1/tickRate seconds. */
+  tickRate: number;
+  /** Integer seed of every random stream (combat, NPC AI, loot). */
+  seed: number;
+  tuning?: Partial<GameTuning>;
+}
+
+/** A character entering the district, as loaded from persistence. */
+export interface PlayerJoin {
+  sessionId: string;
+  characterId: string;
+  name: string;
+  organization: string;
+  x: number;
+  y: number;
+  z: number;
+  heading: number;
+  hp: number;
+  maxHp: number;
+  level: number;
+  stats: CharacterStats;
+  /** Lifetime experience; default 0. */
+  experience?: number;
+}
+
+/** Actions an NPC picks from, uniformly, for each interlock round (it never withdraws). */
+const NPC_INTERLOCK_ACTIONS: readonly InterlockAction[] = ["quick", "power", "grab", "block"];
+
+type CombatDeath = Extract<CombatEvent, { type: "death" }>;
+
+interface PlayerExtra {
+  experience: number;
+  stats: CharacterStats;
+  /** Tick at which a dead player reappears; null while alive. */
+  respawnAt: number | null;
+  /** Last tick the player gave or took a hostile act. */
+  lastHostileTick: number;
+  /** Fractional HP regenerated but not yet applied (HP stays an integer). */
+  regenCarry: number;
+}
+
+/**
+ * The game loop of one district as one pure, deterministic object: movement,
+ * NPC spawns and AI, combat, deaths, respawns, XP, loot rolls and regeneration.
+ * No I/O, no clock, no `Math.random`: the same calls with the same seed give
+ * the same events. The room validates client messages, calls the methods below,
+ * `step()`s at the tick rate, copies the views into its schema and acts on the
+ * events (ledger grants, mission progress, messages).
+ *
+ * Requests made between two steps (`useAbility`, `interlock`, `removePlayer`)
+ * take effect at once, at the tick of the last step; their events come out of
+ * the next `step()`, ahead of that step's own.
+ */
+export class DistrictSimulation {
+  readonly district: DistrictDef;
+  readonly tickRate: number;
+  readonly tuning: Readonly<GameTuning>;
+
+  private readonly pack: ContentPack;
+  private readonly dt: number;
+  private readonly world: World;
+  private readonly combat: CombatState;
+  private readonly zones: SpawnZone[] = [];
+  /** Zone id → z of its centre (the NPC rules are 2D). */
+  private readonly zoneZ = new Map<string, number>();
+  private readonly templateDefs = new Map<string, NpcTemplateDef>();
+  private readonly npcMap = new Map<string, SimNpc>();
+  private readonly extras = new Map<string, PlayerExtra>();
+  /** Everyone's position, by id; players by reference to their `SimPlayer`. */
+  private readonly positionMap = new Map<string, Position>();
+  private readonly inputs = new Map<string, RawInput>();
+  /** Players an NPC is chasing or attacking this tick (they are in combat). */
+  private readonly targeted = new Set<string>();
+  private readonly aiRng: Rng;
+  private readonly lootRng: Rng;
+  private readonly noPlayers: NpcWorldView;
+  private readonly respawnTicks: number;
+  private readonly outOfCombatTicks: number;
+  private out: GameEvent[] = [];
+  private deaths: CombatDeath[] = [];
+
+  constructor(district: DistrictDef, pack: ContentPack, options: SimulationOptions) {
+    const { tickRate, seed } = options;
+    if (!Number.isInteger(tickRate) || tickRate < 1 || tickRate > 60) {
+      throw new RangeError(`tickRate must be an integer in 1..60, got ${tickRate}`);
+    }
+    if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+    this.district = district;
+    this.pack = pack;
+    this.tickRate = tickRate;
+    this.dt = 1 / tickRate;
+    this.tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    // At least one tick, so a death and its respawn never share a step.
+    this.respawnTicks = Math.max(1, secondsToTicks(this.tuning.playerRespawnSeconds, tickRate));
+    this.outOfCombatTicks = secondsToTicks(this.tuning.outOfCombatSeconds, tickRate);
+    this.world = createWorld(district.id, district.bounds);
+    this.noPlayers = { bounds: district.bounds, players: new Map() };
+    // Independent streams: a loot roll never shifts an NPC's wander, nor a wander a hit.
+    this.combat = createCombatState({
+      config: districtCombatConfig(district, tickRate),
+      seed: seedFrom("combat", seed),
+      abilities: combatAbilities(pack),
+      tick: 0,
+    });
+    this.aiRng = createRng(seedFrom("npc-ai", seed));
+    this.lootRng = createRng(seedFrom("loot", seed));
+
+    const templates = new Map<string, NpcTemplate>();
+    for (const zone of district.spawnZones) {
+      const def = pack.npc(zone.template);
+      if (!def) throw new Error(`spawn zone ${zone.id} names unknown NPC template "${zone.template}"`);
+      let template = templates.get(def.id);
+      if (!template) {
+        template = toNpcTemplate(def, pack);
+        templates.set(def.id, template);
+        this.templateDefs.set(def.id, def);
+      }
+      this.zones.push(toSpawnZone(zone, district.bounds, template));
+      this.zoneZ.set(zone.id, zone.center.z);
+    }
+    this.spawnNpcs(0);
+  }
+
+  /** Steps completed so far; requests between steps act at this tick. */
+  get tick(): number {
+    return this.world.tick;
+  }
+
+  // ---- players ---------------------------------------------------------------
+
+  /** Adds a character at the given place. A character saved dead waits out the respawn delay. */
+  addPlayer(join: PlayerJoin): void {
+    const id = join.sessionId;
+    if (this.world.players.has(id) || this.npcMap.has(id)) throw new Error(`id "${id}" is already in use`);
+    const maxHp = Math.max(1, Math.round(join.maxHp));
+    const hp = Math.max(0, Math.min(maxHp, Math.round(join.hp)));
+    const player: SimPlayer = {
+      sessionId: id,
+      characterId: join.characterId,
+      name: join.name,
+      organization: join.organization,
+      x: join.x,
+      y: join.y,
+      z: join.z,
+      heading: join.heading,
+      hp,
+      maxHp,
+      level: join.level,
+      speed: this.district.moveSpeed,
+      intent: { moveX: 0, moveY: 0 },
+      ack: 0,
+    };
+    this.world.players.set(id, player);
+    this.positionMap.set(id, player);
+    this.combat.combatants.set(
+      id,
+      playerCombatant({ id, level: join.level, stats: join.stats, hp, maxHp }, this.pack),
+    );
+    this.extras.set(id, {
+      experience: join.experience ?? 0,
+      stats: { ...join.stats },
+      respawnAt: hp > 0 ? null : this.tick + this.respawnTicks,
+      lastHostileTick: -Infinity,
+      regenCarry: 0,
+    });
+  }
+
+  /** Takes a player out (leave, travel): its interlock ends as "removed", queues release it. */
+  removePlayer(sessionId: string): boolean {
+    if (!this.world.players.has(sessionId)) return false;
+    this.emitCombat(removeCombatant(this.combat, sessionId, this.tick));
+    this.world.players.delete(sessionId);
+    this.positionMap.delete(sessionId);
+    this.extras.delete(sessionId);
+    this.inputs.delete(sessionId);
+    this.syncHp();
+    return true;
+  }
+
+  /** The movement input applied at the next step (the last one set before it wins). */
+  setInput(sessionId: string, input: RawInput): boolean {
+    if (!this.world.players.has(sessionId)) return false;
+    this.inputs.set(sessionId, { seq: input.seq, moveX: input.moveX, moveY: input.moveY });
+    return true;
+  }
+
+  /**
+   * Uses an ability of the player's loadout on `targetId`. A free attack (an
+   * `attack` ability) goes through combat's `useAbility`. The close-combat move
+   * (`CLOSE_COMBAT_ABILITY`) or an `interlock` ability pulls the target into
+   * interlock (or queues behind its current duel); while already engaged, an
+   * `interlock` ability submits the action it powers for the coming round.
+   */
+  useAbility(sessionId: string, abilityId: string, targetId: string): GameResult {
+    const caster = this.combat.combatants.get(sessionId);
+    if (!caster || !this.world.players.has(sessionId))
+      return refuse("not_found", "You are not in this district");
+    if (caster.hp <= 0) return refuse("dead", "You cannot act while defeated");
+    const tick = this.tick;
+    let result: CombatResult;
+    if (startsInterlock(abilityId, this.pack)) {
+      if (!caster.loadout.includes(abilityId)) return fromCombatError({ code: "not_in_loadout", abilityId });
+      if (isEngaged(this.combat, sessionId)) {
+        const action = interlockActionOf(this.pack.ability(abilityId));
+        if (!action) return fromCombatError({ code: "already_engaged", id: sessionId });
+        return this.interlock(sessionId, action);
+      }
+      const refused = this.checkTarget(sessionId, targetId);
+      if (refused) return refused;
+      result = startInterlock(this.combat, sessionId, targetId, tick, this.positionMap);
+    } else {
+      const refused = this.checkTarget(sessionId, targetId);
+      if (refused) return refused;
+      result = useAbility(this.combat, sessionId, abilityId, targetId, tick, this.positionMap);
+    }
+    if (!result.ok) return fromCombatError(result.error);
+    this.emitCombat(result.events);
+    this.syncHp();
+    return OK;
+  }
+
+  /**
+   * Chooses the player's action for the coming interlock round: `quick`,
+   * `power`, `grab`, `block` or `withdraw` (unchecked client input). Starting an
+   * interlock is `useAbility(id, CLOSE_COMBAT_ABILITY, target)`.
+   */
+  interlock(sessionId: string, action: unknown): GameResult {
+    const fighter = this.combat.combatants.get(sessionId);
+    if (!fighter || !this.world.players.has(sessionId))
+      return refuse("not_found", "You are not in this district");
+    if (fighter.hp <= 0) return refuse("dead", "You cannot act while defeated");
+    const result = submitInterlockAction(this.combat, sessionId, action);
+    return result.ok ? OK : fromCombatError(result.error);
+  }
+
+  /** Gives up a place in an interlock queue (a no-op when not queued). */
+  leaveInterlockQueue(sessionId: string): void {
+    if (this.world.players.has(sessionId)) this.emitCombat(leaveQueue(this.combat, sessionId, this.tick));
+  }
+
+  // ---- the step ----------------------------------------------------------------
+
+  /**
+   * One fixed step, always in this order: inputs and movement (players who are
+   * dead or in interlock stay put), NPC spawns, NPC AI and its attacks, combat
+   * (interlock rounds, IS regeneration, queues), deaths (XP, loot, kills) and
+   * respawns, then out-of-combat HP regeneration.
+   */
+  step(): GameEvent[] {
+    this.move();
+    const tick = this.tick;
+    this.spawnNpcs(tick);
+    this.runNpcs(tick);
+    this.emitCombat(stepCombat(this.combat, tick, this.positionMap));
+    this.syncHp();
+    this.resolveDeaths(tick);
+    this.respawnPlayers(tick);
+    this.regenerate(tick);
+    const events = this.out;
+    this.out = [];
+    return events;
+  }
+
+  private move(): void {
+    const tick = this.tick + 1;
+    for (const [sessionId, input] of this.inputs) {
+      if (!sanitizeIntent(input.moveX, input.moveY)) {
+        this.out.push({ kind: "invalid_input", tick, sessionId, seq: input.seq });
+      }
+    }
+    // The world step moves everyone; those who may not move are put back. Inputs
+    // still set their intent and ack, as the client's predictor expects.
+    const frozen: { p: SimPlayer; x: number; y: number; heading: number }[] = [];
+    for (const p of this.world.players.values()) {
+      if (this.isFrozen(p.sessionId)) frozen.push({ p, x: p.x, y: p.y, heading: p.heading });
+    }
+    stepWorld(this.world, this.inputs, this.dt);
+    for (const f of frozen) {
+      f.p.x = f.x;
+      f.p.y = f.y;
+      f.p.heading = f.heading;
+    }
+    this.inputs.clear();
+  }
+
+  private isFrozen(id: string): boolean {
+    const c = this.combat.combatants.get(id);
+    return !c || c.hp <= 0 || isEngaged(this.combat, id);
+  }
+
+  private spawnNpcs(tick: number): void {
+    const { spawned, despawned } = stepSpawns(this.zones, this.npcMap, tick);
+    for (const id of despawned) {
+      const npc = this.npcMap.get(id);
+      if (!npc) continue;
+      this.emitCombat(removeCombatant(this.combat, id, tick));
+      this.npcMap.delete(id);
+      this.positionMap.delete(id);
+      this.out.push({ kind: "npc_despawned", tick, npcId: id, template: npc.template.id });
+    }
+    for (const npc of spawned) {
+      npc.z = this.zoneZ.get(npc.zoneId) ?? 0;
+      this.npcMap.set(npc.id, npc);
+      this.positionMap.set(npc.id, npc);
+      const def = this.templateDefs.get(npc.template.id);
+      // Passive NPCs (civilians, escort targets) are not combatants: nobody can attack them.
+      if (def && def.behavior !== "passive") {
+        this.combat.combatants.set(npc.id, npcCombatant(npc.id, def, this.pack));
+      }
+      this.out.push({
+        kind: "npc_spawned",
+        tick,
+        npcId: npc.id,
+        template: npc.template.id,
+        x: npc.x,
+        y: npc.y,
+        z: npc.z,
+        respawn: false,
+      });
+    }
+  }
+
+  private runNpcs(tick: number): void {
+    const intents: NpcIntent[] = [];
+    this.targeted.clear();
+    for (const [id, npc] of this.npcMap) {
+      const c = this.combat.combatants.get(id);
+      if (c) npc.hp = c.hp;
+      const engaged = c !== undefined && isEngaged(this.combat, id);
+      const { npc: next, intents: own } = stepNpc(npc, this.viewFor(npc), this.dt, this.aiRng);
+      if (engaged) {
+        // Fighters in interlock are placed by the duel, not by their legs.
+        next.x = npc.x;
+        next.y = npc.y;
+      } else {
+        intents.push(...own);
+      }
+      if (c) c.hp = next.hp;
+      if (npc.mode === "dead" && next.mode !== "dead") {
+        if (c) {
+          c.is = c.maxIs;
+          c.readyAt = {};
+        }
+        this.out.push({
+          kind: "npc_spawned",
+          tick,
+          npcId: id,
+          template: next.template.id,
+          x: next.x,
+          y: next.y,
+          z: next.z,
+          respawn: true,
+        });
+      }
+      this.npcMap.set(id, next);
+      this.positionMap.set(id, next);
+      if (next.targetId !== null && (next.mode === "chase" || next.mode === "attack")) {
+        this.targeted.add(next.targetId);
+      }
+    }
+
+    // Close combat: an NPC picks each round's action as soon as the last one resolved.
+    for (const interlock of this.combat.interlocks.values()) {
+      for (const side of ["a", "b"] as const) {
+        const id = interlock.fighters[side];
+        if (interlock.pending[side] !== null || !this.npcMap.has(id)) continue;
+        const action = NPC_INTERLOCK_ACTIONS[Math.floor(this.aiRng() * NPC_INTERLOCK_ACTIONS.length)];
+        submitInterlockAction(this.combat, id, action);
+      }
+    }
+
+    // The AI only wants; combat decides, exactly as for a player's request.
+    for (const intent of intents) {
+      if (intent.abilityId === "") continue;
+      const result = startsInterlock(intent.abilityId, this.pack)
+        ? startInterlock(this.combat, intent.npcId, intent.targetId, tick, this.positionMap)
+        : useAbility(this.combat, intent.npcId, intent.abilityId, intent.targetId, tick, this.positionMap);
+      if (result.ok) this.emitCombat(result.events);
+    }
+    this.syncHp();
+  }
+
+  /** Aggressive NPCs see every player; defensive ones only once provoked; passive ones nobody. */
+  private viewFor(npc: SimNpc): NpcWorldView {
+    const def = this.templateDefs.get(npc.template.id);
+    if (!def || def.behavior === "passive") return this.noPlayers;
+    if (def.behavior === "aggressive" || npc.mode === "chase" || npc.mode === "attack") return this.world;
+    return this.noPlayers;
+  }
+
+  private resolveDeaths(tick: number): void {
+    const deaths = this.deaths;
+    this.deaths = [];
+    for (const death of deaths) {
+      const player = this.world.players.get(death.id);
+      if (player) {
+        this.killPlayer(player, death, tick);
+        continue;
+      }
+      const npc = this.npcMap.get(death.id);
+      if (npc) this.killNpc(npc, death, tick);
+    }
+  }
+
+  private killPlayer(player: SimPlayer, death: CombatDeath, tick: number): void {
+    const extra = this.extras.get(player.sessionId);
+    if (extra) extra.respawnAt = tick + this.respawnTicks;
+    this.out.push({
+      kind: "death",
+      tick: death.tick,
+      id: player.sessionId,
+      entity: "player",
+      killerId: death.killerId,
+      x: player.x,
+      y: player.y,
+      z: player.z,
+    });
+    this.emitCombat(leaveQueue(this.combat, player.sessionId, tick));
+  }
+
+  private killNpc(npc: SimNpc, death: CombatDeath, tick: number): void {
+    const template = npc.template.id;
+    this.out.push({
+      kind: "death",
+      tick: death.tick,
+      id: npc.id,
+      entity: "npc",
+      killerId: death.killerId,
+      template,
+      x: npc.x,
+      y: npc.y,
+      z: npc.z,
+    });
+    const killer = this.world.players.get(death.killerId);
+    const def = this.templateDefs.get(template);
+    // Only the killing blow's dealer is credited, and only a player present here.
+    if (!killer || !def) return;
+    const sessionId = killer.sessionId;
+    this.grantExperience(killer, killExperience(def.xp, killer.level, def.level), tick);
+    this.out.push({ kind: "kill", tick, sessionId, npcId: npc.id, template });
+    const table = def.lootTable === undefined ? undefined : this.pack.lootTable(def.lootTable);
+    if (!table) return;
+    const drop = rollLoot(table, this.lootRng);
+    if (drop.items.length > 0 || drop.info > 0) {
+      this.out.push({ kind: "loot", tick, sessionId, npcId: npc.id, template, ...drop });
+    }
+  }
+
+  /**
+   * Experience from outside combat (mission rewards). Its `xp`/`level_up`
+   * events come out of the next `step()`, like any request between steps.
+   */
+  awardExperience(sessionId: string, amount: number): boolean {
+    const player = this.world.players.get(sessionId);
+    if (!player || !(amount > 0)) return false;
+    this.grantExperience(player, Math.floor(amount), this.tick);
+    return true;
+  }
+
+  private grantExperience(player: SimPlayer, amount: number, tick: number): void {
+    const extra = this.extras.get(player.sessionId);
+    const c = this.combat.combatants.get(player.sessionId);
+    if (!extra || !c || amount <= 0) return;
+    extra.experience += amount;
+    const from = player.level;
+    const to = Math.max(from, levelForExperience(extra.experience));
+    const sessionId = player.sessionId;
+    this.out.push({
+      kind: "xp",
+      tick,
+      sessionId,
+      amount,
+      experience: extra.experience,
+      ...(to > from ? { level: to } : {}),
+    });
+    for (let level = from + 1; level <= to; level++) {
+      // Each level adds what characterRules says it adds, on top of whatever the character had.
+      const gain = maxHealth(extra.stats, level) - maxHealth(extra.stats, level - 1);
+      player.level = level;
+      player.maxHp += gain;
+      c.level = level;
+      c.maxHp = player.maxHp;
+      c.hp = Math.min(c.maxHp, c.hp + gain);
+      const maxIs = playerMaxIs(level);
+      c.is = Math.min(maxIs, c.is + (maxIs - c.maxIs));
+      c.maxIs = maxIs;
+      c.loadout = starterLoadout(level, this.pack);
+      c.style = { ...c.style, damage: styleDamage(level, c.loadout, this.pack) };
+      player.hp = c.hp;
+      this.out.push({ kind: "level_up", tick, sessionId, level, maxHp: c.maxHp, maxIs });
+    }
+  }
+
+  private respawnPlayers(tick: number): void {
+    for (const [sessionId, extra] of this.extras) {
+      if (extra.respawnAt === null || tick < extra.respawnAt) continue;
+      const player = this.world.players.get(sessionId);
+      const c = this.combat.combatants.get(sessionId);
+      if (!player || !c) continue;
+      const hardline = this.nearestHardline(player);
+      player.x = hardline.x;
+      player.y = hardline.y;
+      player.z = hardline.z;
+      c.hp = c.maxHp;
+      c.is = c.maxIs;
+      player.hp = c.hp;
+      extra.respawnAt = null;
+      extra.regenCarry = 0;
+      this.out.push({
+        kind: "respawn",
+        tick,
+        sessionId,
+        hardlineId: hardline.id,
+        x: hardline.x,
+        y: hardline.y,
+        z: hardline.z,
+        hp: c.hp,
+      });
+    }
+  }
+
+  private nearestHardline(p: { x: number; y: number }): DistrictDef["hardlines"][number] {
+    let best = this.district.hardlines[0]!;
+    let bestD2 = Infinity;
+    for (const h of this.district.hardlines) {
+      const d2 = (h.x - p.x) ** 2 + (h.y - p.y) ** 2;
+      if (d2 < bestD2) {
+        best = h;
+        bestD2 = d2;
+      }
+    }
+    return best;
+  }
+
+  /** Out-of-combat HP regeneration (IS regenerates in combat's own step). */
+  private regenerate(tick: number): void {
+    const perTick = this.tuning.hpRegenPerSecond / this.tickRate;
+    for (const [sessionId, extra] of this.extras) {
+      const c = this.combat.combatants.get(sessionId);
+      const player = this.world.players.get(sessionId);
+      if (!c || !player || c.hp <= 0) continue;
+      const inCombat =
+        tick - extra.lastHostileTick < this.outOfCombatTicks ||
+        this.targeted.has(sessionId) ||
+        isEngaged(this.combat, sessionId) ||
+        this.combat.queuedFor.has(sessionId);
+      if (inCombat || c.hp >= c.maxHp) {
+        extra.regenCarry = 0;
+        continue;
+      }
+      extra.regenCarry += c.maxHp * perTick;
+      const whole = Math.floor(extra.regenCarry);
+      if (whole === 0) continue;
+      extra.regenCarry -= whole;
+      c.hp = Math.min(c.maxHp, c.hp + whole);
+      player.hp = c.hp;
+    }
+  }
+
+  // ---- combat plumbing ---------------------------------------------------------------
+
+  /** Refusals combat cannot know about: unknown ids, untouchable NPCs, PvP off. */
+  private checkTarget(casterId: string, targetId: string): GameResult | undefined {
+    if (this.world.players.has(targetId)) {
+      if (targetId !== casterId && !this.district.pvp) {
+        return refuse("pvp_disabled", `${this.district.name} does not allow fighting other players`);
+      }
+      return undefined;
+    }
+    if (!this.npcMap.has(targetId)) return refuse("not_found", `Nobody called ${targetId} is here`);
+    if (!this.combat.combatants.has(targetId)) return refuse("invalid_target", "That one cannot be attacked");
+    return undefined;
+  }
+
+  /** Passes combat events out, notes who is in combat, provokes NPCs, and keeps deaths for their phase. */
+  private emitCombat(events: readonly CombatEvent[]): void {
+    for (const event of events) {
+      if (event.type === "death") {
+        this.deaths.push(event);
+        continue;
+      }
+      this.out.push({ kind: "combat", tick: event.tick, event });
+      switch (event.type) {
+        case "ability_used":
+          this.hostile(event.casterId, event.targetId, event.tick);
+          break;
+        case "miss":
+        case "damage":
+          this.hostile(event.sourceId, event.targetId, event.tick);
+          break;
+        case "interlock_started":
+        case "interlock_queued":
+          this.hostile(event.attackerId, event.targetId, event.tick);
+          break;
+      }
+    }
+  }
+
+  /** `a` acted against `b`: both are in combat, and an NPC fights back. */
+  private hostile(a: string, b: string, tick: number): void {
+    for (const id of [a, b]) {
+      const extra = this.extras.get(id);
+      if (extra) extra.lastHostileTick = tick;
+    }
+    this.provoke(b, a);
+    this.provoke(a, b);
+  }
+
+  /** An idle, living NPC attacked by (or attacking) a player turns on that player. */
+  private provoke(npcId: string, playerId: string): void {
+    const npc = this.npcMap.get(npcId);
+    if (!npc || npc.mode !== "idle" || npc.hp <= 0 || !this.world.players.has(playerId)) return;
+    if (this.templateDefs.get(npc.template.id)?.behavior === "passive") return;
+    npc.mode = "chase";
+    npc.targetId = playerId;
+    npc.wanderTo = null;
+  }
+
+  /** Combat owns HP; the movement and AI records mirror it. */
+  private syncHp(): void {
+    for (const p of this.world.players.values()) {
+      const c = this.combat.combatants.get(p.sessionId);
+      if (c) p.hp = c.hp;
+    }
+    for (const n of this.npcMap.values()) {
+      const c = this.combat.combatants.get(n.id);
+      if (c) n.hp = c.hp;
+    }
+  }
+
+  // ---- views -------------------------------------------------------------------
+
+  players(): PlayerView[] {
+    const out: PlayerView[] = [];
+    for (const p of this.world.players.values()) {
+      const view = this.player(p.sessionId);
+      if (view) out.push(view);
+    }
+    return out;
+  }
+
+  player(sessionId: string): PlayerView | undefined {
+    const p = this.world.players.get(sessionId);
+    const c = this.combat.combatants.get(sessionId);
+    const extra = this.extras.get(sessionId);
+    if (!p || !c || !extra) return undefined;
+    return {
+      sessionId,
+      characterId: p.characterId,
+      name: p.name,
+      organization: p.organization,
+      x: p.x,
+      y: p.y,
+      z: p.z,
+      heading: p.heading,
+      hp: c.hp,
+      maxHp: c.maxHp,
+      level: p.level,
+      experience: extra.experience,
+      ack: p.ack,
+      is: c.is,
+      maxIs: c.maxIs,
+      dead: c.hp <= 0,
+      interlockId: interlockOf(this.combat, sessionId)?.id ?? null,
+    };
+  }
+
+  npcs(): NpcView[] {
+    const out: NpcView[] = [];
+    for (const n of this.npcMap.values()) out.push(this.npcView(n));
+    return out;
+  }
+
+  npc(id: string): NpcView | undefined {
+    const n = this.npcMap.get(id);
+    return n && this.npcView(n);
+  }
+
+  private npcView(n: SimNpc): NpcView {
+    const c = this.combat.combatants.get(n.id);
+    const hp = c ? c.hp : n.hp;
+    return {
+      id: n.id,
+      template: n.template.id,
+      name: n.template.name,
+      level: n.template.level,
+      x: n.x,
+      y: n.y,
+      z: n.z,
+      heading: n.heading,
+      hp,
+      maxHp: n.maxHp,
+      // A killing blow lands before the AI notices it on its next step.
+      state: hp <= 0 ? "dead" : n.mode,
+      targetId: n.targetId,
+    };
+  }
+
+  /** Everyone's position by id (players and NPCs, the living and the dead); live, do not modify. */
+  positions(): ReadonlyMap<string, Readonly<Position>> {
+    return this.positionMap;
+  }
+
+  /** A combatant's fighting record (level, stats, loadout, cooldowns) for tests and GM tools; read only. */
+  combatant(id: string): Readonly<Combatant> | undefined {
+    return this.combat.combatants.get(id);
+  }
+}

@@ -1,0 +1,65 @@
+import type { NextFunction, Request, Response } from "express";
+import type { Metrics } from "../metrics/metrics.js";
+import { AppError } from "../util/errors.js";
+import type { Logger } from "../util/logger.js";
+
+export type Handler = (req: Request, res: Response) => Promise<unknown> | unknown;
+
+/**
+ * Wraps a route: times it under a fixed route label, turns AppErrors into the
+ * contract's `{error:{code,message}}` bodies and anything else into a 500
+ * without internals. Handlers return the body (sent as JSON with `status`) or
+ * write the response themselves.
+ */
+export function route(metrics: Metrics, log: Logger, name: string, fn: Handler, status = 200) {
+  return async (req: Request, res: Response, _next?: NextFunction) => {
+    const end = metrics.httpDuration.startTimer({ route: name, method: req.method });
+    try {
+      const body = await fn(req, res);
+      if (!res.headersSent) {
+        if (body === undefined) res.status(204).end();
+        else res.status(status).json(body);
+      }
+    } catch (err) {
+      sendError(res, err, log);
+    } finally {
+      end({ status: String(res.statusCode) });
+    }
+  };
+}
+
+export function sendError(res: Response, err: unknown, log: Logger): void {
+  if (res.headersSent) return;
+  if (err instanceof AppError) {
+    const body: { error: { code: string; message: string; details?: unknown } } = {
+      error: { code: err.code, message: err.message },
+    };
+    if (err.details !== undefined) body.error.details = err.details;
+    res.status(err.status).json(body);
+    return;
+  }
+  log.error({ err }, "unhandled error in HTTP route");
+  res.status(500).json({ error: { code: "internal_error", message: "Internal server error" } });
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get("authorization") ?? req.headers["authorization"];
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(value);
+  return match?.[1];
+}
+
+/**
+ * The caller's address. Behind a proxy (TRUST_PROXY) the first X-Forwarded-For
+ * entry; read here rather than through Express's "trust proxy", which the uWS
+ * request adapter does not implement.
+ */
+export function clientIp(req: Request, trustProxy: boolean): string | undefined {
+  if (trustProxy) {
+    const forwarded = req.get("x-forwarded-for");
+    const first = forwarded?.split(",")[0]?.trim();
+    if (first) return first;
+  }
+  return req.ip ?? req.socket?.remoteAddress ?? undefined;
+}

@@ -1,0 +1,91 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * The mxo_ series (contract §6) on a registry of our own, so tests and
+ * several servers in one process never share counters.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly playersOnline = new Gauge({
+    name: "mxo_players_online",
+    help: "Characters in play on this process",
+    labelNames: ["district", "organization"] as const,
+    registers: [this.registry],
+  });
+
+  readonly rooms = new Gauge({
+    name: "mxo_rooms",
+    help: "District room instances on this process",
+    labelNames: ["district"] as const,
+    registers: [this.registry],
+  });
+
+  readonly tickDuration = new Histogram({
+    name: "mxo_tick_duration_seconds",
+    help: "Wall time of one simulation step",
+    labelNames: ["district"] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+    registers: [this.registry],
+  });
+
+  readonly tickOverruns = new Counter({
+    name: "mxo_tick_overruns_total",
+    help: "Steps that took longer than the tick interval",
+    labelNames: ["district"] as const,
+    registers: [this.registry],
+  });
+
+  readonly patchBytes = new Counter({
+    name: "mxo_patch_bytes_total",
+    help: "State patch bytes sent to clients (after per-client interest filtering)",
+    labelNames: ["district"] as const,
+    registers: [this.registry],
+  });
+
+  readonly bytesSent = new Counter({
+    name: "mxo_bytes_sent_total",
+    help: "All bytes sent to clients of district rooms: patches, messages, handshakes",
+    labelNames: ["district"] as const,
+    registers: [this.registry],
+  });
+
+  readonly visibleEntities = new Histogram({
+    name: "mxo_visible_entities",
+    help: "Other players in one client's view, observed at each interest update",
+    buckets: [0, 1, 2, 5, 10, 20, 50, 100, 200, 500],
+    registers: [this.registry],
+  });
+
+  readonly messages = new Counter({
+    name: "mxo_messages_total",
+    help: "Client messages by type and outcome (ok, invalid, unknown, throttled, malformed)",
+    labelNames: ["type", "result"] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new Histogram({
+    name: "mxo_http_request_duration_seconds",
+    help: "HTTP request latency",
+    labelNames: ["route", "method", "status"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly dbSaveDuration = new Histogram({
+    name: "mxo_db_save_duration_seconds",
+    help: "Time to write one batch of character state",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly dbSaveFailures = new Counter({
+    name: "mxo_db_save_failures_total",
+    help: "Character save batches that failed (retried on the next flush)",
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

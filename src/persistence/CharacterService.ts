@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { z } from "zod";
+import { Character } from "../../entities/Character.js";
+import { isUniqueViolation } from "../auth/AuthService.js";
+import type { DistrictCatalog } from "../content/districts.js";
+import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "../sim/characterRules.js";
+import { conflict } from "../util/errors.js";
+
+export const MAX_CHARACTERS_PER_ACCOUNT = 8;
+
+export const CreateCharacterSchema = z.object({
+  name: z
+    .string({ message: "name is required" })
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_]{2,23}$/,
+      "name must be 3–24 characters of A-Z, a-z, 0-9 and _, starting with a letter",
+    ),
+  organization: z
+    .enum(ORGANIZATIONS, { message: `organization must be one of ${ORGANIZATIONS.join(", ")}` })
+    .default("zion"),
+});
+
+export interface CharacterSummary {
+  id: string;
+  name: string;
+  district: string;
+  organization: string;
+  level: number;
+}
+
+export class CharacterService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly districts: DistrictCatalog,
+  ) {}
+
+  async list(accountId: string): Promise<CharacterSummary[]> {
+    const rows = await this.db
+      .getRepository(Character)
+      .find({ where: { accountId }, order: { createdAt: "ASC" } });
+    return rows.map(summary);
+  }
+
+  async create(accountId: string, input: z.infer<typeof CreateCharacterSchema>): Promise<CharacterSummary> {
+    const district = this.districts.get(STARTING_DISTRICT) ? STARTING_DISTRICT : this.districts.ids()[0]!;
+    const at = this.districts.arrivalPoint(district);
+    const stats = { ...STARTING_STATS };
+    const hp = maxHealth(stats, 1);
+    const character: Partial<Character> = {
+      id: randomUUID(),
+      accountId,
+      name: input.name,
+      organization: input.organization,
+      level: 1,
+      experience: 0,
+      district,
+      x: at.x,
+      y: at.y,
+      z: at.z,
+      heading: 0,
+      hp,
+      maxHp: hp,
+      stats,
+      stateVersion: 0,
+    };
+    try {
+      await this.db.transaction(async (tx) => {
+        // Serialize creations per account so the slot limit holds under concurrency.
+        await tx.query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", [accountId]);
+        const count = await tx.getRepository(Character).countBy({ accountId });
+        if (count >= MAX_CHARACTERS_PER_ACCOUNT) {
+          throw conflict(
+            "character_limit",
+            `An account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`,
+          );
+        }
+        await tx.getRepository(Character).insert(character);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw conflict("name_taken", `Character name "${input.name}" is taken`);
+      throw err;
+    }
+    return summary(character as Character);
+  }
+}
+
+function summary(c: Character): CharacterSummary {
+  return { id: c.id, name: c.name, district: c.district, organization: c.organization, level: c.level };
+}

@@ -1,0 +1,237 @@
+import { defineRoom, defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
+import { DistrictRoom, provideDistrictServices } from "../../rooms/DistrictRoom.js";
+import { AuthService } from "../auth/AuthService.js";
+import { TokenSigner } from "../auth/tokens.js";
+import type { CharacterLease } from "../cluster/CharacterLease.js";
+import { ClusterBus } from "../cluster/ClusterBus.js";
+import { ChatHistory } from "../social/ChatHistory.js";
+import { LedgerService } from "../economy/LedgerService.js";
+import { announce } from "../commands/announce.js";
+import { CommandRegistry } from "../commands/CommandRegistry.js";
+import { LocalCharacterLease } from "../cluster/LocalCharacterLease.js";
+import { RedisCharacterLease } from "../cluster/RedisCharacterLease.js";
+import { resolvePublicAddress, type Config } from "../config/config.js";
+import { DistrictCatalog } from "../content/districts.js";
+import { loadContentPack } from "../content/loadContentPack.js";
+import type { DrainReport } from "../http/adminRoutes.js";
+import { registerRoutes } from "../http/routes.js";
+import { Metrics } from "../metrics/metrics.js";
+import { CharacterService } from "../persistence/CharacterService.js";
+import { CharacterStore } from "../persistence/CharacterStore.js";
+import { openDatabase, type Database } from "../persistence/database.js";
+import { CloseCodes } from "../util/errors.js";
+import type { Logger } from "../util/logger.js";
+import { ensureAdmin } from "./adminBootstrap.js";
+import { LocalRooms } from "./LocalRooms.js";
+import { createPresence } from "./presence.js";
+import { createTransport } from "./transport.js";
+
+/** A crashed process frees its characters within this many seconds. */
+const LEASE_TTL_SECONDS = 30;
+/** How often each process looks for dead peers to sweep their rooms out of matchmaking. */
+const SWEEP_INTERVAL_MS = 3000;
+
+export interface RunningServer {
+  config: Config;
+  db: Database;
+  metrics: Metrics;
+  transport: "uws" | "ws";
+  /** Stops taking players, saves everyone, closes clients with 4120; the process stays up. */
+  drain(reason: string): Promise<DrainReport>;
+  /** Drains, then releases the port, presence, leases and the database. */
+  stop(reason: string): Promise<void>;
+}
+
+type Phase = "starting" | "ready" | "draining" | "drained" | "stopped";
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const started = Date.now();
+  let phase: Phase = "starting";
+  const metrics = new Metrics();
+  // The whole pack is validated at start (every issue listed); rooms use its districts today,
+  // gameplay systems read the rest of it.
+  const content = loadContentPack(config.contentDir);
+  const districts = DistrictCatalog.fromPack(content);
+  const db = await openDatabase(config, log);
+
+  let server: Server | undefined;
+  let presence: Presence | undefined;
+  let lease: CharacterLease | undefined;
+  try {
+    if (config.admin) await ensureAdmin(db.dataSource, config.admin, log);
+
+    const created = await createPresence(config);
+    presence = created.presence;
+    const bus = new ClusterBus(presence);
+    lease = config.redisUrl
+      ? new RedisCharacterLease(config.redisUrl, LEASE_TTL_SECONDS)
+      : new LocalCharacterLease(LEASE_TTL_SECONDS);
+    const rooms = new LocalRooms();
+    const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
+    const auth = new AuthService(
+      db.dataSource,
+      signer,
+      {
+        loginMaxFailures: config.loginMaxFailures,
+        loginLockSeconds: config.loginLockSeconds,
+        refreshTtlSeconds: config.refreshTokenTtlSeconds,
+      },
+      {
+        // Through the bus, so the close happens on whichever process holds the session.
+        sessionsRevoked: (accountId, sessionId) => bus.publish("mxo:revocations", { accountId, sessionId }),
+      },
+    );
+    const store = new CharacterStore(db.dataSource, metrics, log);
+    const commands = new CommandRegistry(bus, log).register(announce);
+    const chatHistory = new ChatHistory(presence);
+    provideDistrictServices({
+      chatHistory,
+      content,
+      ledger: new LedgerService(db.dataSource),
+      config,
+      auth,
+      characters: store,
+      districts,
+      metrics,
+      log,
+      lease,
+      rooms,
+      bus,
+      commands,
+    });
+    await bus.subscribeAll({
+      "mxo:revocations": (e) => {
+        const closed = rooms.closeAccountSessions(
+          e.accountId,
+          e.sessionId,
+          e.code ?? CloseCodes.SESSION_REVOKED,
+        );
+        if (closed > 0) log.info({ account: e.accountId, closed }, "closed revoked sessions");
+      },
+      "mxo:takeover": (e) => {
+        void rooms.evictCharacter(e.characterId, CloseCodes.TAKEN_OVER).then((found) => {
+          if (found)
+            log.info({ character: e.characterId, by: e.by }, "character taken over by another session");
+        });
+      },
+      "mxo:chat": (e) => {
+        rooms.deliverChat(e.line, {
+          district: e.district,
+          organization: e.organization,
+          toCharacterId: e.toCharacterId,
+        });
+      },
+      "mxo:announce": (e) => rooms.announce(e.text, e.at),
+    });
+
+    const { transport, kind } = await createTransport(config, log);
+    let draining: Promise<DrainReport> | undefined;
+    const drain = (reason: string): Promise<DrainReport> => {
+      draining ??= (async () => {
+        phase = "draining";
+        const t0 = Date.now();
+        log.info({ reason }, "draining: no new players; saving and moving everyone");
+        // Rooms lock, close their clients with 4120 after awaiting each save
+        // (onLeave), dispose, and leave the shared matchmaking listing.
+        await matchMaker.gracefullyShutdown().catch((err) => {
+          if (err !== "already_shutting_down") throw err;
+        });
+        await store.drain();
+        phase = "drained";
+        const report: DrainReport = {
+          status: "drained",
+          processId: matchMaker.processId,
+          ms: Date.now() - t0,
+        };
+        log.info(report, "drained");
+        return report;
+      })();
+      return draining;
+    };
+
+    server = defineServer({
+      transport,
+      presence: created.presence,
+      driver: created.driver,
+      publicAddress: resolvePublicAddress(config),
+      greet: false,
+      // We own SIGTERM/SIGINT (see index.ts) so saves are awaited before exit.
+      gracefullyShutdown: false,
+      rooms: { district: defineRoom(DistrictRoom).filterBy(["district"]) },
+      express: (app) => {
+        registerRoutes(app, {
+          auth,
+          characters: new CharacterService(db.dataSource, districts),
+          metrics,
+          log,
+          isAccepting: () => phase === "ready",
+          readiness: [
+            { name: "database", check: () => db.ping() },
+            { name: "presence", check: async () => void (await created.presence.get("mxo:ready-probe")) },
+          ],
+          rateLimits: {
+            perMinute: config.httpRateLimitPerMinute,
+            authPerMinute: config.authRateLimitPerMinute,
+          },
+          trustProxy: config.trustProxy,
+          admin: { drain, commands },
+        });
+      },
+    });
+    await server.listen(config.port, config.host);
+    phase = "ready";
+
+    // Colyseus only checks for dead peers at boot and when a seat reservation
+    // times out; sweeping regularly takes a crashed process's rooms out of
+    // matchmaking within seconds (its Redis subscription dies with it).
+    const sweeper = config.redisUrl
+      ? setInterval(() => void matchMaker.healthCheckAllProcesses().catch(() => {}), SWEEP_INTERVAL_MS)
+      : undefined;
+    sweeper?.unref();
+
+    log.info(
+      {
+        port: config.port,
+        transport: kind,
+        db: db.kind,
+        redis: Boolean(config.redisUrl),
+        processId: matchMaker.processId,
+        publicAddress: resolvePublicAddress(config) ?? null,
+        ms: Date.now() - started,
+      },
+      "mxo-server listening",
+    );
+
+    const running = server;
+    const liveLease = lease;
+    let stopping: Promise<void> | undefined;
+    return {
+      config,
+      db,
+      metrics,
+      transport: kind,
+      drain,
+      stop(reason: string) {
+        stopping ??= (async () => {
+          const t0 = Date.now();
+          await drain(reason);
+          if (sweeper) clearInterval(sweeper);
+          await bus.close();
+          running.transport.shutdown();
+          await liveLease.close();
+          created.presence.shutdown();
+          await created.driver.shutdown();
+          await db.close();
+          phase = "stopped";
+          log.info({ ms: Date.now() - t0 }, "shutdown complete");
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await server?.gracefullyShutdown(false).catch(() => {});
+    await lease?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
+import { queryDatabase } from "../helpers/postgres.js";
+import { approach } from "../helpers/movement.js";
+import { deploy, type TestDeployment } from "../helpers/servers.js";
+
+describe("fighting NPCs (postgres)", function () {
+  this.timeout(150_000);
+  let d: TestDeployment;
+  before(async () => (d = await deploy("postgres", { MAX_MESSAGES_PER_SECOND: "50" })));
+  after(async () => d?.cleanup());
+
+  it("NPCs near the arrival hardline are in view with their replicated fields", async () => {
+    const { room } = await joinDistrict(d.server.ws, await newPlayer(d.server.http), "richland");
+    try {
+      await waitFor(() => me(room) && room.state.npcs.size > 0, { what: "NPCs in view" });
+      const lookouts = [...room.state.npcs.values()].filter((n: any) => n.template === "rl-la-lookout");
+      assert.ok(lookouts.length >= 1, "the Mara lookouts are visible from the hardline");
+      for (const n of lookouts) {
+        assert.ok(n.hp > 0 && n.hp === n.maxHp);
+        assert.ok(Math.hypot(n.x - 1500, n.y - 1200) < 60, "spawned near the arrival hardline");
+        assert.ok(n.name.length > 0);
+      }
+    } finally {
+      await room.leave();
+    }
+  });
+
+  it("refuses bad combat requests with clear errors and changes nothing", async () => {
+    const { room } = await joinDistrict(d.server.ws, await newPlayer(d.server.http), "richland");
+    const errors: any[] = [];
+    room.onMessage("error", (e: any) => errors.push(e));
+    room.onMessage("combat", () => {});
+    try {
+      await waitFor(() => me(room) && room.state.npcs.size > 0);
+      const [npcId, npc] = [...room.state.npcs.entries()].find(
+        ([, n]: any) => n.template === "rl-la-lookout",
+      )!;
+      room.send("ability", { abilityId: "cd-code-shield", targetId: npcId }); // not in a level-1 loadout
+      await waitFor(() => errors.length === 1);
+      room.send("ability", { abilityId: "a-strike", targetId: npcId }); // melee, 3 units: too far
+      await waitFor(() => errors.length === 2);
+      room.send("ability", { abilityId: "a-shot", targetId: "nobody-here" });
+      await waitFor(() => errors.length === 3);
+      room.send("interlock", { action: "power" }); // not in close combat
+      await waitFor(() => errors.length === 4);
+      room.send("interlock", { action: "dance" });
+      await waitFor(() => errors.length === 5);
+      assert.deepEqual(
+        errors.map((e) => e.code),
+        ["not_in_loadout", "out_of_range", "not_found", "not_interlocked", "invalid_message"],
+        JSON.stringify(errors),
+      );
+      await sleep(200);
+      assert.equal(npc.hp, npc.maxHp, "the NPC was not touched");
+    } finally {
+      await room.leave();
+    }
+  });
+
+  it("a player kills an NPC with abilities: XP persists, loot lands in the inventory through the ledger", async () => {
+    const player = await newPlayer(d.server.http);
+    const { room } = await joinDistrict(d.server.ws, player, "richland");
+    const events: any[] = [];
+    room.onMessage("combat", (e: any) => events.push(e));
+    room.onMessage("error", () => {});
+    try {
+      await waitFor(() => me(room) && room.state.npcs.size > 0);
+      const [npcId] = [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout")!;
+      const npc = () => room.state.npcs.get(npcId);
+      await approach(room, () => npc(), 25);
+      const died = () => events.find((e) => e.kind === "death" && e.id === npcId);
+      const deadline = Date.now() + 90_000;
+      while (!died()) {
+        if (Date.now() > deadline) throw new Error(`the NPC survived: ${JSON.stringify(events.slice(-5))}`);
+        // The fight moves: the NPC chases or leashes home, a fallen player respawns at a hardline.
+        const self = me(room);
+        const target = npc();
+        if (self && target && self.hp > 0 && Math.hypot(target.x - self.x, target.y - self.y) > 25) {
+          await approach(room, () => npc(), 20);
+        }
+        room.send("ability", { abilityId: "a-shot", targetId: npcId });
+        await sleep(700);
+      }
+      assert.ok(
+        events.some((e) => e.kind === "combat" && e.event.type === "ability_used" && e.event.casterId),
+      );
+      assert.ok(
+        events.some((e) => e.kind === "combat" && e.event.type === "damage" && e.event.targetId === npcId),
+      );
+      const xp = await waitFor(() => events.find((e) => e.kind === "xp"), { what: "xp" });
+      assert.ok(xp.amount > 0);
+      const loot = events.find((e) => e.kind === "loot");
+      await room.leave();
+
+      const [row] = await queryDatabase<{ experience: string }>(
+        d.env.DATABASE_URL!,
+        "SELECT experience FROM characters WHERE id = $1",
+        [player.characterId],
+      );
+      assert.equal(Number(row!.experience), xp.experience, "XP saved on leave");
+      if (loot && (loot.items.length > 0 || loot.info > 0)) {
+        const rows = await waitFor(
+          async () => {
+            const r = await queryDatabase<{ item_id: string; quantity: number }>(
+              d.env.DATABASE_URL!,
+              "SELECT item_id, quantity FROM ledger_entries WHERE character_id = $1 AND kind = 'loot'",
+              [player.characterId],
+            );
+            return r.length > 0 && r;
+          },
+          { what: "loot in the ledger" },
+        );
+        for (const item of loot.items) {
+          assert.ok(
+            rows.some((r) => r.item_id === item.itemId && Number(r.quantity) === item.quantity),
+            item.itemId,
+          );
+        }
+        const inventory = await queryDatabase<{ item_id: string; quantity: number }>(
+          d.env.DATABASE_URL!,
+          "SELECT item_id, quantity FROM inventory_items WHERE character_id = $1",
+          [player.characterId],
+        );
+        for (const item of loot.items) assert.ok(inventory.some((r) => r.item_id === item.itemId));
+        const [money] = await queryDatabase<{ currency: string }>(
+          d.env.DATABASE_URL!,
+          "SELECT currency FROM characters WHERE id = $1",
+          [player.characterId],
+        );
+        assert.equal(Number(money!.currency), loot.info, "dropped information credited once");
+      }
+    } finally {
+      if (room.connection.isOpen) await room.leave();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { connect } from "node:net";
+import { http, joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
+import { createTestDatabase } from "../helpers/postgres.js";
+import { logsWith, startServerProcess, tempDataDir } from "../helpers/serverProcess.js";
+import { deploy, type TestDeployment } from "../helpers/servers.js";
+
+/** Sends the start of a request and hangs up before the body is complete. */
+async function abortMidRequest(port: number, path: string): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"username":`,
+      );
+      setTimeout(() => {
+        socket.destroy();
+        resolve();
+      }, 30);
+    });
+    // The server may reset the half-sent request first; either way the client is gone.
+    socket.on("error", () => resolve());
+  });
+}
+
+for (const transport of ["uws", "ws"] as const) {
+  describe(`HTTP robustness (${transport} transport, postgres)`, function () {
+    this.timeout(60_000);
+    let d: TestDeployment;
+    before(async () => (d = await deploy("postgres", { TRANSPORT: transport })));
+    after(async () => d?.cleanup());
+
+    it(`serves on the ${transport} transport`, () => {
+      assert.ok(
+        d.server.lines.some(
+          (l) => l.includes('"mxo-server listening"') && l.includes(`"transport":"${transport}"`),
+        ),
+      );
+    });
+
+    it("survives clients that hang up mid-request", async () => {
+      for (const path of ["/auth/register", "/auth/login", "/characters"]) {
+        await abortMidRequest(d.server.port, path);
+      }
+      // A request whose response is still being computed when the client leaves (argon2 hashing).
+      const controller = new AbortController();
+      const slow = fetch(`${d.server.http}/auth/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: `abort${Date.now() % 1e6}`, password: "long enough" }),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      await sleep(20);
+      controller.abort();
+      await slow;
+      await sleep(300);
+      assert.equal(d.server.proc.exitCode, null, "server process still running");
+      assert.equal((await http(d.server.http, "GET", "/health")).status, 200);
+    });
+
+    it("refuses oversized bodies with 413 and keeps serving", async () => {
+      const res = await http(d.server.http, "POST", "/auth/register", {
+        raw: JSON.stringify({ username: "big", password: "x".repeat(100_000) }),
+      });
+      assert.ok(res.status === 413 || res.status === 400, `status ${res.status}`);
+      assert.equal((await http(d.server.http, "GET", "/health")).status, 200);
+    });
+  });
+
+  describe(`HTTP rate limits (${transport} transport, postgres)`, function () {
+    this.timeout(60_000);
+    let d: TestDeployment;
+    before(
+      async () =>
+        (d = await deploy("postgres", {
+          TRANSPORT: transport,
+          AUTH_RATE_LIMIT_PER_MINUTE: "5",
+          TRUST_PROXY: "true",
+        })),
+    );
+    after(async () => d?.cleanup());
+
+    const attempt = (ip: string) =>
+      http(d.server.http, "POST", "/auth/login", {
+        body: { username: "nobody_here", password: "whatever1" },
+        headers: { "x-forwarded-for": `${ip}, 10.0.0.1` },
+      });
+
+    it("answers 429 with a stable code past the per-IP limit, counting each forwarded client apart", async () => {
+      for (let i = 0; i < 5; i++) assert.equal((await attempt("203.0.113.7")).status, 401);
+      const limited = await attempt("203.0.113.7");
+      assert.equal(limited.status, 429);
+      assert.equal(limited.body.error.code, "rate_limited");
+      assert.equal((await attempt("198.51.100.9")).status, 401, "another client is not limited");
+      assert.equal((await http(d.server.http, "GET", "/health")).status, 200, "probes are never limited");
+    });
+  });
+}
+
+describe("transport fallback", function () {
+  this.timeout(60_000);
+
+  it("says so and serves on ws when uWebSockets.js cannot load", async () => {
+    const data = tempDataDir();
+    const db = await createTestDatabase();
+    const server = await startServerProcess(
+      { DATA_DIR: data.dir, DATABASE_URL: db.url },
+      { nodeArgs: ["--import", "./test/fixtures/without-uws.mjs"] },
+    );
+    try {
+      const warning = logsWith(
+        server,
+        "uWebSockets.js could not load on this platform; falling back to the ws transport",
+      );
+      assert.equal(warning.length, 1);
+      assert.match(String(warning[0]!.err), /simulated/);
+      assert.equal(logsWith(server, "mxo-server listening")[0]!.transport, "ws");
+      const p = await newPlayer(server.http);
+      const { room } = await joinDistrict(server.ws, p);
+      await waitFor(() => me(room));
+      await room.leave();
+    } finally {
+      await server.stop("SIGKILL");
+      await db.drop();
+      data.remove();
+    }
+  });
+});
