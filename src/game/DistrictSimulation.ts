@@ -41,6 +41,7 @@ import {
   toSpawnZone,
 } from "./adapters.js";
 import type { GameEvent, NpcView, PlayerView } from "./GameEvent.js";
+import { packKeepingDistrict, rescale, sameData } from "./contentSwap.js";
 import { fromCombatError, OK, refuse, type GameResult } from "./GameError.js";
 import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
 import { killExperience, levelForExperience } from "./progression.js";
@@ -52,6 +53,30 @@ export interface SimulationOptions {
   /** Integer seed of every random stream (combat, NPC AI, loot). */
   seed: number;
   tuning?: Partial<GameTuning>;
+}
+
+/** What `applyContent` did. */
+export interface ContentApplyResult {
+  /**
+   * Dispatch these at once, like a step's: the events of requests made since
+   * the last step (they would have come out of the next one), deaths already
+   * dealt settled under the old pack, then the deploy's own `npc_despawned`,
+   * `npc_changed`, `npc_spawned` and the `combat` events of removals
+   * (`interlock_ended` "removed", `interlock_unqueued`).
+   */
+  events: GameEvent[];
+  /**
+   * This district in the new pack: `"changed"` or `"unchanged"` (its definition
+   * now in force either way), or `"missing"`: the new pack has no district of
+   * this id, and the simulation keeps running the definition it had (zones,
+   * bounds, hardlines, rules) while everything else comes from the new pack.
+   */
+  district: "changed" | "unchanged" | "missing";
+  /**
+   * Human-readable notes for the log, e.g. the missing district and each
+   * template, ability, loot table or item kept from the old pack for it.
+   */
+  warnings: string[];
 }
 
 /** A character entering the district, as loaded from persistence. */
@@ -101,18 +126,20 @@ interface PlayerExtra {
  * the next `step()`, ahead of that step's own.
  */
 export class DistrictSimulation {
-  readonly district: DistrictDef;
   readonly tickRate: number;
   readonly tuning: Readonly<GameTuning>;
 
-  private readonly pack: ContentPack;
+  /** The district definition in force (replaced by `applyContent`). */
+  private def: DistrictDef;
+  /** The content in force (replaced by `applyContent`). */
+  private pack: ContentPack;
   private readonly dt: number;
   private readonly world: World;
   private readonly combat: CombatState;
-  private readonly zones: SpawnZone[] = [];
+  private zones: SpawnZone[] = [];
   /** Zone id → z of its centre (the NPC rules are 2D). */
-  private readonly zoneZ = new Map<string, number>();
-  private readonly templateDefs = new Map<string, NpcTemplateDef>();
+  private zoneZ = new Map<string, number>();
+  private templateDefs = new Map<string, NpcTemplateDef>();
   private readonly npcMap = new Map<string, SimNpc>();
   private readonly extras = new Map<string, PlayerExtra>();
   /** Everyone's position, by id; players by reference to their `SimPlayer`. */
@@ -134,7 +161,7 @@ export class DistrictSimulation {
       throw new RangeError(`tickRate must be an integer in 1..60, got ${tickRate}`);
     }
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-    this.district = district;
+    this.def = district;
     this.pack = pack;
     this.tickRate = tickRate;
     this.dt = 1 / tickRate;
@@ -154,6 +181,34 @@ export class DistrictSimulation {
     this.aiRng = createRng(seedFrom("npc-ai", seed));
     this.lootRng = createRng(seedFrom("loot", seed));
 
+    this.buildZones(district, pack);
+    this.spawnNpcs(0);
+  }
+
+  /** The district definition in force: the one given at construction, or the last `applyContent`'s. */
+  get district(): DistrictDef {
+    return this.def;
+  }
+
+  /**
+   * The content pack in force: the last one given to `applyContent` (or the
+   * constructor), or, when that pack lacked this district, a copy of it with
+   * the kept district and what its NPCs need added (see `applyContent`).
+   */
+  get content(): ContentPack {
+    return this.pack;
+  }
+
+  /** Steps completed so far; requests between steps act at this tick. */
+  get tick(): number {
+    return this.world.tick;
+  }
+
+  /** Spawn zones (one shared AI template per NPC template), zone heights and template definitions. */
+  private buildZones(district: DistrictDef, pack: ContentPack): void {
+    const zones: SpawnZone[] = [];
+    const zoneZ = new Map<string, number>();
+    const defs = new Map<string, NpcTemplateDef>();
     const templates = new Map<string, NpcTemplate>();
     for (const zone of district.spawnZones) {
       const def = pack.npc(zone.template);
@@ -162,17 +217,14 @@ export class DistrictSimulation {
       if (!template) {
         template = toNpcTemplate(def, pack);
         templates.set(def.id, template);
-        this.templateDefs.set(def.id, def);
+        defs.set(def.id, def);
       }
-      this.zones.push(toSpawnZone(zone, district.bounds, template));
-      this.zoneZ.set(zone.id, zone.center.z);
+      zones.push(toSpawnZone(zone, district.bounds, template));
+      zoneZ.set(zone.id, zone.center.z);
     }
-    this.spawnNpcs(0);
-  }
-
-  /** Steps completed so far; requests between steps act at this tick. */
-  get tick(): number {
-    return this.world.tick;
+    this.zones = zones;
+    this.zoneZ = zoneZ;
+    this.templateDefs = defs;
   }
 
   // ---- players ---------------------------------------------------------------
@@ -285,6 +337,172 @@ export class DistrictSimulation {
   /** Gives up a place in an interlock queue (a no-op when not queued). */
   leaveInterlockQueue(sessionId: string): void {
     if (this.world.players.has(sessionId)) this.emitCombat(leaveQueue(this.combat, sessionId, this.tick));
+  }
+
+  // ---- content deploy -----------------------------------------------------------
+
+  /**
+   * Switches to another content pack between two steps (the room calls it at a
+   * tick boundary, right after a step). Pure and deterministic like a step: the
+   * same calls on the same seed give the same events.
+   *
+   * - The district definition of the same id in `next` takes over: bounds
+   *   (everyone is clamped into them), hardlines, move speed, PvP, combat
+   *   rules (for interlocks that start from now on; running ones keep the rules
+   *   they started with), spawn zones.
+   * - Spawn zones: NPCs of a zone that is gone, of a slot beyond the zone's new
+   *   count, or of a zone that now names another template are despawned
+   *   (`npc_despawned`; their interlocks end as "removed"); empty slots, of new
+   *   zones too, are filled at once (`npc_spawned`). NPCs that stay take the
+   *   zone's new area, height and respawn delay.
+   * - NPC templates: every NPC that stays takes its template's new definition:
+   *   name, level, stats, max HP (HP keeps its fraction, a dead NPC stays dead),
+   *   Inner Strength (fraction kept), abilities, speed, radii, behaviour (one
+   *   turned passive leaves combat, one no longer passive joins it). Those whose
+   *   name, level or max HP changed are reported as `npc_changed`. New spawns
+   *   and respawns use the new templates. Cooldowns already running are kept.
+   * - Players: abilities (loadout, free-attack definitions, interlock style)
+   *   come from the new pack; level, stats and HP are the character's own.
+   * - Loot rolls from now on use the new pack's loot tables.
+   *
+   * If `next` has no district of this id the simulation does not fail: it keeps
+   * running the definition it had, with whatever its zones need that `next`
+   * lacks (templates, their abilities and loot tables, the tables' items) taken
+   * from the old pack; `district` says `"missing"` and `warnings` lists what was
+   * kept. Everything `next` does have (e.g. a changed template) is applied.
+   *
+   * `next` must be a validated pack (`validateContentPack`).
+   */
+  applyContent(next: ContentPack): ContentApplyResult {
+    const tick = this.tick;
+    const warnings: string[] = [];
+    // Kills already dealt were earned under the old pack: settle them first.
+    this.resolveDeaths(tick);
+
+    const old = this.pack;
+    const nextDef = next.district(this.def.id);
+    let status: ContentApplyResult["district"];
+    let pack = next;
+    if (nextDef) {
+      status = sameData(nextDef, this.def) ? "unchanged" : "changed";
+      this.def = nextDef;
+    } else {
+      status = "missing";
+      const keptPack = packKeepingDistrict(next, old, this.def);
+      pack = keptPack.pack;
+      warnings.push(
+        `district ${this.def.id} is not in the new pack: it keeps running its previous definition`,
+        ...keptPack.kept.map((k) => `kept from the previous pack for district ${this.def.id}: ${k}`),
+      );
+    }
+    const district = this.def;
+    this.pack = pack;
+
+    // The district's rules and shape.
+    this.world.bounds = district.bounds;
+    this.noPlayers.bounds = district.bounds;
+    this.combat.config = districtCombatConfig(district, this.tickRate);
+    this.combat.abilities = new Map(combatAbilities(pack).map((a) => [a.id, a]));
+    this.buildZones(district, pack);
+    const zoneById = new Map(this.zones.map((z) => [z.id, z]));
+
+    // NPCs without a place in the new zones go; the others take the new definitions.
+    for (const npc of [...this.npcMap.values()]) {
+      const zone = zoneById.get(npc.zoneId);
+      if (!zone || npc.slot >= zone.count || zone.template.id !== npc.template.id) this.despawn(npc, tick);
+    }
+    for (const npc of this.npcMap.values()) {
+      const zone = zoneById.get(npc.zoneId);
+      if (zone) this.refreshNpc(npc, zone, tick);
+    }
+
+    for (const p of this.world.players.values()) {
+      p.speed = district.moveSpeed;
+      this.clampToBounds(p);
+      const c = this.combat.combatants.get(p.sessionId);
+      if (!c) continue;
+      c.loadout = starterLoadout(c.level, pack);
+      c.style = { ...c.style, damage: styleDamage(c.level, c.loadout, pack) };
+    }
+
+    this.spawnNpcs(tick);
+    this.syncHp();
+    const events = this.out;
+    this.out = [];
+    return { events, district: status, warnings };
+  }
+
+  private despawn(npc: SimNpc, tick: number): void {
+    this.emitCombat(removeCombatant(this.combat, npc.id, tick));
+    this.npcMap.delete(npc.id);
+    this.positionMap.delete(npc.id);
+    this.out.push({ kind: "npc_despawned", tick, npcId: npc.id, template: npc.template.id });
+  }
+
+  /** An NPC that keeps its slot takes its zone's and its template's new definitions. */
+  private refreshNpc(npc: SimNpc, zone: SpawnZone, tick: number): void {
+    const template = zone.template;
+    const def = this.templateDefs.get(template.id);
+    if (!def) return;
+    const before = { name: npc.template.name, level: npc.template.level, maxHp: npc.maxHp };
+    let c = this.combat.combatants.get(npc.id);
+    const hp = c ? rescale(c.hp, c.maxHp, def.hp, true) : rescale(npc.hp, npc.maxHp, template.maxHp, true);
+
+    npc.template = template;
+    npc.maxHp = template.maxHp;
+    npc.hp = hp;
+    npc.home = { ...zone.area };
+    npc.respawnSeconds = zone.respawnSeconds;
+    npc.z = this.zoneZ.get(zone.id) ?? npc.z;
+    // Leashing returns to the spawn point: keep it inside the (possibly moved) zone.
+    npc.spawn = clampPoint(npc.spawn, zone.area);
+    this.clampToBounds(npc);
+
+    if (def.behavior === "passive") {
+      // Civilians are not combatants: nobody can attack them.
+      if (c) this.emitCombat(removeCombatant(this.combat, npc.id, tick));
+      if (npc.mode === "chase" || npc.mode === "attack") {
+        npc.mode = "leash";
+        npc.targetId = null;
+        npc.wanderTo = null;
+      }
+    } else {
+      const fresh = npcCombatant(npc.id, def, this.pack);
+      if (!c) {
+        c = fresh;
+        this.combat.combatants.set(npc.id, c);
+      } else {
+        c.is = rescale(c.is, c.maxIs, fresh.maxIs, false);
+        c.level = fresh.level;
+        c.stats = fresh.stats;
+        c.maxHp = fresh.maxHp;
+        c.maxIs = fresh.maxIs;
+        c.defence = fresh.defence;
+        c.resistance = fresh.resistance;
+        c.style = fresh.style;
+        c.loadout = fresh.loadout;
+      }
+      c.hp = hp;
+    }
+
+    if (before.name !== template.name || before.level !== template.level || before.maxHp !== npc.maxHp) {
+      this.out.push({
+        kind: "npc_changed",
+        tick,
+        npcId: npc.id,
+        template: template.id,
+        name: template.name,
+        level: template.level,
+        hp,
+        maxHp: npc.maxHp,
+      });
+    }
+  }
+
+  private clampToBounds(p: { x: number; y: number }): void {
+    const b = this.def.bounds;
+    p.x = Math.min(b.maxX, Math.max(b.minX, p.x));
+    p.y = Math.min(b.maxY, Math.max(b.minY, p.y));
   }
 
   // ---- the step ----------------------------------------------------------------
@@ -754,4 +972,11 @@ export class DistrictSimulation {
   combatant(id: string): Readonly<Combatant> | undefined {
     return this.combat.combatants.get(id);
   }
+}
+
+function clampPoint(p: { x: number; y: number }, area: SpawnZone["area"]): { x: number; y: number } {
+  return {
+    x: Math.min(area.maxX, Math.max(area.minX, p.x)),
+    y: Math.min(area.maxY, Math.max(area.minY, p.y)),
+  };
 }

@@ -69,6 +69,23 @@ export type GameEvent =
       respawn: boolean;
     }
   | { kind: "npc_despawned"; tick: number; npcId: string; template: string }
+  /**
+   * A content deploy (`applyContent`) changed what the room shows of a live NPC
+   * that stays: its template's name, level or max HP (its HP keeps its fraction).
+   * The values are the NPC's after the change, as `npc(npcId)` gives them. An
+   * NPC whose zone now spawns another template is despawned and spawned again
+   * instead (`npc_despawned`, then `npc_spawned`).
+   */
+  | {
+      kind: "npc_changed";
+      tick: number;
+      npcId: string;
+      template: string;
+      name: string;
+      level: number;
+      hp: number;
+      maxHp: number;
+    }
   /** A movement input with a NaN or infinite component: acknowledged, not applied. */
   | { kind: "invalid_input"; tick: number; sessionId: string; seq: number };
 

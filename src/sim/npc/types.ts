@@ -52,7 +52,10 @@ export interface SimNpc {
   zoneId: string;
   /** Index within its zone, 0 ≤ slot < zone.count. */
   slot: number;
-  /** Kept by reference: an NPC keeps the template it spawned with until it is despawned. */
+  /**
+   * Kept by reference: an NPC keeps the template it spawned with until it is
+   * despawned, or a content deploy (`DistrictSimulation.applyContent`) replaces it.
+   */
   template: Readonly<NpcTemplate>;
   x: number;
   y: number;
