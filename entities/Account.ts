@@ -33,6 +33,20 @@ export class Account {
   @Column("text", { name: "ban_reason", nullable: true })
   banReason!: string | null;
 
+  /** `null`: free to chat. */
+  @Column("timestamptz", { name: "muted_until", nullable: true })
+  mutedUntil!: Date | null;
+
+  @Column("text", { name: "mute_reason", nullable: true })
+  muteReason!: string | null;
+
+  /** RFC 6238 secret (base32); set at enrolment, in force once `totpEnabledAt` is set. */
+  @Column("text", { name: "totp_secret", nullable: true })
+  totpSecret!: string | null;
+
+  @Column("timestamptz", { name: "totp_enabled_at", nullable: true })
+  totpEnabledAt!: Date | null;
+
   @Column("timestamptz", { name: "created_at", default: () => "now()" })
   createdAt!: Date;
 

@@ -14,6 +14,7 @@ import type { Config } from "../src/config/config.js";
 import type { ContentPack } from "../src/content/ContentPack.js";
 import type { DistrictCatalog, DistrictDef } from "../src/content/districts.js";
 import type { LedgerService } from "../src/economy/LedgerService.js";
+import type { ContentDeployer } from "../src/content/ContentDeployer.js";
 import { CURRENCY } from "../src/economy/ledgerOps.js";
 import { DistrictSimulation } from "../src/game/DistrictSimulation.js";
 import type { GameEvent, NpcView, PlayerView } from "../src/game/GameEvent.js";
@@ -48,6 +49,8 @@ import type { CharacterSnapshot, CharacterStore } from "../src/persistence/Chara
 import type { ChatFilter, LocalRoom, LocalRooms } from "../src/server/LocalRooms.js";
 import { ChatHistory } from "../src/social/ChatHistory.js";
 import { AppError, CloseCodes } from "../src/util/errors.js";
+import { humanDuration } from "../src/commands/args.js";
+import type { GmOp, GmOpResults, Point3 } from "../src/gm/GmOp.js";
 import type { Logger } from "../src/util/logger.js";
 
 export interface DistrictServices {
@@ -62,7 +65,10 @@ export interface DistrictServices {
   bus: ClusterBus;
   commands: CommandRegistry;
   chatHistory: ChatHistory;
-  content: ContentPack;
+  /** Recent lines per speaker (for `inspect`). */
+  chatBySpeaker: ChatHistory;
+  /** The content every room runs now, and deploys of new revisions. */
+  deployer: ContentDeployer;
   ledger: LedgerService;
 }
 
@@ -77,6 +83,9 @@ export interface DistrictAuth {
   username: string;
   roles: string[];
   characterId: string;
+  /** Chat is refused until then (epoch ms); kept current by `applyMute`. */
+  mutedUntil: number | null;
+  muteReason: string | null;
 }
 
 /** Listing entry for admin views (returned through `remoteRoomCall`, so plain JSON). */
@@ -124,6 +133,10 @@ export class DistrictRoom
   override state = new DistrictState();
 
   private def!: DistrictDef;
+  /** The content pack this room runs; a deploy swaps it at a tick boundary. */
+  private content!: ContentPack;
+  private contentRevision: number | null = null;
+  private pendingContent: { revision: number; pack: ContentPack } | undefined;
   /** The district's game rules (movement, NPCs, combat): pure and seeded, driven once per tick. */
   private sim!: DistrictSimulation;
   private interest!: InterestManager;
@@ -140,6 +153,8 @@ export class DistrictRoom
       stats: CharacterStats;
       missions: MissionState;
       reputation: Reputation;
+      /** A GM hidden from every other player (`invisible on`). */
+      invisible: boolean;
     }
   >();
   /** Sessions the server is closing on purpose: no reconnection grace for them. */
@@ -180,6 +195,8 @@ export class DistrictRoom
       username: principal.username,
       roles: principal.roles,
       characterId,
+      mutedUntil: principal.mutedUntil,
+      muteReason: principal.muteReason,
     };
   }
 
@@ -190,7 +207,9 @@ export class DistrictRoom
     this.def = def;
     // The seed is logged so any fight in this room can be replayed from its log.
     const seed = (Math.random() * 0x7fffffff) | 0;
-    this.sim = new DistrictSimulation(def, s.content, { tickRate: s.config.tickRate, seed });
+    this.content = s.deployer.pack;
+    this.contentRevision = s.deployer.revision;
+    this.sim = new DistrictSimulation(def, this.content, { tickRate: s.config.tickRate, seed });
     s.log.info({ room: this.roomId, district: def.id, seed }, "district simulation seeded");
     this.interest = new InterestManager(s.config.aoi);
     const sent = s.metrics.bytesSent.labels({ district: def.id });
@@ -204,7 +223,7 @@ export class DistrictRoom
     // backstop far above what an honest client sends (inputs at the tick rate
     // plus messages), so our gate's throttle-then-disconnect acts first.
     this.maxMessagesPerSecond = (s.config.tickRate + s.config.maxMessagesPerSecond) * 4;
-    this.metadata = { district: def.id };
+    this.metadata = { district: def.id, contentRevision: this.contentRevision };
     s.metrics.rooms.inc({ district: def.id });
     s.rooms.add(this);
 
@@ -220,6 +239,7 @@ export class DistrictRoom
         }
       }
       this.dispatch(this.sim.step());
+      if (this.pendingContent) this.switchContent(this.pendingContent);
       this.publish();
       this.updateInterest();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -295,6 +315,7 @@ export class DistrictRoom
         stats: character.stats,
         missions: character.missions ?? createMissionState(),
         reputation: character.reputation ?? { ...STARTING_REPUTATION },
+        invisible: false,
       });
       const player = this.sim.player(client.sessionId)!;
       const view = new PlayerState();
@@ -480,6 +501,39 @@ export class DistrictRoom
     this.broadcast("announce", { text, at });
   }
 
+  /** Queued here, applied right after the next step: never in the middle of a tick. */
+  applyContent(revision: number, pack: ContentPack): void {
+    this.pendingContent = { revision, pack };
+  }
+
+  private switchContent(next: { revision: number; pack: ContentPack }): void {
+    this.pendingContent = undefined;
+    const result = this.sim.applyContent(next.pack);
+    // The simulation's pack: when the new pack lacks this district, it keeps what the district needs.
+    this.content = this.sim.content;
+    this.contentRevision = next.revision;
+    this.dispatch(result.events);
+    void this.setMetadata({ ...this.metadata, contentRevision: next.revision });
+    svc().log.info(
+      { room: this.roomId, district: this.def.id, revision: next.revision, warnings: result.warnings },
+      "content revision applied",
+    );
+  }
+
+  applyMute(accountId: string, until: number | null, reason: string | null): void {
+    for (const client of this.clients) {
+      if (client.auth?.accountId !== accountId) continue;
+      client.auth.mutedUntil = until;
+      client.auth.muteReason = reason;
+      if (until) {
+        client.send("error", {
+          code: "muted",
+          message: `You have been muted for ${humanDuration(until - Date.now())}`,
+        });
+      }
+    }
+  }
+
   /** For admin listings across processes (called through `matchMaker.remoteRoomCall`). */
   listPlayers(): PlayerListing[] {
     return [...this.sessions.values()].map((p) => ({
@@ -490,6 +544,124 @@ export class DistrictRoom
       roomId: this.roomId,
       processId: matchMaker.processId,
     }));
+  }
+
+  // ---- GM commands (called through matchMaker.remoteRoomCall from any process) ----
+
+  /** One GM operation on this room; refusals come back as values (they cross processes as JSON). */
+  async gmAct(
+    op: GmOp,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; code: string; message: string }> {
+    try {
+      return { ok: true, value: await this.gmApply(op) };
+    } catch (err) {
+      if (err instanceof AppError) return { ok: false, code: err.code, message: err.message };
+      svc().log.error({ err, op }, "GM operation failed");
+      return { ok: false, code: "gm_failed", message: (err as Error).message };
+    }
+  }
+
+  private async gmApply(op: GmOp): Promise<unknown> {
+    // Both take effect at the next step, which emits npc_spawned / npc_despawned.
+    if (op.op === "spawn") {
+      if (!this.content.npc(op.template))
+        throw new AppError("not_found", 404, `Unknown NPC template "${op.template}"`);
+      return { npcIds: this.sim.gmSpawn(op.template, op.count, op.at) } satisfies GmOpResults["spawn"];
+    }
+    if (op.op === "despawn") {
+      const template = this.sim.gmDespawn(op.npcId);
+      if (!template) {
+        throw new AppError(
+          "not_found",
+          404,
+          `No GM-spawned NPC ${op.npcId} here (zone NPCs belong to the content pack)`,
+        );
+      }
+      return { template } satisfies GmOpResults["despawn"];
+    }
+    const sessionId = [...this.sessions].find(([, p]) => p.characterId === op.characterId)?.[0];
+    const meta = sessionId ? this.sessions.get(sessionId) : undefined;
+    const player = sessionId ? this.sim.player(sessionId) : undefined;
+    if (!sessionId || !meta || !player)
+      throw new AppError("player_offline", 409, "That character left this room");
+    const position = { x: player.x, y: player.y, z: player.z };
+    const save = () => {
+      const snapshot = this.snapshot(sessionId);
+      if (snapshot) svc().characters.enqueue(snapshot);
+    };
+    switch (op.op) {
+      case "where":
+        return { district: this.def.id, roomId: this.roomId, position } satisfies GmOpResults["where"];
+      case "teleport": {
+        const from = this.sim.gmTeleport(sessionId, op.to)!;
+        const now = this.sim.player(sessionId)!;
+        this.interest.move(sessionId, now.x, now.y);
+        save();
+        return {
+          from,
+          to: { x: now.x, y: now.y, z: now.z },
+          district: this.def.id,
+        } satisfies GmOpResults["teleport"];
+      }
+      case "send": {
+        const client = this.clients.getById(sessionId);
+        if (!client) throw new AppError("player_offline", 409, `${meta.name} is reconnecting; try again`);
+        if (!svc().districts.get(op.district))
+          throw new AppError("unknown_district", 404, `Unknown district "${op.district}"`);
+        await this.sendTo(client, op.district, op.to);
+        return {
+          from: position,
+          fromDistrict: this.def.id,
+          district: op.district,
+        } satisfies GmOpResults["send"];
+      }
+      case "kick": {
+        const waiting = this.awaitingReconnect.get(sessionId);
+        if (waiting) {
+          waiting.reject(new Error("kicked"));
+          return { closed: true } satisfies GmOpResults["kick"];
+        }
+        const client = this.clients.getById(sessionId);
+        if (!client) return { closed: false } satisfies GmOpResults["kick"];
+        this.closing.add(sessionId);
+        client.leave(CloseCodes.KICKED, op.reason.slice(0, 120));
+        return { closed: true } satisfies GmOpResults["kick"];
+      }
+      case "heal": {
+        const hpBefore = this.sim.gmHeal(sessionId)!;
+        save();
+        return { hpBefore, hp: this.sim.player(sessionId)!.hp } satisfies GmOpResults["heal"];
+      }
+      case "setstat": {
+        const previous = this.sim.gmSetStat(sessionId, op.stat, op.value)!;
+        meta.stats = this.sim.statsOf(sessionId) ?? meta.stats;
+        save();
+        return { previous, value: op.value } satisfies GmOpResults["setstat"];
+      }
+      case "inspect":
+        return {
+          characterId: meta.characterId,
+          name: meta.name,
+          organization: meta.organization,
+          district: this.def.id,
+          roomId: this.roomId,
+          position,
+          hp: player.hp,
+          maxHp: player.maxHp,
+          level: player.level,
+          experience: player.experience,
+          stats: this.sim.statsOf(sessionId) ?? meta.stats,
+          missions: meta.missions,
+          reputation: meta.reputation,
+          invisible: meta.invisible,
+        } satisfies GmOpResults["inspect"];
+      case "invisible": {
+        const previous = meta.invisible;
+        meta.invisible = op.on;
+        this.interest.setHidden(sessionId, op.on);
+        return { previous } satisfies GmOpResults["invisible"];
+      }
+    }
   }
 
   // ---- messages ------------------------------------------------------------
@@ -513,8 +685,21 @@ export class DistrictRoom
     if (!msg) return;
     const speaker = this.sim.player(client.sessionId);
     if (!speaker) return;
+    const auth = client.auth;
+    if (auth?.mutedUntil && auth.mutedUntil > Date.now()) {
+      const left = humanDuration(auth.mutedUntil - Date.now());
+      return this.error(
+        client,
+        "muted",
+        `You are muted for ${left}${auth.muteReason ? `: ${auth.muteReason}` : ""}`,
+      );
+    }
     const line: ChatLine = { from: speaker.name, channel: msg.channel, text: msg.text, at: Date.now() };
     const s = svc();
+    // Kept per speaker for a GM's `inspect`.
+    svc()
+      .chatBySpeaker.append(ChatHistory.speakerKey(speaker.name), line)
+      .catch(() => {});
     switch (msg.channel) {
       case "say":
         for (const other of this.clients) {
@@ -601,11 +786,15 @@ export class DistrictRoom
     if (!this.admit(client, "gm")) return;
     const msg = this.gate.parse(client, "gm", CommandRequest, payload);
     if (!msg || !client.auth) return;
-    const s = svc();
-    // Roles as stored now, not as they were at join: a demotion holds at once.
-    const roles = await s.auth.currentRoles(client.auth.accountId);
-    const outcome = await s.commands.run(
-      { accountId: client.auth.accountId, username: client.auth.username, roles, via: "game" },
+    const me = this.sessions.get(client.sessionId);
+    // Permissions are read from the database by the registry: a demotion holds at once.
+    const outcome = await svc().commands.run(
+      {
+        accountId: client.auth.accountId,
+        username: client.auth.username,
+        via: "game",
+        characterName: me?.name,
+      },
       msg.command,
       msg.args,
     );
@@ -633,6 +822,20 @@ export class DistrictRoom
     if (this.disposing)
       return this.error(client, "draining", "This server is restarting; join again to continue");
 
+    await this.sendTo(client, msg.district).catch(() => {});
+  }
+
+  /**
+   * Moves a player to another district, at `at` or its arrival hardline: save
+   * there, reserve a seat (on whichever process hosts it), let go of the
+   * character here, hand the client the reservation. On failure the
+   * character stays where it was and the error is thrown.
+   */
+  private async sendTo(client: DistrictClient, district: string, at?: Point3): Promise<void> {
+    const s = svc();
+    const player = this.sessions.get(client.sessionId);
+    if (!player) throw new AppError("not_here", 409, "Not in this district");
+    if (this.traveling.has(client.sessionId)) throw new AppError("traveling", 409, "Already traveling");
     this.traveling.add(client.sessionId);
     this.sim.setInput(client.sessionId, {
       seq: this.sim.player(client.sessionId)?.ack ?? 0,
@@ -640,15 +843,15 @@ export class DistrictRoom
       moveY: 0,
     });
     const here = this.snapshot(client.sessionId)!;
-    const arrival = s.districts.arrivalPoint(msg.district);
+    const arrival = at ?? s.districts.arrivalPoint(district);
     const started = Date.now();
     try {
-      await s.characters.saveNow({ ...here, district: msg.district, ...arrival });
+      await s.characters.saveNow({ ...here, district, ...arrival });
       const auth = client.auth!;
       const ticket = s.auth.issueTravelTicket(auth.accountId, auth.authSessionId, player.characterId);
       const reservation = await matchMaker.joinOrCreate(
         "district",
-        { district: msg.district, characterId: player.characterId },
+        { district, characterId: player.characterId },
         { token: ticket, headers: new Headers(), ip: "" },
       );
       // The character now lives in the target district; this copy goes away
@@ -660,18 +863,19 @@ export class DistrictRoom
         processId: matchMaker.processId,
         sessionId: client.sessionId,
       });
-      client.send("travel", { district: msg.district, reservation });
+      client.send("travel", { district, reservation });
       s.log.info(
-        { character: player.name, from: this.def.id, to: msg.district, ms: Date.now() - started },
+        { character: player.name, from: this.def.id, to: district, ms: Date.now() - started },
         "travel",
       );
     } catch (err) {
       this.traveling.delete(client.sessionId);
       if (this.sessions.has(client.sessionId)) {
         await s.characters.saveNow(here).catch(() => {});
-        this.error(client, "travel_failed", `Could not travel to ${msg.district}: ${(err as Error).message}`);
+        this.error(client, "travel_failed", `Could not travel to ${district}: ${(err as Error).message}`);
       }
-      s.log.warn({ err, character: player.name, to: msg.district }, "travel failed");
+      s.log.warn({ err, character: player.name, to: district }, "travel failed");
+      throw err;
     }
   }
 
@@ -776,6 +980,16 @@ export class DistrictRoom
           this.interest.move(npc.id, npc.x, npc.y);
           break;
         }
+        case "npc_changed": {
+          const view = this.state.npcs.get(e.npcId);
+          if (view) {
+            view.template = e.template;
+            view.name = e.name;
+            view.hp = e.hp;
+            view.maxHp = e.maxHp;
+          }
+          break;
+        }
         case "npc_despawned":
           this.interest.remove(e.npcId);
           this.state.npcs.delete(e.npcId);
@@ -823,7 +1037,7 @@ export class DistrictRoom
       client.send("mission", { kind: "abandoned", missionId: msg.missionId });
       return;
     }
-    const def = svc().content.mission(msg.missionId);
+    const def = this.content.mission(msg.missionId);
     if (!def) return this.error(client, "unknown_mission", `Unknown mission "${msg.missionId}"`);
     if (def.organization && def.organization !== meta.organization) {
       return this.error(client, "wrong_organization", `${def.name} is for the ${def.organization} only`);
@@ -880,7 +1094,7 @@ export class DistrictRoom
     meta.missions = done.state;
     meta.reputation = applyReputationRewards(meta.reputation, done.rewards.reputation);
     this.sim.awardExperience(sessionId, done.rewards.xp);
-    const info = s.content.mission(done.missionId)?.rewards.info ?? 0;
+    const info = this.content.mission(done.missionId)?.rewards.info ?? 0;
     const legs = done.rewards.items.map((i) => ({
       characterId: meta.characterId,
       itemId: i.item,

@@ -26,6 +26,8 @@ export class InterestManager {
   readonly grid: SpatialGrid;
   private readonly visible = new Map<string, Set<string>>();
   private readonly leaveRadius: number;
+  /** Entities no other observer may see (an invisible GM); each still sees itself and others. */
+  private readonly hidden = new Set<string>();
 
   constructor(readonly options: InterestOptions) {
     if (!(options.hysteresis >= 1)) throw new Error("hysteresis must be ≥ 1");
@@ -38,8 +40,15 @@ export class InterestManager {
     this.grid.set(id, x, y);
   }
 
+  /** Hides an entity from every other observer from their next `update`, or shows it again. */
+  setHidden(id: string, hidden: boolean): void {
+    if (hidden) this.hidden.add(id);
+    else this.hidden.delete(id);
+  }
+
   /** An entity is gone: it leaves every view (the caller removes it from state). */
   remove(id: string): void {
+    this.hidden.delete(id);
     this.grid.delete(id);
     for (const set of this.visible.values()) set.delete(id);
     this.visible.delete(id);
@@ -75,7 +84,7 @@ export class InterestManager {
     const enterR2 = this.options.radius * this.options.radius;
     const candidates: { id: string; d2: number }[] = [];
     this.grid.forEachWithin(at.x, at.y, this.leaveRadius, (id, d2) => {
-      if (id === observerId) return;
+      if (id === observerId || this.hidden.has(id)) return;
       if (d2 <= enterR2 || current.has(id)) candidates.push({ id, d2 });
     });
     if (candidates.length > this.options.maxVisible) {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Account } from "../../entities/Account.js";
 import { Session } from "../../entities/Session.js";
 import { AppError, conflict, forbidden, unauthorized } from "../util/errors.js";
+import { Totp } from "./Totp.js";
 import { burnVerification, hashPassword, verifyPassword } from "./passwords.js";
 import {
   hashSecret,
@@ -35,6 +36,9 @@ export interface Principal {
   sessionId: string;
   username: string;
   roles: string[];
+  /** Chat is refused until then (epoch ms); null when not muted. */
+  mutedUntil: number | null;
+  muteReason: string | null;
 }
 
 export interface ClientInfo {
@@ -73,7 +77,7 @@ export class AuthService {
     return { accountId: id };
   }
 
-  async login(username: string, password: string, client: ClientInfo): Promise<TokenPair> {
+  async login(username: string, password: string, client: ClientInfo, totp?: string): Promise<TokenPair> {
     const accounts = this.db.getRepository(Account);
     const account = await accounts
       .createQueryBuilder("a")
@@ -98,6 +102,13 @@ export class AuthService {
     }
     // Checked after the password so a ban is not revealed to someone guessing.
     assertNotBanned(account);
+    try {
+      Totp.check(account, totp);
+    } catch (err) {
+      // A wrong code counts like a wrong password: guessing codes meets the same lockout.
+      if (err instanceof AppError && err.code === "totp_invalid") await this.recordFailure(account.id);
+      throw err;
+    }
     await accounts.update(account.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
     return this.openSession(account, client);
   }
@@ -193,6 +204,16 @@ export class AuthService {
     this.revocations.sessionsRevoked(principal.accountId, principal.sessionId);
   }
 
+  /** The account a token names, from its signature alone (rate-limit keys); undefined if not valid. */
+  peekAccount(token: string | undefined): string | undefined {
+    if (!token) return undefined;
+    try {
+      return this.signer.verifyAccess(token).sub;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Roles as stored now: privileged actions never trust the roles a token was issued with. */
   async currentRoles(accountId: string): Promise<string[]> {
     const row = await this.db
@@ -240,12 +261,15 @@ export class AuthService {
           token_version: number;
           banned_until: Date | null;
           ban_reason: string | null;
+          muted_until: Date | null;
+          mute_reason: string | null;
           revoked_at: Date | null;
           expires_at: Date;
         }
       | undefined = (
       await this.db.query(
-        `SELECT a.username, a.roles, a.token_version, a.banned_until, a.ban_reason, s.revoked_at, s.expires_at
+        `SELECT a.username, a.roles, a.token_version, a.banned_until, a.ban_reason, a.muted_until, a.mute_reason,
+                s.revoked_at, s.expires_at
            FROM sessions s JOIN accounts a ON a.id = s.account_id
           WHERE s.id = $1 AND a.id = $2`,
         [claims.sid, claims.sub],
@@ -259,7 +283,16 @@ export class AuthService {
       bannedUntil: row.banned_until ? new Date(row.banned_until) : null,
       banReason: row.ban_reason,
     });
-    return { accountId: claims.sub, sessionId: claims.sid, username: row.username, roles: row.roles };
+    const mutedUntil = row.muted_until ? new Date(row.muted_until).getTime() : null;
+    const muted = mutedUntil !== null && mutedUntil > Date.now();
+    return {
+      accountId: claims.sub,
+      sessionId: claims.sid,
+      username: row.username,
+      roles: row.roles,
+      mutedUntil: muted ? mutedUntil : null,
+      muteReason: muted ? row.mute_reason : null,
+    };
   }
 }
 

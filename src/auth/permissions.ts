@@ -1,35 +1,50 @@
 /**
- * Roles grant permission strings; `*` at the end of a grant matches a whole
- * subtree (`gm.*` covers `gm.command.kick`). Contract §4. Defined in code for
- * now; the GM/admin work moves them to the database with per-account overrides.
+ * Permission strings (contract §4): a grant ending in `.*` covers its whole
+ * subtree (`gm.*` covers `gm.command.kick`), `*` covers everything. Grants
+ * live in the database (`role_permissions`, per-account overrides); these are
+ * the pure rules applied to them.
  */
-export const ROLE_PERMISSIONS: Readonly<Record<string, readonly string[]>> = {
-  super_admin: ["*"],
-  admin: ["admin.*", "gm.*", "server.*", "economy.*"],
-  moderator: ["gm.command.kick", "gm.command.mute", "gm.command.unmute", "gm.view.*"],
-  support: ["gm.view.players", "gm.command.inspect"],
-  analyst: ["gm.view.*"],
-  gm_tier1: [
-    "gm.command.kick",
-    "gm.command.mute",
-    "gm.command.unmute",
-    "gm.command.teleport.self",
-    "gm.view.players",
-  ],
-  gm_tier2: ["gm.command.*", "gm.view.*", "gm.stats.*"],
-  gm_tier3: ["gm.*", "server.drain", "server.restart", "economy.*"],
-  player: [],
-};
 
-export function grantsOf(roles: readonly string[]): string[] {
-  return roles.flatMap((r) => ROLE_PERMISSIONS[r] ?? []);
-}
+/** Every role the server knows; accounts may only be given these. */
+export const ROLES = [
+  "super_admin",
+  "admin",
+  "moderator",
+  "support",
+  "analyst",
+  "gm_tier1",
+  "gm_tier2",
+  "gm_tier3",
+  "player",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** GM tiers in order: an escalation lifts an account one step up this ladder. */
+export const GM_TIERS = ["gm_tier1", "gm_tier2", "gm_tier3"] as const;
+
+/** Roles whose accounts must use TOTP once they have enrolled, and may not skip it. */
+export const STAFF_ROLES: ReadonlySet<string> = new Set(ROLES.filter((r) => r !== "player"));
 
 export function grantMatches(grant: string, permission: string): boolean {
   if (grant === "*" || grant === permission) return true;
   return grant.endsWith(".*") && permission.startsWith(grant.slice(0, -1));
 }
 
-export function hasPermission(roles: readonly string[], permission: string): boolean {
-  return grantsOf(roles).some((g) => grantMatches(g, permission));
+/** What an account may do: the grants of its roles plus its own grants, minus its denies. */
+export interface PermissionSet {
+  grants: readonly string[];
+  /** Per-account denies win over any grant. */
+  denies: readonly string[];
+}
+
+export function allows(set: PermissionSet, permission: string): boolean {
+  if (set.denies.some((d) => grantMatches(d, permission))) return false;
+  return set.grants.some((g) => grantMatches(g, permission));
+}
+
+/** The next GM tier above the highest one held, or undefined at the top or without any. */
+export function nextTier(roles: readonly string[]): (typeof GM_TIERS)[number] | undefined {
+  let highest = -1;
+  for (const r of roles) highest = Math.max(highest, GM_TIERS.indexOf(r as (typeof GM_TIERS)[number]));
+  return highest >= 0 ? GM_TIERS[highest + 1] : undefined;
 }

@@ -17,6 +17,10 @@ export interface ClusterEvents {
   /** Chat that crosses rooms: global to all, district to its instances, organization to members, whisper to one. */
   "mxo:chat": { line: ChatLine; district?: string; organization?: string; toCharacterId?: string };
   "mxo:announce": { text: string; at: number };
+  /** An account was muted (until, epoch ms) or unmuted (null): rooms where it plays apply it at once. */
+  "mxo:mutes": { accountId: string; until: number | null; reason: string | null };
+  /** A content revision was deployed: every process loads it and every room applies it at a tick boundary. */
+  "mxo:content": { revision: number };
 }
 
 export type ClusterHandlers = { [K in keyof ClusterEvents]: (event: ClusterEvents[K]) => void };

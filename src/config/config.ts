@@ -67,6 +67,9 @@ const EnvSchema = z.object({
   ADMIN_USERNAME: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
   TRUST_PROXY: booleanString.default(false),
+  ADMIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 100_000).default(120),
+  GM_ESCALATION_SECONDS: intInRange(1, 7 * 86_400).default(7200),
+  GM_BULK_GIVE_THRESHOLD: intInRange(1, 1_000_000_000).default(1000),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -101,6 +104,14 @@ export interface Config {
   shutdownTimeoutSeconds: number;
   admin: { username: string; password: string } | undefined;
   trustProxy: boolean;
+  /** Admin API calls per account (or per IP before authentication) per minute. */
+  adminRateLimitPerMinute: number;
+  gm: {
+    /** How long `POST /escalations` lifts a GM one tier. */
+    escalationSeconds: number;
+    /** A give above this quantity waits for a second GM (two-person rule). */
+    bulkGiveThreshold: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -189,6 +200,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         ? { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD }
         : undefined,
     trustProxy: env.TRUST_PROXY,
+    adminRateLimitPerMinute: env.ADMIN_RATE_LIMIT_PER_MINUTE,
+    gm: { escalationSeconds: env.GM_ESCALATION_SECONDS, bulkGiveThreshold: env.GM_BULK_GIVE_THRESHOLD },
   };
 }
 

@@ -21,25 +21,41 @@ export function route(metrics: Metrics, log: Logger, name: string, fn: Handler, 
         else res.status(status).json(body);
       }
     } catch (err) {
-      sendError(res, err, log);
+      sendError(res, err, log, req);
     } finally {
       end({ status: String(res.statusCode) });
     }
   };
 }
 
-export function sendError(res: Response, err: unknown, log: Logger): void {
+const requestIds = new WeakMap<Request, string>();
+
+/** Remembers the request's id and echoes it as `X-Request-Id`. */
+export function setRequestId(req: Request, res: Response, id: string): void {
+  requestIds.set(req, id);
+  res.set("X-Request-Id", id);
+}
+
+export function requestIdOf(req: Request | undefined): string | undefined {
+  return req ? requestIds.get(req) : undefined;
+}
+
+export function sendError(res: Response, err: unknown, log: Logger, req?: Request): void {
   if (res.headersSent) return;
+  const requestId = requestIdOf(req);
   if (err instanceof AppError) {
-    const body: { error: { code: string; message: string; details?: unknown } } = {
+    const body: { error: { code: string; message: string; requestId?: string; details?: unknown } } = {
       error: { code: err.code, message: err.message },
     };
+    if (requestId) body.error.requestId = requestId;
     if (err.details !== undefined) body.error.details = err.details;
     res.status(err.status).json(body);
     return;
   }
-  log.error({ err }, "unhandled error in HTTP route");
-  res.status(500).json({ error: { code: "internal_error", message: "Internal server error" } });
+  log.error({ err, requestId }, "unhandled error in HTTP route");
+  res.status(500).json({
+    error: { code: "internal_error", message: "Internal server error", ...(requestId ? { requestId } : {}) },
+  });
 }
 
 export function bearerToken(req: Request): string | undefined {

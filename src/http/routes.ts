@@ -8,7 +8,10 @@ import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
 import { parseBody } from "./body.js";
-import { bearerToken, clientIp, route, sendError } from "./handler.js";
+import { ApiRouter } from "./api.js";
+import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
+import type { Totp } from "../auth/Totp.js";
+import { randomUUID } from "node:crypto";
 
 export interface ReadinessCheck {
   name: string;
@@ -24,7 +27,10 @@ export interface HttpDeps {
   /** True while the process takes new players; false while starting or draining. */
   isAccepting(): boolean;
   readiness: ReadinessCheck[];
-  rateLimits: { perMinute: number; authPerMinute: number };
+  rateLimits: { perMinute: number; authPerMinute: number; adminPerMinute: number };
+  totp: Totp;
+  /** package.json version, for the OpenAPI document. */
+  version: string;
   trustProxy: boolean;
 }
 
@@ -34,23 +40,39 @@ const LoginBody = z.object({
   password: z.string({ message: "password is required" }).min(1).max(256),
   totp: z.string().max(16).optional(),
 });
+const TotpBody = z.object({
+  code: z.string({ message: "code is required" }).regex(/^\d{6}$/, "code is 6 digits"),
+});
 const RefreshBody = z.object({
   refreshToken: z.string({ message: "refreshToken is required" }).min(1).max(512),
 });
 
 export function registerRoutes(app: Application, deps: HttpDeps): void {
   const { metrics, log } = deps;
-  const r = (name: string, fn: Parameters<typeof route>[3], status?: number) =>
-    route(metrics, log, name, fn, status);
+  const api = new ApiRouter(app, metrics, log);
+
+  // Every response names its request; error bodies repeat it (see sendError).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.get("x-request-id");
+    const id = given && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : randomUUID();
+    setRequestId(req, res, id);
+    next();
+  });
 
   // Probes and metrics stay outside the rate limits: orchestrators poll them.
-  app.get(
-    "/health",
-    r("/health", () => ({ status: "ok" })),
-  );
-  app.get(
-    "/ready",
-    r("/ready", async (_req, res) => {
+  api.add({ method: "get", path: "/health", summary: "Liveness", tag: "probes" }, [], () => ({
+    status: "ok",
+  }));
+  api.add(
+    {
+      method: "get",
+      path: "/ready",
+      summary: "Readiness: database, presence, not draining",
+      tag: "probes",
+      errors: { 503: "Not ready ({status, checks})" },
+    },
+    [],
+    async (_req, res) => {
       const checks: Record<string, string> = {};
       checks.accepting = deps.isAccepting() ? "ok" : "draining";
       await Promise.all(
@@ -65,111 +87,190 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       );
       const ok = Object.values(checks).every((v) => v === "ok");
       res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", checks });
-    }),
+    },
   );
-  app.get(
-    "/metrics",
-    r("/metrics", async (_req, res) => {
+  api.add(
+    { method: "get", path: "/metrics", summary: "Prometheus metrics", tag: "probes", produces: "text/plain" },
+    [],
+    async (_req, res) => {
       res.set("Content-Type", metrics.registry.contentType);
       res.status(200).send(await metrics.registry.metrics());
-    }),
+    },
   );
 
-  const limited = (perMinute: number) =>
+  const limited = (perMinute: number, key?: (req: Request) => string | undefined) =>
     rateLimit({
       windowMs: 60_000,
       limit: perMinute,
       standardHeaders: "draft-8",
       legacyHeaders: false,
-      keyGenerator: (req) => clientIp(req, deps.trustProxy) ?? "unknown",
+      keyGenerator: (req) => key?.(req) ?? clientIp(req, deps.trustProxy) ?? "unknown",
       validate: false,
-      handler: (_req, res) => {
-        res.status(429).json({ error: { code: "rate_limited", message: "Too many requests; slow down" } });
+      handler: (req, res) => {
+        sendError(res, new AppError("rate_limited", 429, "Too many requests; slow down"), log, req);
       },
     });
 
   const json = express.json({ limit: "16kb", type: () => true });
   const authLimit = limited(deps.rateLimits.authPerMinute);
   const apiLimit = limited(deps.rateLimits.perMinute);
+  // Staff share offices and VPNs: the admin limit follows the account when the
+  // token names one (signature checked, nothing else), the address otherwise.
+  const adminLimit = limited(deps.rateLimits.adminPerMinute, (req) => {
+    const account = deps.auth.peekAccount(bearerToken(req));
+    return account ? `account:${account}` : undefined;
+  });
 
   const requireAuth = async (req: Request): Promise<Principal> => deps.auth.authenticate(bearerToken(req));
 
-  app.post(
-    "/auth/register",
-    authLimit,
-    json,
-    r(
-      "/auth/register",
-      async (req) => {
-        const body = parseBody(req, RegisterBody);
-        return deps.auth.register(body.username, body.password);
-      },
-      201,
-    ),
+  api.add(
+    {
+      method: "post",
+      path: "/auth/register",
+      summary: "Create an account",
+      tag: "auth",
+      body: RegisterBody,
+      status: 201,
+      errors: { 409: "Username taken" },
+    },
+    [authLimit, json],
+    async (req) => {
+      const body = parseBody(req, RegisterBody);
+      return deps.auth.register(body.username, body.password);
+    },
   );
-  app.post(
-    "/auth/login",
-    authLimit,
-    json,
-    r("/auth/login", async (req) => {
+  api.add(
+    {
+      method: "post",
+      path: "/auth/login",
+      summary: "Log in (with a one-time code once TOTP is on)",
+      tag: "auth",
+      body: LoginBody,
+      errors: { 401: "Bad credentials or one-time code", 403: "Banned", 423: "Locked after failed attempts" },
+    },
+    [authLimit, json],
+    async (req) => {
       const body = parseBody(req, LoginBody);
-      return deps.auth.login(body.username, body.password, {
-        ip: clientIp(req, deps.trustProxy),
-        userAgent: req.get("user-agent") ?? undefined,
-      });
-    }),
+      return deps.auth.login(
+        body.username,
+        body.password,
+        { ip: clientIp(req, deps.trustProxy), userAgent: req.get("user-agent") ?? undefined },
+        body.totp,
+      );
+    },
   );
-  app.post(
-    "/auth/refresh",
-    authLimit,
-    json,
-    r("/auth/refresh", async (req) => deps.auth.refresh(parseBody(req, RefreshBody).refreshToken)),
+  api.add(
+    {
+      method: "post",
+      path: "/auth/refresh",
+      summary: "Rotate a refresh token for a new pair",
+      tag: "auth",
+      body: RefreshBody,
+      errors: { 401: "Expired, revoked or reused refresh token" },
+    },
+    [authLimit, json],
+    async (req) => deps.auth.refresh(parseBody(req, RefreshBody).refreshToken),
   );
-  app.post(
-    "/auth/logout",
-    authLimit,
-    r("/auth/logout", async (req) => {
+  api.add(
+    {
+      method: "post",
+      path: "/auth/logout",
+      summary: "End this session everywhere",
+      tag: "auth",
+      auth: true,
+      status: 204,
+    },
+    [authLimit],
+    async (req) => {
       await deps.auth.logout(await requireAuth(req));
       return undefined;
-    }),
+    },
+  );
+  api.add(
+    {
+      method: "post",
+      path: "/auth/totp/enroll",
+      summary: "Start TOTP enrolment: a secret and otpauth:// URL to scan",
+      tag: "auth",
+      auth: true,
+      errors: { 409: "Already enrolled" },
+    },
+    [authLimit],
+    async (req) => {
+      const principal = await requireAuth(req);
+      return deps.totp.enroll(principal.accountId, principal.username);
+    },
+  );
+  api.add(
+    {
+      method: "post",
+      path: "/auth/totp/verify",
+      summary: "Finish TOTP enrolment with a first code; logins need codes from then on",
+      tag: "auth",
+      auth: true,
+      body: TotpBody,
+      errors: { 409: "Not enrolling, or already enrolled" },
+    },
+    [authLimit, json],
+    async (req) => {
+      const principal = await requireAuth(req);
+      return deps.totp.confirm(principal.accountId, principal.username, parseBody(req, TotpBody).code);
+    },
   );
 
-  app.get(
-    "/characters",
-    apiLimit,
-    r("/characters", async (req) => deps.characters.list((await requireAuth(req)).accountId)),
+  api.add(
+    {
+      method: "get",
+      path: "/characters",
+      summary: "The account's characters",
+      tag: "characters",
+      auth: true,
+    },
+    [apiLimit],
+    async (req) => deps.characters.list((await requireAuth(req)).accountId),
   );
-  app.post(
-    "/characters",
-    apiLimit,
-    json,
-    r(
-      "/characters",
-      async (req) => {
-        const principal = await requireAuth(req);
-        return deps.characters.create(principal.accountId, parseBody(req, CreateCharacterSchema));
-      },
-      201,
-    ),
+  api.add(
+    {
+      method: "post",
+      path: "/characters",
+      summary: "Create a character",
+      tag: "characters",
+      auth: true,
+      body: CreateCharacterSchema,
+      status: 201,
+      errors: { 409: "Name taken" },
+    },
+    [apiLimit, json],
+    async (req) => {
+      const principal = await requireAuth(req);
+      return deps.characters.create(principal.accountId, parseBody(req, CreateCharacterSchema));
+    },
   );
 
   registerAdminRoutes(
-    app,
+    api,
     { ...deps.admin, auth: deps.auth, metrics, log, trustProxy: deps.trustProxy },
-    apiLimit,
+    adminLimit,
     json,
   );
 
+  const document = api.openapi({ title: "mxo-server", version: deps.version });
+  api.add(
+    { method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "meta" },
+    [apiLimit],
+    () => document,
+  );
+
   // Body parser failures (malformed JSON, oversized body) arrive here.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
     if (e?.type === "entity.parse.failed") {
-      return sendError(res, new AppError("invalid_json", 400, "Request body is not valid JSON"), log);
+      return sendError(res, new AppError("invalid_json", 400, "Request body is not valid JSON"), log, req);
     }
     if (e?.type === "entity.too.large") {
-      return sendError(res, new AppError("payload_too_large", 413, "Request body too large"), log);
+      return sendError(res, new AppError("payload_too_large", 413, "Request body too large"), log, req);
     }
-    sendError(res, err, log);
+    sendError(res, err, log, req);
   });
 }
 

@@ -85,6 +85,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly gmActions = new Counter({
+    name: "mxo_gm_actions_total",
+    help: "GM and admin commands by outcome (ok, refused, failed, queued)",
+    labelNames: ["command", "result"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,4 +1,5 @@
 import type { ChatLine } from "../cluster/ClusterBus.js";
+import type { ContentPack } from "../content/ContentPack.js";
 
 /** Who a cross-room chat line is for; unset fields do not filter. */
 export interface ChatFilter {
@@ -15,6 +16,10 @@ export interface LocalRoom {
   evictCharacter(characterId: string, code: number): Promise<boolean>;
   deliverChat(line: ChatLine, filter: ChatFilter): number;
   announce(text: string, at: number): void;
+  /** Switch to this content revision at the next tick boundary. */
+  applyContent(revision: number, pack: ContentPack): void;
+  /** The account's chat is blocked until `until` (epoch ms), or unblocked (null). */
+  applyMute(accountId: string, until: number | null, reason: string | null): void;
 }
 
 /** The rooms living in this process, for process-wide actions driven by the cluster bus. */
@@ -48,6 +53,15 @@ export class LocalRooms {
 
   announce(text: string, at: number): void {
     for (const room of this.rooms) room.announce(text, at);
+  }
+
+  applyMute(accountId: string, until: number | null, reason: string | null): void {
+    for (const room of this.rooms) room.applyMute(accountId, until, reason);
+  }
+
+  /** Every room of this process, for process-wide work (content deploys, GM metrics). */
+  all(): Iterable<LocalRoom> {
+    return this.rooms;
   }
 
   get size(): number {

@@ -6,8 +6,17 @@ import type { CharacterLease } from "../cluster/CharacterLease.js";
 import { ClusterBus } from "../cluster/ClusterBus.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import { LedgerService } from "../economy/LedgerService.js";
-import { announce } from "../commands/announce.js";
+import { AuditLog } from "../audit/AuditLog.js";
+import { Escalations } from "../auth/Escalations.js";
+import { PermissionService } from "../auth/PermissionService.js";
+import { Totp } from "../auth/Totp.js";
+import { ALL_COMMANDS } from "../commands/index.js";
 import { CommandRegistry } from "../commands/CommandRegistry.js";
+import { ContentDeployer } from "../content/ContentDeployer.js";
+import { ContentRevisions } from "../content/ContentRevisions.js";
+import { GmWorld } from "../gm/GmWorld.js";
+import { Sanctions } from "../gm/Sanctions.js";
+import { PACKAGE_VERSION } from "../util/version.js";
 import { LocalCharacterLease } from "../cluster/LocalCharacterLease.js";
 import { RedisCharacterLease } from "../cluster/RedisCharacterLease.js";
 import { resolvePublicAddress, type Config } from "../config/config.js";
@@ -28,6 +37,8 @@ import { createTransport } from "./transport.js";
 
 /** A crashed process frees its characters within this many seconds. */
 const LEASE_TTL_SECONDS = 30;
+/** Lines kept per speaker for a GM's `inspect`. */
+const SPEAKER_HISTORY_LINES = 20;
 /** How often each process looks for dead peers to sweep their rooms out of matchmaking. */
 const SWEEP_INTERVAL_MS = 3000;
 
@@ -50,8 +61,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const metrics = new Metrics();
   // The whole pack is validated at start (every issue listed); rooms use its districts today,
   // gameplay systems read the rest of it.
-  const content = loadContentPack(config.contentDir);
-  const districts = DistrictCatalog.fromPack(content);
+  const fromDisk = loadContentPack(config.contentDir);
   const db = await openDatabase(config, log);
 
   let server: Server | undefined;
@@ -59,6 +69,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let lease: CharacterLease | undefined;
   try {
     if (config.admin) await ensureAdmin(db.dataSource, config.admin, log);
+    // A revision deployed through the admin API wins over the pack on disk.
+    const revisions = new ContentRevisions(db.dataSource);
+    const initialContent = await ContentDeployer.initial(revisions, fromDisk);
+    const districts = DistrictCatalog.fromPack(initialContent.pack);
 
     const created = await createPresence(config);
     presence = created.presence;
@@ -82,12 +96,37 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       },
     );
     const store = new CharacterStore(db.dataSource, metrics, log);
-    const commands = new CommandRegistry(bus, log).register(announce);
     const chatHistory = new ChatHistory(presence);
+    const chatBySpeaker = new ChatHistory(presence, SPEAKER_HISTORY_LINES);
+    const ledger = new LedgerService(db.dataSource);
+    const deployer = new ContentDeployer(revisions, bus, rooms, log, initialContent);
+    const permissions = new PermissionService(db.dataSource);
+    const audit = new AuditLog(db.dataSource);
+    const sanctions = new Sanctions(db.dataSource, bus);
+    const world = new GmWorld(
+      db.dataSource,
+      lease,
+      ledger,
+      bus,
+      districts,
+      sanctions,
+      chatBySpeaker,
+      () => deployer.pack,
+    );
+    const commands = new CommandRegistry({
+      db: db.dataSource,
+      world,
+      permissions,
+      audit,
+      metrics,
+      log,
+      policy: { bulkGiveThreshold: config.gm.bulkGiveThreshold },
+    }).register(...ALL_COMMANDS);
     provideDistrictServices({
       chatHistory,
-      content,
-      ledger: new LedgerService(db.dataSource),
+      chatBySpeaker,
+      deployer,
+      ledger,
       config,
       auth,
       characters: store,
@@ -122,6 +161,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         });
       },
       "mxo:announce": (e) => rooms.announce(e.text, e.at),
+      "mxo:mutes": (e) => rooms.applyMute(e.accountId, e.until, e.reason),
+      "mxo:content": (e) => void deployer.onDeployed(e.revision),
     });
 
     const { transport, kind } = await createTransport(config, log);
@@ -172,9 +213,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           rateLimits: {
             perMinute: config.httpRateLimitPerMinute,
             authPerMinute: config.authRateLimitPerMinute,
+            adminPerMinute: config.adminRateLimitPerMinute,
           },
           trustProxy: config.trustProxy,
-          admin: { drain, commands },
+          totp: new Totp(db.dataSource),
+          version: PACKAGE_VERSION,
+          admin: {
+            drain,
+            commands,
+            permissions,
+            audit,
+            escalations: new Escalations(db.dataSource, config.gm.escalationSeconds),
+            content: deployer,
+          },
         });
       },
     });

@@ -23,6 +23,11 @@ export class ChatHistory {
     return channel === "global" ? "mxo:chat:global" : `mxo:chat:${channel}:${scope}`;
   }
 
+  /** Everything one character said lately (for `inspect`). */
+  static speakerKey(name: string): string {
+    return `mxo:chat:by:${name.toLowerCase()}`;
+  }
+
   async append(key: string, line: ChatLine): Promise<void> {
     const seq = await this.presence.hincrby(key, SEQ_FIELD, 1);
     await this.presence.hset(key, `l${seq % this.limit}`, JSON.stringify({ seq, line }));

@@ -1,6 +1,12 @@
 import { Initial1732200000000 } from "./1732200000000-Initial.js";
 import { Economy1732300000000 } from "./1732300000000-Economy.js";
 import { Missions1732400000000 } from "./1732400000000-Missions.js";
+import { GmAdmin1732500000000 } from "./1732500000000-GmAdmin.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
-export const migrations = [Initial1732200000000, Economy1732300000000, Missions1732400000000];
+export const migrations = [
+  Initial1732200000000,
+  Economy1732300000000,
+  Missions1732400000000,
+  GmAdmin1732500000000,
+];

@@ -1,0 +1,86 @@
+import type { DataSource } from "typeorm";
+import { unauthorized } from "../util/errors.js";
+import { allows, type PermissionSet } from "./permissions.js";
+
+/** An account's standing right now, as the database says. */
+export interface Standing {
+  accountId: string;
+  username: string;
+  /** Roles held, plus the escalated tier while an escalation runs. */
+  roles: string[];
+  escalation: { id: string; role: string; expiresAt: Date } | null;
+  permissions: PermissionSet;
+}
+
+/** How long the role → permission table is reused before it is read again. */
+const ROLE_GRANTS_TTL_MS = 10_000;
+
+/**
+ * Answers "may this account do that?" from the database on every privileged
+ * call: roles and overrides are read fresh, so a demotion, a deny or the end
+ * of an escalation holds at once on every process. Only the role → permission
+ * table (changed by migrations) is cached, briefly.
+ */
+export class PermissionService {
+  private roleGrants: { at: number; byRole: Map<string, string[]> } | undefined;
+
+  constructor(readonly db: DataSource) {}
+
+  async standing(accountId: string): Promise<Standing> {
+    const row = (
+      await this.db.query(
+        `SELECT a.username, a.roles,
+                (SELECT coalesce(json_agg(json_build_object('permission', o.permission, 'effect', o.effect)), '[]'::json)
+                   FROM account_permission_overrides o WHERE o.account_id = a.id) AS overrides,
+                (SELECT json_build_object('id', e.id, 'role', e.role, 'expiresAt', e.expires_at)
+                   FROM escalations e
+                  WHERE e.account_id = a.id AND e.ended_at IS NULL AND e.expires_at > now()
+                  ORDER BY e.expires_at DESC LIMIT 1) AS escalation
+           FROM accounts a WHERE a.id = $1`,
+        [accountId],
+      )
+    )[0] as
+      | {
+          username: string;
+          roles: string[];
+          overrides: { permission: string; effect: "grant" | "deny" }[];
+          escalation: { id: string; role: string; expiresAt: string } | null;
+        }
+      | undefined;
+    if (!row) throw unauthorized("Account no longer exists");
+    const roles = [...row.roles];
+    if (row.escalation && !roles.includes(row.escalation.role)) roles.push(row.escalation.role);
+    const byRole = await this.grantsByRole();
+    const grants = roles.flatMap((r) => byRole.get(r) ?? []);
+    for (const o of row.overrides) if (o.effect === "grant") grants.push(o.permission);
+    return {
+      accountId,
+      username: row.username,
+      roles,
+      escalation: row.escalation
+        ? { id: row.escalation.id, role: row.escalation.role, expiresAt: new Date(row.escalation.expiresAt) }
+        : null,
+      permissions: {
+        grants,
+        denies: row.overrides.filter((o) => o.effect === "deny").map((o) => o.permission),
+      },
+    };
+  }
+
+  async can(accountId: string, permission: string): Promise<boolean> {
+    return allows((await this.standing(accountId)).permissions, permission);
+  }
+
+  private async grantsByRole(): Promise<Map<string, string[]>> {
+    if (this.roleGrants && Date.now() - this.roleGrants.at < ROLE_GRANTS_TTL_MS)
+      return this.roleGrants.byRole;
+    const rows = (await this.db.query(`SELECT role, permission FROM role_permissions`)) as {
+      role: string;
+      permission: string;
+    }[];
+    const byRole = new Map<string, string[]>();
+    for (const r of rows) byRole.set(r.role, [...(byRole.get(r.role) ?? []), r.permission]);
+    this.roleGrants = { at: Date.now(), byRole };
+    return byRole;
+  }
+}

@@ -1,0 +1,189 @@
+import { randomUUID } from "node:crypto";
+import { matchMaker } from "@colyseus/core";
+import type { DataSource } from "typeorm";
+import type { CharacterStats } from "../../entities/Character.js";
+import type { CharacterLease, LeaseEntry } from "../cluster/CharacterLease.js";
+import type { ClusterBus } from "../cluster/ClusterBus.js";
+import type { ContentPack } from "../content/ContentPack.js";
+import type { DistrictCatalog } from "../content/districts.js";
+import type { LedgerService } from "../economy/LedgerService.js";
+import { ChatHistory } from "../social/ChatHistory.js";
+import type { ChatLine } from "../cluster/ClusterBus.js";
+import type { GmStat } from "../game/DistrictSimulation.js";
+import { returnedRows } from "../persistence/sql.js";
+import { maxHealth } from "../sim/characterRules.js";
+import type { Sanctions } from "./Sanctions.js";
+import { AppError, notFound } from "../util/errors.js";
+import type { GmOp, GmOpResult } from "./GmOp.js";
+
+/** A character as stored, for commands that also work on offline characters. */
+export interface StoredCharacter {
+  id: string;
+  accountId: string;
+  username: string;
+  name: string;
+  district: string;
+  x: number;
+  y: number;
+  z: number;
+  level: number;
+  experience: number;
+  hp: number;
+  maxHp: number;
+  stats: CharacterStats;
+}
+
+/** How long a GM command waits for the room holding its target, on any process. */
+const ROOM_CALL_TIMEOUT_MS = 3000;
+
+/**
+ * What GM commands act on: characters found by name (online on any process
+ * through the lease directory, or in the database), the room that holds
+ * one (reached through presence, wherever it runs), accounts, the ledger and
+ * the cluster bus.
+ */
+export class GmWorld {
+  constructor(
+    readonly db: DataSource,
+    readonly lease: CharacterLease,
+    readonly ledger: LedgerService,
+    readonly bus: ClusterBus,
+    readonly districts: DistrictCatalog,
+    readonly sanctions: Sanctions,
+    readonly chatBySpeaker: ChatHistory,
+    /** The content pack running now (it changes with deploys). */
+    readonly content: () => ContentPack,
+  ) {}
+
+  /** The character by name (case-insensitive) from the database; 404 when nobody has that name. */
+  async character(name: string): Promise<StoredCharacter> {
+    const row = (
+      await this.db.query(
+        `SELECT c.id, c.account_id, a.username, c.name, c.district, c.x, c.y, c.z, c.level, c.experience,
+                c.hp, c.max_hp, c.stats
+           FROM characters c JOIN accounts a ON a.id = c.account_id
+          WHERE lower(c.name) = lower($1)`,
+        [name],
+      )
+    )[0] as Record<string, unknown> | undefined;
+    if (!row) throw notFound(`No character named "${name}"`);
+    return {
+      id: String(row.id),
+      accountId: String(row.account_id),
+      username: String(row.username),
+      name: String(row.name),
+      district: String(row.district),
+      x: Number(row.x),
+      y: Number(row.y),
+      z: Number(row.z),
+      level: Number(row.level),
+      experience: Number(row.experience),
+      hp: Number(row.hp),
+      maxHp: Number(row.max_hp),
+      stats: row.stats as CharacterStats,
+    };
+  }
+
+  /** Where a character is in play right now, on any process; undefined when offline. */
+  async whereIs(name: string): Promise<LeaseEntry | undefined> {
+    return this.lease.findByName(name);
+  }
+
+  /** Like `whereIs`, but an offline target is an error naming it. */
+  async online(name: string): Promise<LeaseEntry> {
+    const entry = await this.lease.findByName(name);
+    if (!entry) throw new AppError("player_offline", 409, `${name} is not online`);
+    return entry;
+  }
+
+  /** Lines the character said lately, on any channel, newest last. */
+  async recentChatOf(name: string): Promise<ChatLine[]> {
+    return this.chatBySpeaker.recent(ChatHistory.speakerKey(name));
+  }
+
+  /**
+   * Changes an offline character in the database. The GM holds the
+   * character's lease meanwhile, so a join cannot load it half-changed or
+   * overwrite the change with an older copy.
+   */
+  async setStoredStat(c: StoredCharacter, stat: GmStat, value: number): Promise<number> {
+    const entry: LeaseEntry = {
+      characterId: c.id,
+      name: c.name,
+      accountId: c.accountId,
+      organization: "",
+      district: c.district,
+      roomId: "gm",
+      processId: matchMaker.processId,
+      sessionId: `gm-${randomUUID()}`,
+    };
+    if (!(await this.lease.acquire(entry))) {
+      throw new AppError("player_online", 409, `${c.name} just came online; try again`);
+    }
+    try {
+      let previous: number;
+      if (stat === "level" || stat === "experience" || stat === "hp") {
+        const column = stat;
+        const row = returnedRows<{ previous: string | number }>(
+          await this.db.query(
+            `UPDATE characters n SET ${column} = $2, state_version = n.state_version + 1
+               FROM characters o WHERE n.id = o.id AND n.id = $1 RETURNING o.${column} AS previous`,
+            [c.id, value],
+          ),
+        )[0]!;
+        previous = Number(row.previous);
+      } else {
+        const row = returnedRows<{ previous: CharacterStats }>(
+          await this.db.query(
+            `UPDATE characters n SET stats = jsonb_set(n.stats, $3::text[], to_jsonb($2::int)),
+                    state_version = n.state_version + 1
+               FROM characters o WHERE n.id = o.id AND n.id = $1 RETURNING o.stats AS previous`,
+            [c.id, value, `{${stat}}`],
+          ),
+        )[0]!;
+        previous = Number(row.previous[stat]);
+      }
+      if (stat === "level" || stat === "vitality") {
+        // Max HP follows level and vitality, by the same rule as the running game.
+        const now = (await this.db.query(`SELECT level, stats FROM characters WHERE id = $1`, [c.id]))[0] as {
+          level: number;
+          stats: CharacterStats;
+        };
+        const maxHp = maxHealth(now.stats, now.level);
+        await this.db.query(`UPDATE characters SET max_hp = $2, hp = LEAST(hp, $2) WHERE id = $1`, [
+          c.id,
+          maxHp,
+        ]);
+      }
+      return previous;
+    } finally {
+      await this.lease.release(entry);
+    }
+  }
+
+  /**
+   * Runs one operation in the room that holds `entry`'s character, on
+   * whichever process that is (a local room answers directly).
+   */
+  async act<O extends GmOp>(roomId: string, op: O): Promise<GmOpResult<O>> {
+    let result: { ok: true; value: unknown } | { ok: false; code: string; message: string };
+    try {
+      result = (await matchMaker.remoteRoomCall(
+        roomId,
+        "gmAct" as never,
+        [op],
+        ROOM_CALL_TIMEOUT_MS,
+      )) as typeof result;
+    } catch (err) {
+      throw new AppError(
+        "target_unreachable",
+        503,
+        `The room holding the target did not answer (${(err as Error).message})`,
+      );
+    }
+    if (!result || !result.ok) {
+      throw new AppError(result?.code ?? "gm_failed", 409, result?.message ?? "The room refused");
+    }
+    return result.value as GmOpResult<O>;
+  }
+}

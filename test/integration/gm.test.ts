@@ -1,0 +1,628 @@
+import assert from "node:assert/strict";
+import type { Room } from "@colyseus/sdk";
+import { Secret, TOTP } from "otpauth";
+import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
+import { queryDatabase } from "../helpers/postgres.js";
+import { deploy, type TestDeployment } from "../helpers/servers.js";
+
+const ADMIN = { username: "gm_admin", password: "admin password 123" };
+const A = "/api/v1/admin";
+
+type Joined = Awaited<ReturnType<typeof joinDistrict>>;
+
+/** Another client's copy of a player, found by character name. */
+function seen(room: Room<any>, name: string): any {
+  for (const p of room.state?.players?.values() ?? []) if (p.name === name) return p;
+  return undefined;
+}
+
+/** Sends `gm {command, args}` and waits for its `gm:result`. */
+function gm(room: Room<any>, command: string, ...args: string[]): Promise<any> {
+  return new Promise((resolve) => {
+    const off = room.onMessage("gm:result", (m: any) => {
+      off();
+      resolve(m);
+    });
+    room.send("gm", { command, args });
+  });
+}
+
+function closeCode(room: Room<any>): Promise<number> {
+  return new Promise((resolve) => room.onLeave((code: number) => resolve(code)));
+}
+
+describe("GM and admin (postgres)", function () {
+  this.timeout(120_000);
+  let d: TestDeployment;
+  let base: string;
+  let adminToken: string;
+  const joined: Joined[] = [];
+
+  const join = async (p: TestPlayer, district = "richland") => {
+    const j = await joinDistrict(d.server.ws, p, district);
+    j.room.onMessage("*", () => {});
+    joined.push(j);
+    await waitFor(() => me(j.room), { what: "own player" });
+    return j;
+  };
+  const setRoles = async (p: TestPlayer, roles: string[]) => {
+    const res = await http(base, "PUT", `${A}/accounts/${p.accountId}/roles`, {
+      token: adminToken,
+      body: { roles },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  };
+  const staff = async (roles: string[]) => {
+    const p = await newPlayer(base);
+    await setRoles(p, roles);
+    return p;
+  };
+  const run = (token: string, command: string, ...args: string[]) =>
+    http(base, "POST", `${A}/commands`, { token, body: { command, args } });
+  const audit = async (query: string) =>
+    (await http(base, "GET", `${A}/audit-logs?${query}`, { token: adminToken })).body.records as any[];
+
+  before(async () => {
+    d = await deploy("postgres", {
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      GM_ESCALATION_SECONDS: "3",
+      GM_BULK_GIVE_THRESHOLD: "100",
+      MAX_MESSAGES_PER_SECOND: "200",
+    });
+    base = d.server.http;
+    const login = await http(base, "POST", "/auth/login", { body: ADMIN });
+    assert.equal(login.status, 200);
+    adminToken = login.body.token;
+  });
+  afterEach(async () => {
+    for (const j of joined.splice(0)) await j.room.leave().catch(() => {});
+  });
+  after(async () => d?.cleanup());
+
+  describe("permissions", () => {
+    it("a player's gm message is refused and the refusal audited", async () => {
+      const p = await newPlayer(base);
+      const j = await join(p);
+      const result = await gm(j.room, "kick", "Someone");
+      assert.equal(result.ok, false);
+      assert.match(result.message, /Not permitted: kick needs gm\.command\.kick/);
+      const records = await audit(`actor=${p.username}`);
+      assert.equal(records[0].action, "command.kick");
+      assert.equal(records[0].result, "refused");
+      assert.equal(records[0].id, result.actionId);
+      assert.equal(records[0].via, "game");
+    });
+
+    it("tiers: tier1 kicks and mutes but cannot give; tier2 gives items but not currency; tier3 can", async () => {
+      const t1 = await staff(["gm_tier1"]);
+      const t2 = await staff(["gm_tier2"]);
+      const t3 = await staff(["gm_tier3"]);
+      const target = await newPlayer(base);
+      assert.equal((await run(t1.token, "mute", target.characterName, "1m", "spam")).status, 200);
+      assert.equal((await run(t1.token, "give", target.characterName, "w-lead-pipe")).status, 403);
+      assert.equal((await run(t2.token, "give", target.characterName, "w-lead-pipe")).status, 200);
+      const currency = await run(t2.token, "give", target.characterName, "currency", "50");
+      assert.equal(currency.status, 409);
+      assert.match(currency.body.error.message, /economy\.currency/);
+      assert.equal((await run(t3.token, "give", target.characterName, "currency", "50")).status, 200);
+      const inspect = await run(t3.token, "inspect", target.characterName);
+      assert.equal(inspect.body.data.currency, 50);
+      assert.deepEqual(inspect.body.data.inventory, [{ itemId: "w-lead-pipe", quantity: 1 }]);
+    });
+
+    it("a demotion holds at once; a per-account deny beats the role", async () => {
+      const g = await staff(["gm_tier2"]);
+      const target = await newPlayer(base);
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 200);
+      const deny = await http(base, "PUT", `${A}/accounts/${g.accountId}/permissions`, {
+        token: adminToken,
+        body: { deny: ["gm.command.give"] },
+      });
+      assert.equal(deny.status, 200, JSON.stringify(deny.body));
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 403);
+      await http(base, "PUT", `${A}/accounts/${g.accountId}/permissions`, { token: adminToken, body: {} });
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 200);
+      await setRoles(g, ["player"]);
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 403);
+    });
+
+    it("escalation lifts tier1 to tier2 for a while, audited, then expires by itself", async () => {
+      const g = await staff(["gm_tier1"]);
+      const target = await newPlayer(base);
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 403);
+      const esc = await http(base, "POST", `${A}/escalations`, {
+        token: g.token,
+        body: { reason: "event night" },
+      });
+      assert.equal(esc.status, 201, JSON.stringify(esc.body));
+      assert.equal(esc.body.role, "gm_tier2");
+      const again = await http(base, "POST", `${A}/escalations`, {
+        token: g.token,
+        body: { reason: "more" },
+      });
+      assert.equal(again.status, 409);
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 200);
+      const records = await audit(`actor=${g.username}&action=admin.post*`);
+      assert.ok(records.some((r) => r.result === "ok" && /Escalated to gm_tier2/.test(r.message)));
+      await sleep(3200);
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 403, "expired");
+      // …and one can be ended early.
+      assert.equal(
+        (await http(base, "POST", `${A}/escalations`, { token: g.token, body: { reason: "again" } })).status,
+        201,
+      );
+      assert.equal((await http(base, "DELETE", `${A}/escalations/mine`, { token: g.token })).status, 204);
+      assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 403);
+      const t3 = await staff(["gm_tier3"]);
+      assert.equal(
+        (await http(base, "POST", `${A}/escalations`, { token: t3.token, body: { reason: "x y z" } })).status,
+        403,
+      );
+    });
+  });
+
+  describe("commands on live players, seen by another client", () => {
+    it("teleport moves a player; reversing puts it back; a second reverse is refused", async () => {
+      const g = await staff(["gm_tier2"]);
+      const target = await newPlayer(base);
+      const observer = await join(await newPlayer(base));
+      const t = await join(target);
+      await waitFor(() => seen(observer.room, target.characterName), { what: "observer sees target" });
+      const start = { x: me(t.room).x, y: me(t.room).y };
+      const res = await run(g.token, "teleport", target.characterName, "1540", "1260");
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      await waitFor(() => Math.abs(seen(observer.room, target.characterName)?.x - 1540) < 0.5, {
+        what: "moved",
+      });
+      assert.ok(Math.abs(seen(observer.room, target.characterName).y - 1260) < 0.5);
+      const rev = await http(base, "POST", `${A}/gm-actions/${res.body.actionId}/reverse`, {
+        token: g.token,
+      });
+      assert.equal(rev.status, 200, JSON.stringify(rev.body));
+      await waitFor(() => Math.abs(me(t.room).x - start.x) < 0.5 && Math.abs(me(t.room).y - start.y) < 0.5, {
+        what: "back where it was",
+      });
+      const twice = await http(base, "POST", `${A}/gm-actions/${res.body.actionId}/reverse`, {
+        token: g.token,
+      });
+      assert.equal(twice.status, 409);
+      assert.equal(twice.body.error.code, "already_reversed");
+      const action = await http(base, "GET", `${A}/gm-actions/${res.body.actionId}`, { token: adminToken });
+      assert.equal(action.body.reversedBy, rev.body.actionId);
+    });
+
+    it("teleport to another district hands the player a travel reservation; summon brings it to the GM", async () => {
+      const gmPlayer = await staff(["gm_tier2"]);
+      const target = await newPlayer(base);
+      const t = await join(target, "westview");
+      const g = await join(gmPlayer, "richland");
+      const travel = new Promise<any>((resolve) => t.room.onMessage("travel", resolve));
+      const result = await gm(g.room, "summon", target.characterName);
+      assert.equal(result.ok, true, result.message);
+      const msg = await travel;
+      assert.equal(msg.district, "richland");
+      const arrived = await t.client.consumeSeatReservation(msg.reservation);
+      arrived.onMessage("*", () => {});
+      joined.push({ client: t.client, room: arrived });
+      await t.room.leave().catch(() => {});
+      await waitFor(() => me(arrived), { what: "arrived" });
+      const here = me(g.room);
+      assert.ok(Math.hypot(me(arrived).x - here.x, me(arrived).y - here.y) < 1, "at the GM's feet");
+      await waitFor(() => seen(g.room, target.characterName), { what: "GM sees the summoned player" });
+    });
+
+    it("kick closes the target with 4110; ban closes with 4103, refuses login and join; unban restores", async () => {
+      const g = await staff(["gm_tier3"]);
+      const a = await newPlayer(base);
+      const ja = await join(a);
+      const kicked = closeCode(ja.room);
+      assert.equal((await run(g.token, "kick", a.characterName, "calm down")).status, 200);
+      assert.equal(await kicked, 4110);
+
+      const b = await newPlayer(base);
+      const jb = await join(b);
+      const banned = closeCode(jb.room);
+      const ban = await run(g.token, "ban", b.characterName, "1h", "gold", "selling");
+      assert.equal(ban.status, 200, JSON.stringify(ban.body));
+      assert.equal(await banned, 4103);
+      const login = await http(base, "POST", "/auth/login", {
+        body: { username: b.username, password: b.password },
+      });
+      assert.equal(login.status, 403);
+      assert.equal(login.body.error.code, "account_banned");
+      await assert.rejects(joinDistrict(d.server.ws, b, "richland"));
+      const rev = await http(base, "POST", `${A}/gm-actions/${ban.body.actionId}/reverse`, {
+        token: g.token,
+      });
+      assert.equal(rev.status, 200, JSON.stringify(rev.body));
+      const again = await http(base, "POST", "/auth/login", {
+        body: { username: b.username, password: b.password },
+      });
+      assert.equal(again.status, 200);
+      // unban by account through the admin API
+      const ban2 = await http(base, "POST", `${A}/accounts/${b.accountId}/ban`, {
+        token: g.token,
+        body: { reason: "again", durationSeconds: 600 },
+      });
+      assert.equal(ban2.status, 200, JSON.stringify(ban2.body));
+      assert.equal(
+        (await http(base, "POST", "/auth/login", { body: { username: b.username, password: b.password } }))
+          .status,
+        403,
+      );
+      assert.equal(
+        (await http(base, "DELETE", `${A}/accounts/${b.accountId}/ban`, { token: g.token })).status,
+        200,
+      );
+      assert.equal(
+        (await http(base, "POST", "/auth/login", { body: { username: b.username, password: b.password } }))
+          .status,
+        200,
+      );
+    });
+
+    it("mute refuses chat with the time left; others hear nothing; unmute restores", async () => {
+      const g = await staff(["gm_tier1"]);
+      const talker = await newPlayer(base);
+      const t = await join(talker);
+      const listener = await join(await newPlayer(base));
+      const heard: any[] = [];
+      listener.room.onMessage("chat", (m: any) => heard.push(m));
+      const errors: any[] = [];
+      t.room.onMessage("error", (m: any) => errors.push(m));
+      await waitFor(() => seen(listener.room, talker.characterName));
+      assert.equal((await run(g.token, "mute", talker.characterName, "10m", "flooding")).status, 200);
+      await sleep(100);
+      t.room.send("chat", { channel: "say", text: "can you hear me" });
+      await waitFor(() => errors.some((e) => e.code === "muted" && /muted for (9m|10m)/.test(e.message)), {
+        what: "muted error with the time left",
+      });
+      await sleep(200);
+      assert.equal(heard.length, 0);
+      assert.equal((await run(g.token, "unmute", talker.characterName)).status, 200);
+      await sleep(100);
+      t.room.send("chat", { channel: "say", text: "back" });
+      await waitFor(() => heard.some((m) => m.text === "back"), { what: "heard after unmute" });
+    });
+
+    it("give and take go through the ledger, offline too; reversing a give takes it back", async () => {
+      const g = await staff(["gm_tier3"]);
+      const target = await newPlayer(base); // never joins: offline
+      const give = await run(g.token, "give", target.characterName, "w-katana", "3");
+      assert.equal(give.status, 200, JSON.stringify(give.body));
+      const stock = async () => (await run(g.token, "inspect", target.characterName)).body.data.inventory;
+      assert.deepEqual(await stock(), [{ itemId: "w-katana", quantity: 3 }]);
+      const take = await run(g.token, "take", target.characterName, "w-katana", "5");
+      assert.equal(take.status, 409, "cannot take more than held");
+      assert.equal(
+        (await http(base, "POST", `${A}/gm-actions/${give.body.actionId}/reverse`, { token: g.token }))
+          .status,
+        200,
+      );
+      assert.deepEqual(await stock(), []);
+      const ledger = await queryDatabase(
+        d.env.DATABASE_URL!,
+        `SELECT kind, quantity FROM ledger_entries WHERE character_id = $1 ORDER BY created_at`,
+        [target.characterId],
+      );
+      assert.deepEqual(
+        ledger.map((r: any) => [r.kind, Number(r.quantity)]),
+        [
+          ["gm_give", 3],
+          ["gm_take", -3],
+        ],
+      );
+    });
+
+    it("a bulk give waits for a second GM; the requester cannot approve it", async () => {
+      const g1 = await staff(["gm_tier3"]);
+      const g2 = await staff(["gm_tier3"]);
+      const target = await newPlayer(base);
+      const queued = await run(g1.token, "give", target.characterName, "w-katana", "500");
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      assert.equal(queued.body.status, "queued");
+      const self = await http(base, "POST", `${A}/approvals/${queued.body.approvalId}/approve`, {
+        token: g1.token,
+      });
+      assert.equal(self.status, 403);
+      const ok = await http(base, "POST", `${A}/approvals/${queued.body.approvalId}/approve`, {
+        token: g2.token,
+      });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const inv = (await run(g1.token, "inspect", target.characterName)).body.data.inventory;
+      assert.deepEqual(inv, [{ itemId: "w-katana", quantity: 500 }]);
+      const twice = await http(base, "POST", `${A}/approvals/${queued.body.approvalId}/approve`, {
+        token: g2.token,
+      });
+      assert.equal(twice.status, 409);
+    });
+
+    it("setstat changes a live player (others see the level) and reverses to the old value; offline too", async () => {
+      const g = await staff(["gm_tier2"]);
+      const target = await newPlayer(base);
+      const t = await join(target);
+      const observer = await join(await newPlayer(base));
+      await waitFor(() => seen(observer.room, target.characterName));
+      const set = await run(g.token, "setstat", target.characterName, "level", "7");
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      await waitFor(() => seen(observer.room, target.characterName)?.level === 7, { what: "level 7 seen" });
+      assert.ok(me(t.room).maxHp > 100);
+      assert.equal(
+        (await http(base, "POST", `${A}/gm-actions/${set.body.actionId}/reverse`, { token: g.token })).status,
+        200,
+      );
+      await waitFor(() => me(t.room).level === 1, { what: "level 1 again" });
+
+      const offline = await newPlayer(base);
+      const o = await run(g.token, "setstat", offline.characterName, "vitality", "9");
+      assert.equal(o.status, 200, JSON.stringify(o.body));
+      assert.match(o.body.message, /offline/);
+      const row = (
+        await queryDatabase(d.env.DATABASE_URL!, `SELECT stats, max_hp FROM characters WHERE id = $1`, [
+          offline.characterId,
+        ])
+      )[0] as any;
+      assert.equal(row.stats.vitality, 9);
+      assert.equal(row.max_hp, 100 + 9 * 20);
+    });
+
+    it("heal restores a hurt player; inspect reports position, stats, inventory and recent chat", async () => {
+      const g = await staff(["gm_tier2"]);
+      const target = await newPlayer(base);
+      const t = await join(target);
+      assert.equal((await run(g.token, "setstat", target.characterName, "hp", "10")).status, 200);
+      await waitFor(() => me(t.room).hp === 10, { what: "hurt" });
+      assert.equal((await run(g.token, "heal", target.characterName)).status, 200);
+      await waitFor(() => me(t.room).hp === me(t.room).maxHp, { what: "healed" });
+      t.room.send("chat", { channel: "say", text: "thanks, operator" });
+      await sleep(200);
+      const report = (await run(g.token, "inspect", target.characterName)).body.data;
+      assert.equal(report.online, true);
+      assert.equal(report.district, "richland");
+      assert.ok(Math.abs(report.position.x - me(t.room).x) < 1);
+      assert.equal(report.stats.vitality !== undefined, true);
+      assert.ok(report.recentChat.some((l: any) => l.text === "thanks, operator"));
+    });
+
+    it("invisible hides the GM from other players, and only from them", async () => {
+      const gp = await staff(["gm_tier2"]);
+      const g = await join(gp);
+      const other = await join(await newPlayer(base));
+      await waitFor(() => seen(other.room, gp.characterName), { what: "GM visible" });
+      const on = await gm(g.room, "invisible", "on");
+      assert.equal(on.ok, true, on.message);
+      await waitFor(() => !seen(other.room, gp.characterName), { what: "GM gone from the other's state" });
+      assert.ok(me(g.room), "the GM still sees itself");
+      await sleep(500);
+      assert.equal(seen(other.room, gp.characterName), undefined, "stays hidden");
+      assert.equal((await gm(g.room, "invisible", "off")).ok, true);
+      await waitFor(() => seen(other.room, gp.characterName), { what: "GM visible again" });
+    });
+
+    it("spawn puts NPCs of a template where the GM stands; despawn removes them", async () => {
+      const gp = await staff(["gm_tier2"]);
+      const g = await join(gp);
+      const other = await join(await newPlayer(base));
+      const result = await gm(g.room, "spawn", "wv-drifter", "2");
+      assert.equal(result.ok, true, result.message);
+      const ids: string[] = result.data.npcIds;
+      assert.equal(ids.length, 2);
+      await waitFor(() => ids.every((id) => other.room.state.npcs.get(id)?.template === "wv-drifter"), {
+        what: "the other player sees the spawned NPCs",
+      });
+      const n = other.room.state.npcs.get(ids[0]);
+      assert.ok(Math.hypot(n.x - me(g.room).x, n.y - me(g.room).y) < 10);
+      const gone = await gm(g.room, "despawn", ...ids);
+      assert.equal(gone.ok, true, gone.message);
+      await waitFor(() => ids.every((id) => !other.room.state.npcs.get(id)), { what: "despawned" });
+      const unknown = await gm(g.room, "spawn", "no-such-npc");
+      assert.equal(unknown.ok, false);
+      assert.match(unknown.message, /Unknown NPC template/);
+    });
+
+    it("bad arguments get the usage; unknown commands are refused", async () => {
+      const g = await staff(["gm_tier3"]);
+      const bad = await run(g.token, "teleport", "Someone", "north");
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /Usage: teleport/);
+      const unknown = await run(g.token, "fly", "x");
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.error.code, "unknown_command");
+      const offline = await run(g.token, "kick", "NobodyHere");
+      assert.equal(offline.status, 409);
+      assert.equal(offline.body.error.code, "player_offline");
+    });
+  });
+
+  describe("audit log", () => {
+    it("verifies; editing a row in the database breaks verification at that row", async () => {
+      const g = await staff(["gm_tier3"]);
+      const target = await newPlayer(base);
+      await run(g.token, "give", target.characterName, "w-katana", "1");
+      await run(g.token, "announce", "chain", "test");
+      const ok = await http(base, "GET", `${A}/audit-logs/verify`, { token: adminToken });
+      assert.equal(ok.status, 200);
+      assert.equal(ok.body.ok, true);
+      assert.ok(ok.body.records > 3);
+      const victim = (await audit(`actor=${g.username}&action=command.give`))[0];
+      await queryDatabase(
+        d.env.DATABASE_URL!,
+        `UPDATE audit_log SET args = '["someone","w-katana","999"]' WHERE seq = $1`,
+        [victim.seq],
+      );
+      const broken = await http(base, "GET", `${A}/audit-logs/verify`, { token: adminToken });
+      assert.equal(broken.body.ok, false);
+      assert.equal(broken.body.brokenAt.seq, victim.seq);
+      assert.match(broken.body.brokenAt.reason, /edited/);
+      // Put it back: the chain holds again.
+      await queryDatabase(d.env.DATABASE_URL!, `UPDATE audit_log SET args = $2 WHERE seq = $1`, [
+        victim.seq,
+        JSON.stringify(victim.args),
+      ]);
+      assert.equal((await http(base, "GET", `${A}/audit-logs/verify`, { token: adminToken })).body.ok, true);
+    });
+
+    it("filters by actor, action and target, newest first, with paging", async () => {
+      const g = await staff(["gm_tier3"]);
+      const target = await newPlayer(base);
+      for (let i = 0; i < 3; i++) await run(g.token, "give", target.characterName, "w-katana", "1");
+      const page1 = await http(
+        base,
+        "GET",
+        `${A}/audit-logs?actor=${g.username}&action=command.give&limit=2`,
+        {
+          token: adminToken,
+        },
+      );
+      assert.equal(page1.body.records.length, 2);
+      assert.ok(page1.body.records[0].seq > page1.body.records[1].seq);
+      const page2 = await http(
+        base,
+        "GET",
+        `${A}/audit-logs?actor=${g.username}&action=command.give&limit=2&before=${page1.body.next}`,
+        { token: adminToken },
+      );
+      assert.equal(page2.body.records.length, 1);
+      assert.equal(page2.body.next, null);
+      const byTarget = await audit(`target=${target.characterName}`);
+      assert.equal(byTarget.length, 3);
+      assert.equal((await http(base, "GET", `${A}/audit-logs`, { token: g.token })).status, 403);
+    });
+  });
+
+  describe("admin HTTP surface", () => {
+    it("serves an OpenAPI document that lists the routes, each of which answers", async () => {
+      const doc = await http(base, "GET", "/api/v1/openapi.json");
+      assert.equal(doc.status, 200);
+      assert.equal(doc.body.openapi, "3.1.0");
+      const expected = [
+        "get /health",
+        "post /auth/login",
+        "post /auth/totp/enroll",
+        "get /api/v1/admin/districts",
+        "get /api/v1/admin/players",
+        "post /api/v1/admin/commands",
+        "get /api/v1/admin/audit-logs",
+        "post /api/v1/admin/gm-actions/{id}/reverse",
+        "post /api/v1/admin/gm-actions/{id}/replay",
+        "put /api/v1/admin/accounts/{id}/roles",
+        "post /api/v1/admin/accounts/{id}/ban",
+        "delete /api/v1/admin/accounts/{id}/ban",
+        "post /api/v1/admin/escalations",
+        "delete /api/v1/admin/escalations/mine",
+        "get /api/v1/admin/content",
+        "post /api/v1/admin/content/revisions",
+        "post /api/v1/admin/content/revisions/{rev}/deploy",
+        "post /api/v1/admin/content/rollback",
+        "post /api/v1/admin/drain",
+      ];
+      const listed = Object.entries(doc.body.paths).flatMap(([p, ops]: [string, any]) =>
+        Object.keys(ops).map((m) => `${m} ${p}`),
+      );
+      for (const e of expected) assert.ok(listed.includes(e), `documented: ${e}`);
+      // Every documented route exists: called without credentials it answers, never 404.
+      for (const entry of listed) {
+        const [method, path] = entry.split(" ");
+        if (path === "/api/v1/admin/drain") continue;
+        const concrete = path!.replace("{id}", "00000000-0000-0000-0000-000000000000").replace("{rev}", "1");
+        const res = await http(base, method!.toUpperCase(), concrete);
+        assert.notEqual(res.status, 404, `${entry} answered 404`);
+        if (doc.body.paths[path!][method!].security) assert.equal(res.status, 401, `${entry} needs a token`);
+      }
+      assert.equal((await http(base, "GET", "/api/v1/admin/nothing-here")).status, 404);
+    });
+
+    it("names every request (X-Request-Id) and repeats it in error bodies", async () => {
+      const res = await http(base, "GET", `${A}/districts`, {
+        headers: { "x-request-id": "test-req-12345" },
+      });
+      assert.equal(res.status, 401);
+      assert.equal(res.headers.get("x-request-id"), "test-req-12345");
+      assert.equal(res.body.error.requestId, "test-req-12345");
+      const fresh = await http(base, "GET", "/health");
+      assert.match(fresh.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    });
+
+    it("TOTP: enrol, confirm, then logins need a current code", async () => {
+      const p = await newPlayer(base);
+      await setRoles(p, ["moderator"]);
+      const enroll = await http(base, "POST", "/auth/totp/enroll", { token: p.token });
+      assert.equal(enroll.status, 200);
+      assert.match(enroll.body.otpauthUrl, /^otpauth:\/\/totp\//);
+      const totp = new TOTP({ secret: Secret.fromBase32(enroll.body.secret), digits: 6, period: 30 });
+      assert.equal(
+        (await http(base, "POST", "/auth/totp/verify", { token: p.token, body: { code: "000000" } })).status,
+        400,
+      );
+      const ok = await http(base, "POST", "/auth/totp/verify", {
+        token: p.token,
+        body: { code: totp.generate() },
+      });
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      const creds = { username: p.username, password: p.password };
+      const without = await http(base, "POST", "/auth/login", { body: creds });
+      assert.equal(without.status, 401);
+      assert.equal(without.body.error.code, "totp_required");
+      assert.equal(
+        (await http(base, "POST", "/auth/login", { body: { ...creds, totp: "123456" } })).status,
+        401,
+      );
+      const withCode = await http(base, "POST", "/auth/login", { body: { ...creds, totp: totp.generate() } });
+      assert.equal(withCode.status, 200);
+    });
+  });
+
+  describe("content deploy", () => {
+    it("changes a live NPC in a running room, lists the revision per room, refuses a broken pack, rolls back", async () => {
+      const g = await staff(["gm_tier3"]);
+      const watcher = await join(await newPlayer(base));
+      const lookout = () =>
+        [...watcher.room.state.npcs.values()].find((n: any) => n.template === "rl-la-lookout") as any;
+      await waitFor(lookout, { what: "a lookout in view" });
+      const original = lookout().name;
+      const pack = (await import("../../src/content/loadContentPack.js")).readContentPackFiles("content")
+        .raw as any;
+      const npcs = pack.npcs.map((n: any) =>
+        n.id === "rl-la-lookout" ? { ...n, name: "Lost Angel Sentry" } : n,
+      );
+      const stored = await http(base, "POST", `${A}/content/revisions`, {
+        token: g.token,
+        body: { pack: { ...pack, npcs }, note: "rename lookouts" },
+      });
+      assert.equal(stored.status, 201, JSON.stringify(stored.body).slice(0, 500));
+      const broken = await http(base, "POST", `${A}/content/revisions`, {
+        token: g.token,
+        body: { pack: { ...pack, npcs: [...npcs, { id: "bad", maxHp: -5 }] } },
+      });
+      assert.equal(broken.status, 400);
+      assert.equal(broken.body.error.code, "invalid_content");
+      assert.ok(broken.body.error.details.issues.length >= 2, "every issue listed");
+      const deployed = await http(base, "POST", `${A}/content/revisions/${stored.body.revision}/deploy`, {
+        token: g.token,
+      });
+      assert.equal(deployed.status, 200, JSON.stringify(deployed.body));
+      await waitFor(() => lookout()?.name === "Lost Angel Sentry", { what: "renamed in the running room" });
+      const rooms = (await http(base, "GET", `${A}/districts`, { token: adminToken })).body as any[];
+      const mine = rooms.find((r) => r.roomId === watcher.room.roomId);
+      await waitFor(
+        async () =>
+          ((await http(base, "GET", `${A}/districts`, { token: adminToken })).body as any[]).find(
+            (r) => r.roomId === watcher.room.roomId,
+          )?.contentRevision === stored.body.revision,
+        { what: "room reports the revision" },
+      );
+      assert.ok(mine);
+      // A second revision, then roll back to the first.
+      const second = await http(base, "POST", `${A}/content/revisions`, { token: g.token, body: { pack } });
+      await http(base, "POST", `${A}/content/revisions/${second.body.revision}/deploy`, { token: g.token });
+      await waitFor(() => lookout()?.name === original, { what: "second revision" });
+      const back = await http(base, "POST", `${A}/content/rollback`, { token: g.token });
+      assert.equal(back.status, 200, JSON.stringify(back.body));
+      assert.equal(back.body.revision, stored.body.revision);
+      await waitFor(() => lookout()?.name === "Lost Angel Sentry", { what: "rolled back" });
+      const overview = await http(base, "GET", `${A}/content`, { token: g.token });
+      assert.equal(overview.body.running.revision, stored.body.revision);
+    });
+  });
+});
