@@ -1,4 +1,5 @@
 import { matchMaker } from "@colyseus/core";
+import express from "express";
 import type { Request, RequestHandler, Response } from "express";
 import { z } from "zod";
 import type { PlayerListing } from "../../rooms/DistrictRoom.js";
@@ -16,7 +17,7 @@ import { AppError, badRequest, forbidden, notFound } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import type { ApiRouter, RouteSpec } from "./api.js";
 import { parseBody } from "./body.js";
-import { bearerToken, clientIp } from "./handler.js";
+import { bearerToken, clientIp, WithStatus } from "./handler.js";
 
 export interface DrainReport {
   status: "drained";
@@ -83,6 +84,8 @@ export function registerAdminRoutes(
   json: RequestHandler,
 ): void {
   const { log, audit } = deps;
+  // A whole content pack is far larger than any other body.
+  const packJson = express.json({ limit: "4mb", type: () => true });
 
   const actorOf = (req: Request, p: Principal): Actor => ({
     accountId: p.accountId,
@@ -145,14 +148,15 @@ export function registerAdminRoutes(
     fn: (req: Request, who: { principal: Principal; actor: Actor }, res: Response) => Promise<unknown>,
   ) => {
     const full: RouteSpec = { tag: "admin", auth: true, ...spec, path: `${A}${spec.path}` };
-    const middleware = spec.method === "get" || !spec.body ? [limiter] : [limiter, json];
+    const parser = spec.body === RevisionBody ? packJson : json;
+    const middleware = spec.method === "get" || !spec.body ? [limiter] : [limiter, parser];
     api.add(full, middleware, async (req, res) => fn(req, await guard(req, full), res));
     return full;
   };
 
   /** Command outcomes as HTTP: refusals become errors with the action id, queued ones 202. */
-  const asHttp = (outcome: CommandOutcome, res?: { status(n: number): unknown }) => {
-    if (outcome.status === "queued") res?.status(202);
+  const asHttp = (outcome: CommandOutcome) => {
+    if (outcome.status === "queued") return new WithStatus(202, outcome);
     if (!outcome.ok) {
       const status =
         outcome.code === "forbidden"
@@ -267,9 +271,9 @@ export function registerAdminRoutes(
         409: "Refused",
       },
     },
-    async (req, { actor }, res) => {
+    async (req, { actor }) => {
       const body = parseBody(req, CommandRequest);
-      return asHttp(await deps.commands.run(actor, body.command, body.args), res);
+      return asHttp(await deps.commands.run(actor, body.command, body.args));
     },
   );
 
@@ -322,7 +326,7 @@ export function registerAdminRoutes(
       permission: "gm.command.reverse",
       errors: { 404: "No such action", 409: "Irreversible or already reversed" },
     },
-    async (req, { actor }, res) => asHttp(await deps.commands.reverse(actor, parseId(req.params.id)), res),
+    async (req, { actor }) => asHttp(await deps.commands.reverse(actor, parseId(req.params.id))),
   );
   add(
     {
@@ -332,7 +336,7 @@ export function registerAdminRoutes(
       permission: "gm.command.replay",
       errors: { 404: "No such action", 409: "Not replayable" },
     },
-    async (req, { actor }, res) => asHttp(await deps.commands.replay(actor, parseId(req.params.id)), res),
+    async (req, { actor }) => asHttp(await deps.commands.replay(actor, parseId(req.params.id))),
   );
 
   add(

@@ -5,6 +5,14 @@ import type { Logger } from "../util/logger.js";
 
 export type Handler = (req: Request, res: Response) => Promise<unknown> | unknown;
 
+/** A handler's answer with a status other than the route's usual one (e.g. 202 for queued work). */
+export class WithStatus {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 /**
  * Wraps a route: times it under a fixed route label, turns AppErrors into the
  * contract's `{error:{code,message}}` bodies and anything else into a 500
@@ -15,10 +23,11 @@ export function route(metrics: Metrics, log: Logger, name: string, fn: Handler, 
   return async (req: Request, res: Response, _next?: NextFunction) => {
     const end = metrics.httpDuration.startTimer({ route: name, method: req.method });
     try {
-      const body = await fn(req, res);
+      const answer = await fn(req, res);
       if (!res.headersSent) {
-        if (body === undefined) res.status(204).end();
-        else res.status(status).json(body);
+        if (answer === undefined) res.status(204).end();
+        else if (answer instanceof WithStatus) res.status(answer.status).json(answer.body);
+        else res.status(status).json(answer);
       }
     } catch (err) {
       sendError(res, err, log, req);
