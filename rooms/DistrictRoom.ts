@@ -7,6 +7,7 @@ import { NpcState } from "../schema/NpcState.js";
 import { PlayerState } from "../schema/PlayerState.js";
 import { InterestManager } from "../src/aoi/InterestManager.js";
 import type { AuthService, Principal } from "../src/auth/AuthService.js";
+import type { PermissionService } from "../src/auth/PermissionService.js";
 import { ownerOf, type CharacterLease, type LeaseEntry } from "../src/cluster/CharacterLease.js";
 import type { ChatLine, ClusterBus } from "../src/cluster/ClusterBus.js";
 import { CommandRequest, type CommandRegistry } from "../src/commands/CommandRegistry.js";
@@ -28,6 +29,7 @@ import {
   AbilityMessage,
   InterlockMessage,
   MissionMessage,
+  GmMetricsMessage,
 } from "../src/messaging/messages.js";
 import { toMissionDef } from "../src/game/missions.js";
 import {
@@ -64,6 +66,7 @@ export interface DistrictServices {
   rooms: LocalRooms;
   bus: ClusterBus;
   commands: CommandRegistry;
+  permissions: PermissionService;
   chatHistory: ChatHistory;
   /** Recent lines per speaker (for `inspect`). */
   chatBySpeaker: ChatHistory;
@@ -97,6 +100,9 @@ export interface PlayerListing {
   roomId: string;
   processId: string;
 }
+
+/** How often subscribed GMs get `gm:metrics`. */
+const GM_METRICS_INTERVAL_MS = 1000;
 
 /** How long a join waits for another session to hand a character over. */
 const TAKEOVER_WAIT_MS = 8000;
@@ -162,6 +168,10 @@ export class DistrictRoom
   /** Dropped sessions waiting for their client, so a takeover can end the wait. */
   private awaitingReconnect = new Map<string, Deferred<DistrictClient>>();
   private traveling = new Set<string>();
+  /** GMs who asked for the live metrics stream (`gm:metrics {on:true}`). */
+  private metricsWatchers = new Set<string>();
+  /** Tick times since the last metrics message. */
+  private tickWindow = { count: 0, total: 0, max: 0 };
   private disposing = false;
 
   /** Runs at matchmaking, before a room is created or a seat reserved. */
@@ -243,6 +253,9 @@ export class DistrictRoom
       this.publish();
       this.updateInterest();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.tickWindow.count++;
+      this.tickWindow.total += seconds;
+      this.tickWindow.max = Math.max(this.tickWindow.max, seconds);
       s.metrics.tickDuration.observe({ district: def.id }, seconds);
       if (seconds > tickBudget) s.metrics.tickOverruns.inc({ district: def.id });
     }, s.config.tickRate);
@@ -258,6 +271,8 @@ export class DistrictRoom
     this.onMessage("interlock", (client, payload) => this.handleInterlock(client, payload));
     this.onMessage("mission", (client, payload) => this.handleMission(client, payload));
     this.onMessage("gm", (client, payload) => void this.handleGm(client, payload));
+    this.onMessage("gm:metrics", (client, payload) => void this.handleGmMetrics(client, payload));
+    this.clock.setInterval(() => this.sendGmMetrics(), GM_METRICS_INTERVAL_MS);
     this.onMessage("*", (client, type) => {
       if (this.admit(client, String(type))) this.gate.unknown(client, type);
     });
@@ -799,6 +814,48 @@ export class DistrictRoom
       msg.args,
     );
     client.send("gm:result", outcome);
+  }
+
+  /** `gm:metrics {on}`: subscribe to (or leave) a once-a-second stream of server figures; GMs only. */
+  private async handleGmMetrics(client: DistrictClient, payload: unknown): Promise<void> {
+    if (!this.admit(client, "gm")) return;
+    const msg = this.gate.parse(client, "gm", GmMetricsMessage, payload);
+    if (!msg || !client.auth) return;
+    if (!msg.on) {
+      this.metricsWatchers.delete(client.sessionId);
+      return;
+    }
+    if (!(await svc().permissions.can(client.auth.accountId, "gm.view.metrics"))) {
+      return this.error(client, "forbidden", "Not permitted: the metrics stream needs gm.view.metrics");
+    }
+    this.metricsWatchers.add(client.sessionId);
+  }
+
+  private sendGmMetrics(): void {
+    const w = this.tickWindow;
+    this.tickWindow = { count: 0, total: 0, max: 0 };
+    if (this.metricsWatchers.size === 0) return;
+    const mem = process.memoryUsage();
+    const figures = {
+      at: Date.now(),
+      processId: matchMaker.processId,
+      roomId: this.roomId,
+      district: this.def.id,
+      players: this.sessions.size,
+      npcs: this.state.npcs.size,
+      processRooms: svc().rooms.size,
+      ticks: w.count,
+      tickMeanMs: w.count ? (w.total / w.count) * 1000 : 0,
+      tickMaxMs: w.max * 1000,
+      rssMb: Math.round(mem.rss / 1048576),
+      heapUsedMb: Math.round(mem.heapUsed / 1048576),
+      contentRevision: this.contentRevision,
+    };
+    for (const id of this.metricsWatchers) {
+      const client = this.clients.getById(id);
+      if (client) client.send("gm:metrics", figures);
+      else this.metricsWatchers.delete(id);
+    }
   }
 
   /**

@@ -1,10 +1,20 @@
+/** One tracked entity; the grid's buckets hold these directly so a range query reads positions without a lookup. */
+interface Entry {
+  id: string;
+  x: number;
+  y: number;
+  cell: number;
+  /** Index inside its cell's bucket (swap-remove keeps buckets dense). */
+  slot: number;
+}
+
 /**
- * Uniform grid over a district: entity ids bucketed by cell, so a range query
+ * Uniform grid over a district: entities bucketed by cell, so a range query
  * touches only the cells the circle overlaps instead of every entity.
  */
 export class SpatialGrid {
-  private readonly cells = new Map<number, Set<string>>();
-  private readonly where = new Map<string, { x: number; y: number; cell: number }>();
+  private readonly cells = new Map<number, Entry[]>();
+  private readonly where = new Map<string, Entry>();
 
   constructor(readonly cellSize: number) {
     if (!(cellSize > 0)) throw new Error("cellSize must be positive");
@@ -20,6 +30,26 @@ export class SpatialGrid {
     return this.key(Math.floor(x / this.cellSize), Math.floor(y / this.cellSize));
   }
 
+  private unlink(e: Entry): void {
+    const bucket = this.cells.get(e.cell)!;
+    const last = bucket.pop()!;
+    if (last !== e) {
+      bucket[e.slot] = last;
+      last.slot = e.slot;
+    }
+    if (bucket.length === 0) this.cells.delete(e.cell);
+  }
+
+  private link(e: Entry): void {
+    let bucket = this.cells.get(e.cell);
+    if (!bucket) {
+      bucket = [];
+      this.cells.set(e.cell, bucket);
+    }
+    e.slot = bucket.length;
+    bucket.push(e);
+  }
+
   /** Inserts or moves an entity; only a cell change touches the buckets. */
   set(id: string, x: number, y: number): void {
     const cell = this.cellOf(x, y);
@@ -28,29 +58,24 @@ export class SpatialGrid {
       prev.x = x;
       prev.y = y;
       if (prev.cell === cell) return;
-      this.cells.get(prev.cell)?.delete(id);
+      this.unlink(prev);
       prev.cell = cell;
-    } else {
-      this.where.set(id, { x, y, cell });
+      this.link(prev);
+      return;
     }
-    let bucket = this.cells.get(cell);
-    if (!bucket) {
-      bucket = new Set();
-      this.cells.set(cell, bucket);
-    }
-    bucket.add(id);
+    const e: Entry = { id, x, y, cell, slot: 0 };
+    this.where.set(id, e);
+    this.link(e);
   }
 
   delete(id: string): void {
     const prev = this.where.get(id);
     if (!prev) return;
-    const bucket = this.cells.get(prev.cell);
-    bucket?.delete(id);
-    if (bucket && bucket.size === 0) this.cells.delete(prev.cell);
+    this.unlink(prev);
     this.where.delete(id);
   }
 
-  position(id: string): { x: number; y: number } | undefined {
+  position(id: string): { readonly x: number; readonly y: number } | undefined {
     return this.where.get(id);
   }
 
@@ -69,12 +94,12 @@ export class SpatialGrid {
       for (let cy = minY; cy <= maxY; cy++) {
         const bucket = this.cells.get(this.key(cx, cy));
         if (!bucket) continue;
-        for (const id of bucket) {
-          const p = this.where.get(id)!;
+        for (let i = 0; i < bucket.length; i++) {
+          const p = bucket[i]!;
           const dx = p.x - x;
           const dy = p.y - y;
           const d2 = dx * dx + dy * dy;
-          if (d2 <= r2) fn(id, d2);
+          if (d2 <= r2) fn(p.id, d2);
         }
       }
     }

@@ -48,3 +48,6 @@ export type JoinOptions = z.infer<typeof JoinOptions>;
 
 /** How far a `say` carries, in world units. */
 export const SAY_RADIUS = 60;
+
+/** `gm:metrics {on}`: a GM subscribes to (or leaves) the once-a-second server figures. */
+export const GmMetricsMessage = z.object({ on: z.boolean() });

@@ -123,6 +123,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       policy: { bulkGiveThreshold: config.gm.bulkGiveThreshold },
     }).register(...ALL_COMMANDS);
     provideDistrictServices({
+      permissions,
       chatHistory,
       chatBySpeaker,
       deployer,

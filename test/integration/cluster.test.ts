@@ -368,7 +368,7 @@ describe("several processes on Redis and PostgreSQL", function () {
       assert.ok(
         // Recorded by whichever process hosts the player's room.
         c.servers.some((sv) =>
-          sv.lines.some((l) => l.includes(results[0].actionId) && l.includes('"refused":"permission"')),
+          sv.lines.some((l) => l.includes(results[0].actionId) && l.includes('"status":"refused"')),
         ),
         "refusal in the record",
       );
@@ -388,6 +388,57 @@ describe("several processes on Redis and PostgreSQL", function () {
       await player.room.leave();
       await listener.room.leave();
       await gm.leave();
+    }
+  });
+
+  it("a GM on one process kicks and teleports players on another; a content deploy reaches every process", async () => {
+    const [a, b] = [c.servers[0]!, c.servers[1]!];
+    const mover = await newPlayer(b.http);
+    const kicked = await newPlayer(b.http);
+    const jm = await joinDistrict(b.ws, mover, "downtown");
+    const jk = await joinDistrict(b.ws, kicked, "downtown");
+    const jc = await joinDistrict(c.servers[2]!.ws, await newPlayer(c.servers[2]!.http), "westview");
+    for (const j of [jm, jk, jc]) j.room.onMessage("*", () => {});
+    try {
+      await waitFor(() => me(jm.room) && me(jk.room) && me(jc.room));
+      assert.notEqual(processIdOf(a), "");
+      const run = (command: string, ...args: string[]) =>
+        http(a.http, "POST", "/api/v1/admin/commands", { token, body: { command, args } });
+      const closed = new Promise<number>((resolve) => jk.room.onLeave((code: number) => resolve(code)));
+      assert.equal((await run("kick", kicked.characterName, "cross-process")).status, 200);
+      assert.equal(await closed, 4110);
+      const moved = await run("teleport", mover.characterName, "123", "456");
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      await waitFor(() => Math.abs(me(jm.room).x - 123) < 0.5 && Math.abs(me(jm.room).y - 456) < 0.5, {
+        what: "teleported on the other process",
+      });
+
+      const pack = (await import("../../src/content/loadContentPack.js")).readContentPackFiles("content")
+        .raw as any;
+      const stored = await http(a.http, "POST", "/api/v1/admin/content/revisions", {
+        token,
+        body: { pack, note: "same content, new revision" },
+      });
+      assert.equal(stored.status, 201, JSON.stringify(stored.body).slice(0, 300));
+      const deployed = await http(
+        a.http,
+        "POST",
+        `/api/v1/admin/content/revisions/${stored.body.revision}/deploy`,
+        {
+          token,
+        },
+      );
+      assert.equal(deployed.status, 200);
+      await waitFor(
+        async () => {
+          const rooms = (await http(a.http, "GET", "/api/v1/admin/districts", { token })).body as any[];
+          const mine = rooms.filter((r) => r.roomId === jm.room.roomId || r.roomId === jc.room.roomId);
+          return mine.length === 2 && mine.every((r) => r.contentRevision === stored.body.revision);
+        },
+        { what: "rooms on two other processes report the deployed revision" },
+      );
+    } finally {
+      for (const j of [jm, jc]) await j.room.leave();
     }
   });
 });

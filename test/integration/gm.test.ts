@@ -422,6 +422,31 @@ describe("GM and admin (postgres)", function () {
       assert.match(unknown.message, /Unknown NPC template/);
     });
 
+    it("streams server figures once a second to GMs who subscribe, and refuses players", async () => {
+      const g = await join(await staff(["gm_tier1"]));
+      const p = await join(await newPlayer(base));
+      const figures: any[] = [];
+      g.room.onMessage("gm:metrics", (m: any) => figures.push(m));
+      const errors: any[] = [];
+      p.room.onMessage("error", (m: any) => errors.push(m));
+      let leaked = 0;
+      p.room.onMessage("gm:metrics", () => leaked++);
+      g.room.send("gm:metrics", { on: true });
+      p.room.send("gm:metrics", { on: true });
+      await waitFor(() => figures.length >= 2, { timeoutMs: 4000, what: "two metrics messages" });
+      const last = figures.at(-1);
+      assert.equal(last.district, "richland");
+      assert.ok(last.players >= 2);
+      assert.ok(last.ticks >= 10 && last.tickMeanMs >= 0 && last.rssMb > 0);
+      await waitFor(() => errors.some((e) => e.code === "forbidden"), { what: "player refused" });
+      g.room.send("gm:metrics", { on: false });
+      await sleep(1500);
+      const count = figures.length;
+      await sleep(1200);
+      assert.equal(figures.length, count, "stops after unsubscribing");
+      assert.equal(leaked, 0);
+    });
+
     it("bad arguments get the usage; unknown commands are refused", async () => {
       const g = await staff(["gm_tier3"]);
       const bad = await run(g.token, "teleport", "Someone", "12", "north");

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { http, newPlayer } from "../helpers/api.js";
+import { deploy, type TestDeployment } from "../helpers/servers.js";
+
+const ADMIN = { username: "embedded_admin", password: "admin password 123" };
+const A = "/api/v1/admin";
+
+describe("GM and admin (embedded database)", function () {
+  this.timeout(90_000);
+  let d: TestDeployment;
+  let token: string;
+  const login = async () => {
+    const res = await http(d.server.http, "POST", "/auth/login", { body: ADMIN });
+    assert.equal(res.status, 200);
+    token = res.body.token;
+  };
+
+  before(async () => {
+    d = await deploy("embedded", { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
+    await login();
+  });
+  after(async () => d?.cleanup());
+
+  it("runs commands concurrently on the one PGlite session; the audit chain holds across a restart", async () => {
+    const target = await newPlayer(d.server.http);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        http(d.server.http, "POST", `${A}/commands`, {
+          token,
+          body: { command: i % 2 ? "give" : "inspect", args: [target.characterName, "w-katana", "1"].slice(0, i % 2 ? 3 : 1) },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(20).fill(200),
+    );
+    const inventory = (
+      await http(d.server.http, "POST", `${A}/commands`, { token, body: { command: "inspect", args: [target.characterName] } })
+    ).body.data.inventory;
+    assert.deepEqual(inventory, [{ itemId: "w-katana", quantity: 10 }]);
+    const give = results[1]!.body.actionId;
+    assert.equal((await http(d.server.http, "POST", `${A}/gm-actions/${give}/reverse`, { token })).status, 200);
+    assert.equal((await http(d.server.http, "POST", `${A}/gm-actions/${give}/reverse`, { token })).status, 409);
+
+    const verify = async () => (await http(d.server.http, "GET", `${A}/audit-logs/verify`, { token })).body;
+    const before = await verify();
+    assert.equal(before.ok, true);
+    assert.ok(before.records >= 23);
+
+    await d.restart();
+    await login();
+    const after = await verify();
+    assert.equal(after.ok, true);
+    assert.ok(after.records >= before.records);
+    const newest = (await http(d.server.http, "GET", `${A}/audit-logs?limit=1`, { token })).body.records[0];
+    assert.equal(newest.action, "command.take", "the reversal is the newest command");
+  });
+});
