@@ -1,4 +1,4 @@
-import { SpatialGrid } from "./SpatialGrid.js";
+import { SpatialGrid, type GridEntry } from "./SpatialGrid.js";
 
 export interface InterestOptions {
   /** Entities within this distance come into view. */
@@ -35,7 +35,7 @@ const EMPTY: InterestChange = Object.freeze({
  */
 export class InterestManager {
   readonly grid: SpatialGrid;
-  private readonly visible = new Map<string, Set<string>>();
+  private readonly views = new Map<string, View>();
   private readonly hidden = new Set<string>();
   private readonly leaveRadius: number;
   private readonly enterR2: number;
@@ -43,23 +43,34 @@ export class InterestManager {
   private readonly keepFactor: number;
 
   // Scratch space of the update in progress, reused so an update allocates
-  // nothing unless its view changes (updates never interleave).
-  private scanObserver = "";
-  private scanCurrent: ReadonlySet<string> = new Set();
-  private scanIds: string[] = [];
+  // nothing unless its view changes (updates never interleave). Membership
+  // in the current view is stamped on the grid entries (`mark`), so the scan
+  // of the neighbourhood does no string-keyed lookups.
+  private epoch = 0;
+  private scanSelf: GridEntry | undefined;
+  private scanStamp = 0;
+  private scanEntries: GridEntry[] = [];
   private scanKeys: number[] = [];
   private scanCount = 0;
   private scanKept = 0;
-  private readonly selected = new Set<string>();
-  private readonly collect = (id: string, d2: number): void => {
-    if (id === this.scanObserver) return;
-    if (this.hidden.size > 0 && this.hidden.has(id)) return;
-    const inView = this.scanCurrent.has(id);
-    if (!inView && d2 > this.enterR2) return;
-    const n = this.scanCount++;
-    this.scanIds[n] = id;
-    this.scanKeys[n] = inView ? d2 * this.keepFactor : d2;
-    if (inView) this.scanKept++;
+  private scanMaxKept = 0;
+  private scanMinNew = Infinity;
+  private readonly collect = (e: GridEntry, d2: number): void => {
+    if (e === this.scanSelf) return;
+    if (this.hidden.size > 0 && this.hidden.has(e.id)) return;
+    const n = this.scanCount;
+    if (e.mark === this.scanStamp) {
+      const key = d2 * this.keepFactor;
+      this.scanKeys[n] = key;
+      if (key > this.scanMaxKept) this.scanMaxKept = key;
+      this.scanKept++;
+    } else {
+      if (d2 > this.enterR2) return;
+      this.scanKeys[n] = d2;
+      if (d2 < this.scanMinNew) this.scanMinNew = d2;
+    }
+    this.scanEntries[n] = e;
+    this.scanCount = n + 1;
   };
 
   constructor(readonly options: InterestOptions) {
@@ -78,8 +89,15 @@ export class InterestManager {
   /** An entity is gone: it leaves every view (the caller removes it from state) and forgets it was hidden. */
   remove(id: string): void {
     this.grid.delete(id);
-    for (const set of this.visible.values()) set.delete(id);
-    this.visible.delete(id);
+    for (const view of this.views.values()) {
+      if (!view.ids.delete(id)) continue;
+      const i = view.entries.findIndex((e) => e.id === id);
+      if (i >= 0) {
+        view.entries[i] = view.entries[view.entries.length - 1]!;
+        view.entries.pop();
+      }
+    }
+    this.views.delete(id);
     this.hidden.delete(id);
   }
 
@@ -101,20 +119,20 @@ export class InterestManager {
 
   /** Starts tracking what `observerId` (an entity itself) sees; nothing yet. */
   observe(observerId: string): void {
-    if (!this.visible.has(observerId)) this.visible.set(observerId, new Set());
+    if (!this.views.has(observerId)) this.views.set(observerId, { ids: new Set(), entries: [] });
   }
 
   /** Forgets the observer's view so the next update sends everything again (e.g. a new connection). */
   reset(observerId: string): void {
-    this.visible.set(observerId, new Set());
+    this.views.set(observerId, { ids: new Set(), entries: [] });
   }
 
   unobserve(observerId: string): void {
-    this.visible.delete(observerId);
+    this.views.delete(observerId);
   }
 
   visibleTo(observerId: string): ReadonlySet<string> {
-    return this.visible.get(observerId) ?? new Set();
+    return this.views.get(observerId)?.ids ?? new Set();
   }
 
   /**
@@ -124,49 +142,62 @@ export class InterestManager {
    * the observer; an unchanged view allocates nothing.
    */
   update(observerId: string): InterestChange {
-    const current = this.visible.get(observerId);
-    const at = this.grid.position(observerId);
-    if (!current || !at) return EMPTY;
-    this.scanObserver = observerId;
-    this.scanCurrent = current;
+    const view = this.views.get(observerId);
+    const self = this.grid.entry(observerId);
+    if (!view || !self) return EMPTY;
+    const stamp = ++this.epoch;
+    const current = view.entries;
+    for (let i = 0; i < current.length; i++) current[i]!.mark = stamp;
+    this.scanSelf = self;
+    this.scanStamp = stamp;
     this.scanCount = 0;
     this.scanKept = 0;
-    this.grid.forEachWithin(at.x, at.y, this.leaveRadius, this.collect);
-    const ids = this.scanIds;
+    this.scanMaxKept = 0;
+    this.scanMinNew = Infinity;
+    this.grid.forEachEntryWithin(self.x, self.y, this.leaveRadius, this.collect);
+    this.scanSelf = undefined;
+    const entries = this.scanEntries;
     let n = this.scanCount;
     let kept = this.scanKept;
     const cap = this.options.maxVisible;
     if (n > cap) {
-      selectSmallest(this.scanKeys, ids, n, cap);
+      // A full view that no newcomer outranks stays as it is: the usual case
+      // in a steady crowd, answered without selecting anything.
+      if (kept === cap && kept === current.length && this.scanMinNew >= this.scanMaxKept) return EMPTY;
+      selectSmallest(this.scanKeys, entries, n, cap);
       n = cap;
       kept = 0;
-      for (let i = 0; i < n; i++) if (current.has(ids[i]!)) kept++;
+      for (let i = 0; i < n; i++) if (entries[i]!.mark === stamp) kept++;
     }
-    this.scanCurrent = EMPTY_SET;
-    if (kept === n && kept === current.size) return EMPTY;
+    if (kept === n && kept === current.length) return EMPTY;
+    const picked = ++this.epoch;
     const enter: string[] = [];
-    const leave: string[] = [];
-    if (kept < current.size) {
-      const selected = this.selected;
-      for (let i = 0; i < n; i++) selected.add(ids[i]!);
-      for (const id of current) if (!selected.has(id)) leave.push(id);
-      selected.clear();
+    for (let i = 0; i < n; i++) {
+      const e = entries[i]!;
+      if (e.mark !== stamp) enter.push(e.id);
+      e.mark = picked;
     }
-    for (let i = 0; i < n; i++) if (!current.has(ids[i]!)) enter.push(ids[i]!);
-    for (const id of leave) current.delete(id);
-    for (const id of enter) current.add(id);
+    const leave: string[] = [];
+    for (let i = 0; i < current.length; i++) if (current[i]!.mark !== picked) leave.push(current[i]!.id);
+    for (const id of leave) view.ids.delete(id);
+    for (const id of enter) view.ids.add(id);
+    view.entries = entries.slice(0, n);
     return { enter, leave };
   }
 }
 
-const EMPTY_SET: ReadonlySet<string> = new Set();
+/** One observer's view: the ids (what callers read) and the same entities' grid entries (what updates stamp). */
+interface View {
+  ids: Set<string>;
+  entries: GridEntry[];
+}
 
 /**
  * Reorders the first `n` entries of the parallel arrays so the `k` smallest
  * keys come first (in no particular order): quickselect, O(n) on average,
  * where a sort would be O(n log n) for every observer of a crowd.
  */
-export function selectSmallest(keys: number[], ids: string[], n: number, k: number): void {
+export function selectSmallest<T>(keys: number[], items: T[], n: number, k: number): void {
   let lo = 0;
   let hi = n - 1;
   const target = k - 1;
@@ -185,9 +216,9 @@ export function selectSmallest(keys: number[], ids: string[], n: number, k: numb
         const tk = keys[i]!;
         keys[i] = keys[j]!;
         keys[j] = tk;
-        const ti = ids[i]!;
-        ids[i] = ids[j]!;
-        ids[j] = ti;
+        const ti = items[i]!;
+        items[i] = items[j]!;
+        items[j] = ti;
         i++;
         j--;
       }

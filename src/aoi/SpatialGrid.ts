@@ -1,6 +1,17 @@
 /** One tracked entity; the grid's buckets hold these directly so a range query reads positions without a lookup. */
-interface Entry {
-  id: string;
+export interface GridEntry {
+  readonly id: string;
+  readonly x: number;
+  readonly y: number;
+  /**
+   * Free for the grid's user: a number it may stamp on the entry during a
+   * query (InterestManager marks "in this view" with it, instead of a
+   * string-keyed lookup per neighbour). The grid never reads it.
+   */
+  mark: number;
+}
+
+interface Entry extends GridEntry {
   x: number;
   y: number;
   cell: number;
@@ -63,7 +74,7 @@ export class SpatialGrid {
       this.link(prev);
       return;
     }
-    const e: Entry = { id, x, y, cell, slot: 0 };
+    const e: Entry = { id, x, y, cell, slot: 0, mark: 0 };
     this.where.set(id, e);
     this.link(e);
   }
@@ -79,12 +90,22 @@ export class SpatialGrid {
     return this.where.get(id);
   }
 
+  /** The live entry of an entity (its position and user mark), if tracked. */
+  entry(id: string): GridEntry | undefined {
+    return this.where.get(id);
+  }
+
   get size(): number {
     return this.where.size;
   }
 
   /** Calls `fn(id, distanceSquared)` for every entity within `radius` of (x, y), exactly. */
   forEachWithin(x: number, y: number, radius: number, fn: (id: string, d2: number) => void): void {
+    this.forEachEntryWithin(x, y, radius, (e, d2) => fn(e.id, d2));
+  }
+
+  /** Like `forEachWithin`, handing out the entries themselves. */
+  forEachEntryWithin(x: number, y: number, radius: number, fn: (entry: GridEntry, d2: number) => void): void {
     const r2 = radius * radius;
     const minX = Math.floor((x - radius) / this.cellSize);
     const maxX = Math.floor((x + radius) / this.cellSize);
@@ -99,7 +120,7 @@ export class SpatialGrid {
           const dx = p.x - x;
           const dy = p.y - y;
           const d2 = dx * dx + dy * dy;
-          if (d2 <= r2) fn(p.id, d2);
+          if (d2 <= r2) fn(p, d2);
         }
       }
     }

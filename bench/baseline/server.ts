@@ -1,0 +1,34 @@
+/**
+ * Process entry of the baseline server: one `baseline` room type on the same
+ * transport mxo-server uses (uWebSockets.js, same options as
+ * src/server/transport.ts). Started by bench/scale.ts as
+ * `node --import tsx --import ./bench/probe.ts bench/baseline/server.ts`
+ * with PORT set; prints "baseline listening" when ready.
+ */
+import { defineRoom, defineServer } from "@colyseus/core";
+import { uWebSocketsTransport } from "@colyseus/uwebsockets-transport";
+import { BaselineRoom } from "./BaselineRoom.js";
+
+const port = Number(process.env.PORT ?? 2590);
+const transport = new uWebSocketsTransport({
+  maxPayloadLength: 16 * 1024,
+  idleTimeout: 60,
+  maxBackpressure: 1024 * 1024,
+});
+const server = defineServer({
+  transport,
+  greet: false,
+  gracefullyShutdown: false,
+  rooms: { baseline: defineRoom(BaselineRoom) },
+});
+await server.listen(port, "127.0.0.1");
+console.log(JSON.stringify({ msg: "baseline listening", port, pid: process.pid }));
+
+const stop = () => {
+  void server
+    .gracefullyShutdown(false)
+    .catch(() => {})
+    .finally(() => process.exit(0));
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);

@@ -1,0 +1,149 @@
+/**
+ * Measurement probe, preloaded into both benchmark servers (the plain
+ * Colyseus baseline and mxo-server) with `--import ./bench/probe.ts`, so both
+ * are timed by the same code:
+ *
+ * - tick time: every callback a room passes to `setFixedTimestep`, wall time
+ *   around one step;
+ * - patch time: every `Room#broadcastPatch` (encode the delta, filter it per
+ *   client, hand the frames to the transport);
+ * - bytes sent: whatever a room reports through `probeCounters` (the baseline
+ *   room meters its clients like mxo-server's `meterClient`).
+ *
+ * It answers on 127.0.0.1:$BENCH_PROBE_PORT: `GET /reset` starts a window,
+ * `GET /snapshot` returns the window's figures. With $BENCH_PROFILE_FILE set,
+ * the window is also CPU-profiled (V8 sampling profiler, main thread only)
+ * into that file, readable by Chrome DevTools or `node bench/profileSummary.ts`.
+ * It changes nothing else.
+ */
+import { writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { Session } from "node:inspector";
+import { Room } from "@colyseus/core";
+
+/** Counters a room under test may feed (the baseline room does; mxo-server reports through /metrics). */
+export const probeCounters = { bytesSent: 0, patchBytes: 0, inputsConsumed: 0 };
+
+export interface DurationSummary {
+  n: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface ProbeSnapshot {
+  seconds: number;
+  tick: DurationSummary;
+  patch: DurationSummary;
+  /** Per patch cycle: the patch plus the steps run since the previous patch. */
+  tickPlusPatch: DurationSummary;
+  counters: typeof probeCounters;
+}
+
+let ticks: number[] = [];
+let patches: number[] = [];
+let cycles: number[] = [];
+let sinceLastPatch = 0;
+let windowStart = performance.now();
+
+function summarize(values: number[]): DurationSummary {
+  const sorted = Float64Array.from(values).sort();
+  const at = (p: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  const sum = values.reduce((a, b) => a + b, 0);
+  return {
+    n: values.length,
+    meanMs: values.length ? sum / values.length : NaN,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted.length ? sorted[sorted.length - 1]! : NaN,
+  };
+}
+
+type StepFn = Parameters<Room["setFixedTimestep"]>[0];
+const proto = Room.prototype as unknown as {
+  broadcastPatch: (this: Room) => boolean;
+  setFixedTimestep: (this: Room, step: StepFn, ...rest: unknown[]) => void;
+};
+
+const originalPatch = proto.broadcastPatch;
+proto.broadcastPatch = function (this: Room) {
+  const t0 = performance.now();
+  const result = originalPatch.call(this);
+  const ms = performance.now() - t0;
+  patches.push(ms);
+  cycles.push(ms + sinceLastPatch);
+  sinceLastPatch = 0;
+  return result;
+};
+
+const originalFixed = proto.setFixedTimestep;
+proto.setFixedTimestep = function (this: Room, step: StepFn, ...rest: unknown[]) {
+  const timed: StepFn = (ctx) => {
+    const t0 = performance.now();
+    step(ctx);
+    const ms = performance.now() - t0;
+    ticks.push(ms);
+    sinceLastPatch += ms;
+  };
+  return originalFixed.call(this, timed, ...rest);
+};
+
+const profileFile = process.env.BENCH_PROFILE_FILE;
+let profiler: Session | undefined;
+
+function post(session: Session, method: string, params?: object): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+  );
+}
+
+async function startProfile(): Promise<void> {
+  if (!profileFile) return;
+  if (profiler) await post(profiler, "Profiler.stop").catch(() => {});
+  profiler = new Session();
+  profiler.connect();
+  await post(profiler, "Profiler.enable");
+  await post(profiler, "Profiler.setSamplingInterval", { interval: 500 });
+  await post(profiler, "Profiler.start");
+}
+
+async function stopProfile(): Promise<void> {
+  if (!profiler || !profileFile) return;
+  const { profile } = (await post(profiler, "Profiler.stop")) as { profile: unknown };
+  writeFileSync(profileFile, JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = undefined;
+}
+
+const port = Number(process.env.BENCH_PROBE_PORT);
+if (port > 0) {
+  createServer((req, res) => {
+    if (req.url === "/reset") {
+      ticks = [];
+      patches = [];
+      cycles = [];
+      probeCounters.bytesSent = 0;
+      probeCounters.patchBytes = 0;
+      probeCounters.inputsConsumed = 0;
+      windowStart = performance.now();
+      void startProfile().finally(() => res.end("{}"));
+    } else if (req.url === "/snapshot") {
+      const snapshot: ProbeSnapshot = {
+        seconds: (performance.now() - windowStart) / 1000,
+        tick: summarize(ticks),
+        patch: summarize(patches),
+        tickPlusPatch: summarize(cycles),
+        counters: { ...probeCounters },
+      };
+      res.setHeader("content-type", "application/json");
+      void stopProfile().finally(() => res.end(JSON.stringify(snapshot)));
+    } else {
+      res.statusCode = 404;
+      res.end();
+    }
+  })
+    .listen(port, "127.0.0.1")
+    .unref();
+}
