@@ -365,12 +365,13 @@ describe("several processes on Redis and PostgreSQL", function () {
       assert.equal(results[0].ok, false);
       assert.match(results[0].message, /Not permitted/);
       assert.match(results[0].actionId, /^[0-9a-f-]{36}$/, "the refusal is recorded with an action id");
-      assert.ok(
-        // Recorded by whichever process hosts the player's room.
-        c.servers.some((sv) =>
-          sv.lines.some((l) => l.includes(results[0].actionId) && l.includes('"status":"refused"')),
-        ),
-        "refusal in the record",
+      // Recorded by whichever process hosts the player's room (its log is written asynchronously).
+      await waitFor(
+        () =>
+          c.servers.some((sv) =>
+            sv.lines.some((l) => l.includes(results[0].actionId) && l.includes('"status":"refused"')),
+          ),
+        { what: "refusal in the record" },
       );
 
       gm.send("gm", { command: "announce", args: ["Maintenance", "at", "noon"] });

@@ -33,9 +33,12 @@ function envSchemaKeys(): Set<string> {
   return new Set([...block[1]!.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!));
 }
 
-/** Paths served with app.get(…) in src/http/routes.ts. */
+/** Paths served with GET in src/http/routes.ts. */
 function getRoutes(): Set<string> {
-  return new Set([...read("src/http/routes.ts").matchAll(/app\.get\(\s*"([^"]+)"/g)].map((m) => m[1]!));
+  // Routes are registered through ApiRouter specs: `{ method: "get", path: "/health", … }`.
+  return new Set(
+    [...read("src/http/routes.ts").matchAll(/method:\s*"get",\s*path:\s*"([^"]+)"/g)].map((m) => m[1]!),
+  );
 }
 
 // ---------------------------------------------------------------------------

@@ -16,7 +16,11 @@ describe("GM and admin (embedded database)", function () {
   };
 
   before(async () => {
-    d = await deploy("embedded", { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });
+    d = await deploy("embedded", {
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      ADMIN_RATE_LIMIT_PER_MINUTE: "40",
+    });
     await login();
   });
   after(async () => d?.cleanup());
@@ -27,7 +31,10 @@ describe("GM and admin (embedded database)", function () {
       Array.from({ length: 20 }, (_, i) =>
         http(d.server.http, "POST", `${A}/commands`, {
           token,
-          body: { command: i % 2 ? "give" : "inspect", args: [target.characterName, "w-katana", "1"].slice(0, i % 2 ? 3 : 1) },
+          body: {
+            command: i % 2 ? "give" : "inspect",
+            args: [target.characterName, "w-katana", "1"].slice(0, i % 2 ? 3 : 1),
+          },
         }),
       ),
     );
@@ -36,12 +43,21 @@ describe("GM and admin (embedded database)", function () {
       Array(20).fill(200),
     );
     const inventory = (
-      await http(d.server.http, "POST", `${A}/commands`, { token, body: { command: "inspect", args: [target.characterName] } })
+      await http(d.server.http, "POST", `${A}/commands`, {
+        token,
+        body: { command: "inspect", args: [target.characterName] },
+      })
     ).body.data.inventory;
     assert.deepEqual(inventory, [{ itemId: "w-katana", quantity: 10 }]);
     const give = results[1]!.body.actionId;
-    assert.equal((await http(d.server.http, "POST", `${A}/gm-actions/${give}/reverse`, { token })).status, 200);
-    assert.equal((await http(d.server.http, "POST", `${A}/gm-actions/${give}/reverse`, { token })).status, 409);
+    assert.equal(
+      (await http(d.server.http, "POST", `${A}/gm-actions/${give}/reverse`, { token })).status,
+      200,
+    );
+    assert.equal(
+      (await http(d.server.http, "POST", `${A}/gm-actions/${give}/reverse`, { token })).status,
+      409,
+    );
 
     const verify = async () => (await http(d.server.http, "GET", `${A}/audit-logs/verify`, { token })).body;
     const before = await verify();
@@ -55,5 +71,20 @@ describe("GM and admin (embedded database)", function () {
     assert.ok(after.records >= before.records);
     const newest = (await http(d.server.http, "GET", `${A}/audit-logs?limit=1`, { token })).body.records[0];
     assert.equal(newest.action, "command.take", "the reversal is the newest command");
+  });
+
+  it("rate-limits the admin API per account, not per address", async () => {
+    const other = await newPlayer(d.server.http);
+    let limited: Awaited<ReturnType<typeof http>> | undefined;
+    for (let i = 0; i < 45 && !limited; i++) {
+      const res = await http(d.server.http, "GET", `${A}/me`, { token });
+      if (res.status === 429) limited = res;
+      else assert.equal(res.status, 200);
+    }
+    assert.ok(limited, "the admin hit the limit");
+    assert.equal(limited.body.error.code, "rate_limited");
+    assert.ok(limited.body.error.requestId);
+    // Same address, another account: its own budget.
+    assert.equal((await http(d.server.http, "GET", `${A}/me`, { token: other.token })).status, 200);
   });
 });

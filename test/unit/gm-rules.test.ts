@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { canonical } from "../../src/audit/AuditLog.js";
+import { allows, grantMatches, nextTier } from "../../src/auth/permissions.js";
+import { humanDuration, parseDuration, positional } from "../../src/commands/args.js";
+import { teleport } from "../../src/commands/teleport.js";
+import { ban } from "../../src/commands/sanctions.js";
+import { give } from "../../src/commands/items.js";
+
+describe("permission strings", () => {
+  it("wildcards cover their subtree only", () => {
+    assert.ok(grantMatches("gm.*", "gm.command.kick"));
+    assert.ok(grantMatches("gm.command.*", "gm.command.kick"));
+    assert.ok(grantMatches("*", "anything.at.all"));
+    assert.ok(!grantMatches("gm.command.*", "gm.commandeer"));
+    assert.ok(!grantMatches("gm.command.kick", "gm.command.kick.self"));
+    assert.ok(!grantMatches("gm.view.*", "gm.command.kick"));
+  });
+
+  it("a deny beats any grant, wildcards included", () => {
+    const set = { grants: ["gm.*"], denies: ["gm.command.give"] };
+    assert.ok(allows(set, "gm.command.kick"));
+    assert.ok(!allows(set, "gm.command.give"));
+    assert.ok(!allows({ grants: ["*"], denies: ["economy.*"] }, "economy.currency"));
+  });
+
+  it("escalation goes one GM tier up, and not past the top", () => {
+    assert.equal(nextTier(["player", "gm_tier1"]), "gm_tier2");
+    assert.equal(nextTier(["gm_tier2", "gm_tier1"]), "gm_tier3");
+    assert.equal(nextTier(["gm_tier3"]), undefined);
+    assert.equal(nextTier(["admin"]), undefined);
+  });
+});
+
+describe("GM command arguments", () => {
+  it("parses durations and refuses nonsense", () => {
+    assert.equal(parseDuration("90s"), 90);
+    assert.equal(parseDuration("15m"), 900);
+    assert.equal(parseDuration("2h"), 7200);
+    assert.equal(parseDuration("7d"), 604_800);
+    assert.equal(parseDuration("45"), 45);
+    for (const bad of ["", "0s", "-5m", "2x", "1.5h", "99999999999d"])
+      assert.throws(() => parseDuration(bad));
+    assert.equal(humanDuration(252_000), "4m 12s");
+    assert.equal(humanDuration(90_000_000), "1d 1h");
+  });
+
+  it("teleport takes coordinates or a district with optional coordinates", () => {
+    assert.deepEqual(teleport.args.parse(["Neo", "10", "20"]), {
+      target: "Neo",
+      district: undefined,
+      to: { x: 10, y: 20, z: 0 },
+    });
+    assert.deepEqual(teleport.args.parse(["Neo", "Westview"]), {
+      target: "Neo",
+      district: "westview",
+      to: undefined,
+    });
+    assert.deepEqual(teleport.args.parse(["Neo", "westview", "1", "2", "3"]).to, { x: 1, y: 2, z: 3 });
+    const bad = teleport.args.safeParse(["Neo", "10", "north"]);
+    assert.equal(bad.success, false);
+    assert.match(bad.error!.issues[0]!.message, /<y> must be a number/);
+    assert.equal(teleport.args.safeParse(["Neo", "1", "2", "3", "4"]).success, false);
+    assert.equal(teleport.args.safeParse([]).success, false);
+  });
+
+  it("ban needs a reason; perm and big gives ask for a second GM", () => {
+    assert.equal(ban.args.safeParse(["Neo", "1h"]).success, false);
+    const perm = ban.args.parse(["Neo", "perm", "real", "bad"]);
+    assert.equal(perm.reason, "real bad");
+    assert.ok(ban.needsApproval!(perm, { bulkGiveThreshold: 10 }));
+    assert.equal(
+      ban.needsApproval!(ban.args.parse(["Neo", "1d", "x"]), { bulkGiveThreshold: 10 }),
+      undefined,
+    );
+    assert.ok(give.needsApproval!(give.args.parse(["Neo", "w-katana", "11"]), { bulkGiveThreshold: 10 }));
+    assert.equal(
+      give.needsApproval!(give.args.parse(["Neo", "w-katana"]), { bulkGiveThreshold: 10 }),
+      undefined,
+    );
+    assert.equal(give.args.safeParse(["Neo", "w-katana", "0"]).success, false);
+    assert.equal(give.args.safeParse(["Neo", "w-katana", "1.5"]).success, false);
+  });
+
+  it("positional readers report the first problem", () => {
+    const schema = positional((r) => ({ a: r.number("a", { min: 1, max: 3, integer: true }) }));
+    assert.match(schema.safeParse(["4"]).error!.issues[0]!.message, /between 1 and 3/);
+    assert.match(schema.safeParse([]).error!.issues[0]!.message, /missing <a>/);
+  });
+});
+
+describe("audit hashing", () => {
+  it("canonical JSON does not depend on key order", () => {
+    assert.equal(canonical({ b: 1, a: [{ d: 2, c: null }] }), canonical({ a: [{ c: null, d: 2 }], b: 1 }));
+    assert.notEqual(canonical({ a: 1 }), canonical({ a: "1" }));
+  });
+});
