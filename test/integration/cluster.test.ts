@@ -374,10 +374,17 @@ describe("several processes on Redis and PostgreSQL", function () {
         { what: "refusal in the record" },
       );
 
-      gm.send("gm", { command: "announce", args: ["Maintenance", "at", "noon"] });
-      gm.send("gm", { command: "announce", args: [] });
-      gm.send("gm", { command: "nosuchthing", args: [] });
-      await waitFor(() => adminResults.length === 3 && announced.length === 1, { what: "admin results" });
+      // One at a time: commands run concurrently, so answers come back in completion order.
+      for (const [command, args] of [
+        ["announce", ["Maintenance", "at", "noon"]],
+        ["announce", []],
+        ["nosuchthing", []],
+      ] as const) {
+        const n = adminResults.length;
+        gm.send("gm", { command, args });
+        await waitFor(() => adminResults.length === n + 1, { what: `result of ${command}` });
+      }
+      await waitFor(() => announced.length === 1, { what: "announcement" });
       assert.equal(adminResults[0].ok, true);
       assert.equal(announced[0].text, "Maintenance at noon");
       assert.equal(adminResults[1].ok, false);
