@@ -76,6 +76,10 @@ export class Character {
   @Column("jsonb", { default: () => `'{"zion":100,"machines":0,"merovingian":0}'` })
   reputation!: Reputation;
 
+  /** Abilities loaded at a hardline; null: the starter loadout for the character's level. */
+  @Column("jsonb", { nullable: true })
+  loadout!: string[] | null;
+
   @Column("timestamptz", { name: "created_at", default: () => "now()" })
   createdAt!: Date;
 

@@ -30,6 +30,7 @@ import {
   InterlockMessage,
   MissionMessage,
   GmMetricsMessage,
+  LoadoutMessage,
 } from "../src/messaging/messages.js";
 import { toMissionDef } from "../src/game/missions.js";
 import {
@@ -270,6 +271,7 @@ export class DistrictRoom
     this.onMessage("ability", (client, payload) => this.handleAbility(client, payload));
     this.onMessage("interlock", (client, payload) => this.handleInterlock(client, payload));
     this.onMessage("mission", (client, payload) => this.handleMission(client, payload));
+    this.onMessage("loadout", (client, payload) => this.handleLoadout(client, payload));
     this.onMessage("gm", (client, payload) => void this.handleGm(client, payload));
     this.onMessage("gm:metrics", (client, payload) => void this.handleGmMetrics(client, payload));
     this.clock.setInterval(() => this.sendGmMetrics(), GM_METRICS_INTERVAL_MS);
@@ -321,6 +323,7 @@ export class DistrictRoom
         level: character.level,
         stats: character.stats,
         experience: character.experience,
+        loadout: character.loadout,
       });
       this.sessions.set(client.sessionId, {
         characterId: character.id,
@@ -347,6 +350,7 @@ export class DistrictRoom
       this.interest.observe(client.sessionId);
       this.applyInterest(client, this.interest.update(client.sessionId));
       s.metrics.playersOnline.inc({ district: this.def.id, organization: player.organization });
+      client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
       s.log.info({ room: this.roomId, district: this.def.id, character: player.name }, "player joined");
     } catch (err) {
       await s.lease.release(entry);
@@ -1080,6 +1084,35 @@ export class DistrictRoom
     }
   }
 
+  /**
+   * `loadout {abilities}`: load abilities at a hardline, within the memory
+   * budget of the character's level. Answered with `loadout {kind:"current", …}`
+   * or an `error`; a refused loadout changes nothing.
+   */
+  private handleLoadout(client: DistrictClient, payload: unknown): void {
+    if (!this.admit(client, "loadout")) return;
+    const msg = this.gate.parse(client, "loadout", LoadoutMessage, payload);
+    const player = this.sim.player(client.sessionId);
+    if (!msg || !player) return;
+    if (player.dead) return this.error(client, "dead", "You cannot change your loadout while defeated");
+    if (player.interlockId) return this.error(client, "in_combat", "Finish your fight first");
+    const near = nearestHardline(this.sim.district.hardlines, player);
+    if (!near || near.distance > HARDLINE_REACH) {
+      return this.error(
+        client,
+        "not_at_hardline",
+        near
+          ? `Load abilities at a hardline: ${near.hardline.name} is ${Math.round(near.distance)} units away`
+          : "This district has no hardline",
+      );
+    }
+    const result = this.sim.setLoadout(client.sessionId, msg.abilities);
+    if (!result.ok) return this.error(client, result.code, result.message);
+    const snapshot = this.snapshot(client.sessionId);
+    if (snapshot) svc().characters.enqueue(snapshot);
+    client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
+  }
+
   /** `mission {action, missionId}`: accept or abandon; progress comes from kills and loot. */
   private handleMission(client: DistrictClient, payload: unknown): void {
     if (!this.admit(client, "mission")) return;
@@ -1237,6 +1270,7 @@ export class DistrictRoom
     const meta = this.sessions.get(sessionId);
     const p = this.sim.player(sessionId);
     if (!meta || !p) return undefined;
+    const loadout = this.sim.loadoutOf(sessionId);
     return {
       id: meta.characterId,
       district: this.def.id,
@@ -1252,8 +1286,24 @@ export class DistrictRoom
       stats: meta.stats,
       missions: meta.missions,
       reputation: meta.reputation,
+      loadout: loadout?.custom ? loadout.abilities : null,
     };
   }
+}
+
+/** How close to a hardline a player must stand to change its loadout (world units). */
+const HARDLINE_REACH = 12;
+
+function nearestHardline(
+  hardlines: readonly { name: string; x: number; y: number }[],
+  p: { x: number; y: number },
+): { hardline: { name: string }; distance: number } | undefined {
+  let best: { hardline: { name: string }; distance: number } | undefined;
+  for (const h of hardlines) {
+    const distance = Math.hypot(h.x - p.x, h.y - p.y);
+    if (!best || distance < best.distance) best = { hardline: h, distance };
+  }
+  return best;
 }
 
 /** The sessions of this room named anywhere in a combat event (caster, target, fighters…). */

@@ -28,6 +28,7 @@ import { stepNpc } from "../sim/npc/stepNpc.js";
 import type { NpcIntent, NpcTemplate, NpcWorldView, SimNpc, SpawnZone } from "../sim/npc/types.js";
 import { createWorld, stepWorld, type RawInput, type SimPlayer, type World } from "../sim/world.js";
 import {
+  CLOSE_COMBAT_ABILITY,
   combatAbilities,
   districtCombatConfig,
   interlockActionOf,
@@ -46,6 +47,7 @@ import { fromCombatError, OK, refuse, type GameResult } from "./GameError.js";
 import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
 import { killExperience, levelForExperience } from "./progression.js";
 import { rollLoot } from "./rollLoot.js";
+import { checkLoadout, memoryBudget, type LoadoutAbility, type LoadoutCheck } from "../sim/loadout.js";
 
 export interface SimulationOptions {
   /** Steps per second, 1–60; `step()` advances 1/tickRate seconds. */
@@ -111,6 +113,8 @@ export interface PlayerJoin {
   stats: CharacterStats;
   /** Lifetime experience; default 0. */
   experience?: number;
+  /** Abilities loaded at a hardline (saved); absent or null: the starter loadout. */
+  loadout?: string[] | null;
 }
 
 /** Actions an NPC picks from, uniformly, for each interlock round (it never withdraws). */
@@ -127,6 +131,8 @@ interface PlayerExtra {
   lastHostileTick: number;
   /** Fractional HP regenerated but not yet applied (HP stays an integer). */
   regenCarry: number;
+  /** Abilities the player loaded at a hardline; null: the starter loadout for its level. */
+  loadout: string[] | null;
 }
 
 /**
@@ -281,7 +287,14 @@ export class DistrictSimulation {
       respawnAt: hp > 0 ? null : this.tick + this.respawnTicks,
       lastHostileTick: -Infinity,
       regenCarry: 0,
+      loadout: null,
     });
+    // A saved loadout comes back as far as this pack still allows it.
+    if (join.loadout)
+      this.applyLoadout(
+        id,
+        join.loadout.filter((a) => this.loadoutLookup(a)?.usable),
+      );
   }
 
   /** Takes a player out (leave, travel): its interlock ends as "removed", queues release it. */
@@ -438,8 +451,9 @@ export class DistrictSimulation {
       p.speed = district.moveSpeed;
       this.clampToBounds(p);
       const c = this.combat.combatants.get(p.sessionId);
-      if (!c) continue;
-      c.loadout = starterLoadout(c.level, pack);
+      const extra = this.extras.get(p.sessionId);
+      if (!c || !extra) continue;
+      c.loadout = this.loadoutFor(extra, c.level);
       c.style = { ...c.style, damage: styleDamage(c.level, c.loadout, pack) };
     }
 
@@ -769,7 +783,7 @@ export class DistrictSimulation {
       const maxIs = playerMaxIs(level);
       c.is = Math.min(maxIs, c.is + (maxIs - c.maxIs));
       c.maxIs = maxIs;
-      c.loadout = starterLoadout(level, this.pack);
+      c.loadout = this.loadoutFor(extra, level);
       c.style = { ...c.style, damage: styleDamage(level, c.loadout, this.pack) };
       player.hp = c.hp;
       this.out.push({ kind: "level_up", tick, sessionId, level, maxHp: c.maxHp, maxIs });
@@ -1033,6 +1047,63 @@ export class DistrictSimulation {
     return template;
   }
 
+  // ---- loadouts ------------------------------------------------------------------
+
+  /** An ability as the loadout rules see it, from the pack in force. */
+  loadoutLookup = (id: string): LoadoutAbility | undefined => {
+    const a = this.pack.ability(id);
+    if (!a) return undefined;
+    return {
+      id: a.id,
+      requiredLevel: a.requiredLevel,
+      memoryCost: a.memoryCost,
+      prerequisites: a.prerequisites,
+      usable: a.kind === "attack" || a.kind === "interlock",
+    };
+  };
+
+  /**
+   * Loads abilities (the room checks the player stands at a hardline). The
+   * close-combat move is always there and costs nothing. Refused as a whole
+   * when the rules refuse it; nothing changes then.
+   */
+  setLoadout(sessionId: string, abilities: readonly string[]): LoadoutCheck {
+    const p = this.world.players.get(sessionId);
+    if (!p) return { ok: false, code: "unknown_ability", message: "You are not in this district" };
+    const ids = abilities.filter((a) => a !== CLOSE_COMBAT_ABILITY);
+    const check = checkLoadout(ids, p.level, this.loadoutLookup);
+    if (check.ok) this.applyLoadout(sessionId, ids);
+    return check;
+  }
+
+  /** What the player has loaded (the starter set when it never chose), with memory used and budget. */
+  loadoutOf(
+    sessionId: string,
+  ): { abilities: string[]; custom: boolean; memory: number; budget: number } | undefined {
+    const c = this.combat.combatants.get(sessionId);
+    const extra = this.extras.get(sessionId);
+    const p = this.world.players.get(sessionId);
+    if (!c || !extra || !p) return undefined;
+    const abilities = c.loadout.filter((a) => a !== CLOSE_COMBAT_ABILITY);
+    const memory = abilities.reduce((m, a) => m + (this.loadoutLookup(a)?.memoryCost ?? 0), 0);
+    return { abilities, custom: extra.loadout !== null, memory, budget: memoryBudget(p.level) };
+  }
+
+  private applyLoadout(sessionId: string, ids: string[]): void {
+    const c = this.combat.combatants.get(sessionId);
+    const extra = this.extras.get(sessionId);
+    if (!c || !extra) return;
+    extra.loadout = [...ids];
+    c.loadout = this.loadoutFor(extra, c.level);
+    c.style = { ...c.style, damage: styleDamage(c.level, c.loadout, this.pack) };
+  }
+
+  /** A chosen loadout keeps what this pack still has; without one, the starter set for the level. */
+  private loadoutFor(extra: PlayerExtra, level: number): string[] {
+    if (!extra.loadout) return starterLoadout(level, this.pack);
+    return [...extra.loadout.filter((a) => this.pack.ability(a)), CLOSE_COMBAT_ABILITY];
+  }
+
   /** The character's stats as the simulation holds them (GM changes included). */
   statsOf(sessionId: string): CharacterStats | undefined {
     const extra = this.extras.get(sessionId);
@@ -1048,7 +1119,7 @@ export class DistrictSimulation {
     const maxIs = playerMaxIs(p.level);
     c.is = Math.min(maxIs, c.is);
     c.maxIs = maxIs;
-    c.loadout = starterLoadout(p.level, this.pack);
+    c.loadout = this.loadoutFor(extra, p.level);
     c.style = { ...c.style, damage: styleDamage(p.level, c.loadout, this.pack) };
   }
 

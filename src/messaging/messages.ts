@@ -51,3 +51,8 @@ export const SAY_RADIUS = 60;
 
 /** `gm:metrics {on}`: a GM subscribes to (or leaves) the once-a-second server figures. */
 export const GmMetricsMessage = z.object({ on: z.boolean() });
+
+/** `loadout {abilities}`: the abilities to load, at a hardline. */
+export const LoadoutMessage = z.object({
+  abilities: z.array(z.string().min(1).max(64)).max(16),
+});

@@ -21,6 +21,8 @@ export interface CharacterSnapshot {
   /** Absent: leave the stored value as it is. */
   missions?: MissionState;
   reputation?: Reputation;
+  /** Abilities loaded at a hardline (null: starter set); absent: leave the stored value. */
+  loadout?: string[] | null;
 }
 
 /**
@@ -111,11 +113,12 @@ export class CharacterStore {
            district = v.district, x = v.x, y = v.y, z = v.z, heading = v.heading,
            hp = v.hp, max_hp = v.max_hp, level = v.level, experience = v.experience,
            stats = v.stats, state_version = v.version, saved_at = now(),
-           missions = COALESCE(v.missions, c.missions), reputation = COALESCE(v.reputation, c.reputation)
+           missions = COALESCE(v.missions, c.missions), reputation = COALESCE(v.reputation, c.reputation),
+           loadout = CASE WHEN v.loadout_set THEN v.loadout ELSE c.loadout END
          FROM jsonb_to_recordset($1::jsonb) AS v(
            id uuid, district text, x float8, y float8, z float8, heading float8,
            hp int, max_hp int, level int, experience bigint, stats jsonb, version bigint,
-           missions jsonb, reputation jsonb)
+           missions jsonb, reputation jsonb, loadout jsonb, loadout_set boolean)
          WHERE c.id = v.id AND c.state_version < v.version`,
         [
           JSON.stringify(
@@ -134,6 +137,8 @@ export class CharacterStore {
               version: s.version,
               missions: s.missions ?? null,
               reputation: s.reputation ?? null,
+              loadout: s.loadout ?? null,
+              loadout_set: s.loadout !== undefined,
             })),
           ),
         ],

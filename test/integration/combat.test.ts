@@ -26,6 +26,72 @@ describe("fighting NPCs (postgres)", function () {
     }
   });
 
+  it("loads abilities at a hardline within the memory budget; the loadout is saved and used", async () => {
+    const player = await newPlayer(d.server.http);
+    const first = await joinDistrict(d.server.ws, player, "richland");
+    const room = first.room;
+    const answers: any[] = [];
+    const errors: any[] = [];
+    room.onMessage("loadout", (m: any) => answers.push(m));
+    room.onMessage("error", (e: any) => errors.push(e));
+    room.onMessage("combat", () => {});
+    const ask = async (abilities: string[]) => {
+      const [a, e] = [answers.length, errors.length];
+      room.send("loadout", { abilities });
+      await waitFor(() => answers.length > a || errors.length > e, { what: "loadout answer" });
+      return answers.length > a ? answers.at(-1) : errors.at(-1);
+    };
+    try {
+      await waitFor(() => me(room));
+      const ok = await ask(["a-shot"]);
+      assert.equal(ok.kind, "current");
+      assert.deepEqual(ok.abilities, ["a-shot"]);
+      assert.equal(ok.custom, true);
+      assert.equal(ok.memory, 1);
+      assert.equal(ok.budget, 6);
+      assert.equal((await ask(["a-hyperjump"])).code, "ability_locked");
+      assert.equal((await ask(["a-sprint"])).code, "not_usable");
+      assert.equal((await ask(["no-such-thing"])).code, "unknown_ability");
+      assert.equal((await ask(["hk-viral-spike"])).code, "ability_locked");
+      const [npcId] = await waitFor(
+        () => [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout"),
+        { what: "a lookout in view" },
+      );
+      room.send("ability", { abilityId: "a-strike", targetId: npcId });
+      await waitFor(() => errors.at(-1)?.code === "not_in_loadout", { what: "a-strike is no longer loaded" });
+      await waitFor(
+        async () =>
+          (
+            await queryDatabase<any>(d.env.DATABASE_URL!, "SELECT loadout FROM characters WHERE id = $1", [
+              player.characterId,
+            ])
+          )[0]?.loadout?.[0] === "a-shot",
+        { what: "loadout saved" },
+      );
+      // Away from the hardline nothing changes.
+      const away = { x: me(room).x + 40, y: me(room).y };
+      await approach(room, () => away, 2);
+      const far = await ask(["a-strike", "a-shot"]);
+      assert.equal(far.code, "not_at_hardline");
+      assert.match(far.message, /Mara Central is \d+ units away/);
+    } finally {
+      await room.leave();
+    }
+    // Back in play, the saved loadout holds.
+    const again = await joinDistrict(d.server.ws, player, "richland");
+    const errs: any[] = [];
+    again.room.onMessage("error", (e: any) => errs.push(e));
+    again.room.onMessage("*", () => {});
+    try {
+      await waitFor(() => me(again.room) && again.room.state.npcs.size > 0);
+      const [npcId] = [...again.room.state.npcs.keys()];
+      again.room.send("ability", { abilityId: "a-strike", targetId: npcId });
+      await waitFor(() => errs.some((e) => e.code === "not_in_loadout"), { what: "still not loaded" });
+    } finally {
+      await again.room.leave();
+    }
+  });
+
   it("refuses bad combat requests with clear errors and changes nothing", async () => {
     const { room } = await joinDistrict(d.server.ws, await newPlayer(d.server.http), "richland");
     const errors: any[] = [];
@@ -66,7 +132,10 @@ describe("fighting NPCs (postgres)", function () {
     room.onMessage("error", () => {});
     try {
       await waitFor(() => me(room) && room.state.npcs.size > 0);
-      const [npcId] = [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout")!;
+      const [npcId] = await waitFor(
+        () => [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout"),
+        { what: "a lookout in view" },
+      );
       const npc = () => room.state.npcs.get(npcId);
       await approach(room, () => npc(), 25);
       const died = () => events.find((e) => e.kind === "death" && e.id === npcId);

@@ -2,6 +2,7 @@ import { Initial1732200000000 } from "./1732200000000-Initial.js";
 import { Economy1732300000000 } from "./1732300000000-Economy.js";
 import { Missions1732400000000 } from "./1732400000000-Missions.js";
 import { GmAdmin1732500000000 } from "./1732500000000-GmAdmin.js";
+import { Loadouts1732600000000 } from "./1732600000000-Loadouts.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Economy1732300000000,
   Missions1732400000000,
   GmAdmin1732500000000,
+  Loadouts1732600000000,
 ];
