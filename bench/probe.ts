@@ -11,10 +11,11 @@
  *   room meters its clients like mxo-server's `meterClient`).
  *
  * It answers on 127.0.0.1:$BENCH_PROBE_PORT: `GET /reset` starts a window,
- * `GET /snapshot` returns the window's figures. With $BENCH_PROFILE_FILE set,
- * the window is also CPU-profiled (V8 sampling profiler, main thread only)
- * into that file, readable by Chrome DevTools or `node bench/profileSummary.ts`.
- * It changes nothing else.
+ * `GET /snapshot` returns the window's figures, `GET /gc` collects garbage
+ * (with --expose-gc) before RSS is read; `GET /profile/start` and
+ * `GET /profile/stop?file=<path>` CPU-profile the main thread in between
+ * (V8's sampling profiler) into a .cpuprofile file, for Chrome DevTools or
+ * bench/profileSummary.ts. It changes nothing else.
  */
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -90,7 +91,6 @@ proto.setFixedTimestep = function (this: Room, step: StepFn, ...rest: unknown[])
   return originalFixed.call(this, timed, ...rest);
 };
 
-const profileFile = process.env.BENCH_PROFILE_FILE;
 let profiler: Session | undefined;
 
 function post(session: Session, method: string, params?: object): Promise<unknown> {
@@ -100,7 +100,6 @@ function post(session: Session, method: string, params?: object): Promise<unknow
 }
 
 async function startProfile(): Promise<void> {
-  if (!profileFile) return;
   if (profiler) await post(profiler, "Profiler.stop").catch(() => {});
   profiler = new Session();
   profiler.connect();
@@ -109,10 +108,10 @@ async function startProfile(): Promise<void> {
   await post(profiler, "Profiler.start");
 }
 
-async function stopProfile(): Promise<void> {
-  if (!profiler || !profileFile) return;
+async function stopProfile(file: string): Promise<void> {
+  if (!profiler) return;
   const { profile } = (await post(profiler, "Profiler.stop")) as { profile: unknown };
-  writeFileSync(profileFile, JSON.stringify(profile));
+  writeFileSync(file, JSON.stringify(profile));
   profiler.disconnect();
   profiler = undefined;
 }
@@ -128,7 +127,7 @@ if (port > 0) {
       probeCounters.patchBytes = 0;
       probeCounters.inputsConsumed = 0;
       windowStart = performance.now();
-      void startProfile().finally(() => res.end("{}"));
+      res.end("{}");
     } else if (req.url === "/snapshot") {
       const snapshot: ProbeSnapshot = {
         seconds: (performance.now() - windowStart) / 1000,
@@ -138,7 +137,22 @@ if (port > 0) {
         counters: { ...probeCounters },
       };
       res.setHeader("content-type", "application/json");
-      void stopProfile().finally(() => res.end(JSON.stringify(snapshot)));
+      res.end(JSON.stringify(snapshot));
+    } else if (req.url === "/gc") {
+      // A full collection before the bench reads RSS, so garbage does not count as memory per client.
+      (globalThis as { gc?: () => void }).gc?.();
+      res.end("{}");
+    } else if (req.url === "/profile/start") {
+      startProfile().then(
+        () => res.end("{}"),
+        (err) => ((res.statusCode = 500), res.end(String(err))),
+      );
+    } else if (req.url?.startsWith("/profile/stop?file=")) {
+      const file = decodeURIComponent(req.url.slice("/profile/stop?file=".length));
+      stopProfile(file).then(
+        () => res.end("{}"),
+        (err) => ((res.statusCode = 500), res.end(String(err))),
+      );
     } else {
       res.statusCode = 404;
       res.end();

@@ -29,6 +29,7 @@ import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { http } from "../test/helpers/api.js";
 import { samplesOf, scrape, type Scrape } from "../test/helpers/metrics.js";
+import { createTestDatabase, queryDatabase } from "../test/helpers/postgres.js";
 import { benchDistrict, TICK_RATE } from "./baseline/BaselineRoom.js";
 import { answers, freePort, procSample, startNode, type ChildServer } from "./lib/proc.js";
 import type { BotSpec, FromWorker, Target, ToWorker, WorkerMeasure } from "./lib/protocol.js";
@@ -52,6 +53,8 @@ const { values: args } = parseArgs({
     "mxo-root": { type: "string" },
     "mxo-env": { type: "string", multiple: true, default: [] },
     profile: { type: "boolean", default: false },
+    "profile-joins": { type: "boolean", default: false },
+    db: { type: "string", default: "embedded" },
     out: { type: "string" },
     quiet: { type: "boolean", default: false },
   },
@@ -61,13 +64,16 @@ const SHORT = args.short || process.env.BENCH_SHORT === "1";
 const SIZES = (args.sizes ?? (SHORT ? "100" : "200,500,1000")).split(",").map(Number).filter(Boolean);
 const DENSE = Number(args.dense ?? (SHORT ? "0" : "500"));
 const SECONDS = Number(args.seconds ?? (SHORT ? "10" : "20"));
-const WARMUP = Number(args.warmup ?? (SHORT ? "2" : "4"));
+const WARMUP = Number(args.warmup ?? (SHORT ? "1" : "4"));
 const WORKERS = Number(args.workers ?? (SHORT ? "2" : "3"));
 const DECODERS = Number(args.decoders ?? "4");
 const JOIN_RATE = Number(args["join-rate"]);
 const INPUT_RATE = Number(args["input-rate"]);
 const SIDES = args.side === "both" ? (["baseline", "mxo"] as const) : ([args.side] as ("baseline" | "mxo")[]);
 const MXO_ROOT = resolve(args["mxo-root"] ?? ROOT);
+/** mxo-server's database: embedded PGlite (as `npm start` runs it) or a scratch PostgreSQL database on 127.0.0.1. */
+const DB_MODE = args.db === "postgres" ? "postgres" : "embedded";
+let databaseUrl: string | undefined;
 const LAP_SECONDS = 10;
 const DISTRICT = "richland";
 /** A quiet corner of richland, away from NPC spawn zones, for the dense crowd. */
@@ -139,6 +145,17 @@ const endProgress = () => {
   if (!args.quiet && process.stdout.isTTY) process.stdout.write("\n");
 };
 
+/** Wall time of each phase of the run (setup, server starts, joins, windows, stops), for the JSON. */
+const phases: { phase: string; seconds: number }[] = [];
+async function timed<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    phases.push({ phase, seconds: Number(((performance.now() - t0) / 1000).toFixed(2)) });
+  }
+}
+
 // --- bot workers -------------------------------------------------------------
 
 class Worker {
@@ -187,22 +204,27 @@ interface Running {
   probe: string;
 }
 
-/** With --profile, the probe CPU-profiles each measurement window into bench/results/profiles/. */
-function profileEnv(kind: string, scenario?: Scenario): Record<string, string> {
-  if (!args.profile || !scenario) return {};
+/** --profile: the probe CPU-profiles each measurement window; --profile-joins: each join phase. */
+function profileFile(kind: string, scenario: Scenario, phase: string): string {
   const dir = join(ROOT, "bench/results/profiles");
   mkdirSync(dir, { recursive: true });
-  return { BENCH_PROFILE_FILE: join(dir, `${kind}-${scenario.name.replace(/\W+/g, "-")}.cpuprofile`) };
+  return join(dir, `${kind}-${scenario.name.replace(/\W+/g, "-")}-${phase}.cpuprofile`);
 }
 
-async function startBaseline(scenario: Scenario): Promise<Running> {
+async function probeCall(running: Running, path: string): Promise<void> {
+  const res = await fetch(`${running.probe}${path}`);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`probe ${path}: ${res.status} ${text}`);
+}
+
+async function startBaseline(): Promise<Running> {
   const port = await freePort();
   const probePort = await freePort();
   const server = await startNode({
     cwd: ROOT,
     script: "bench/baseline/server.ts",
-    nodeArgs: ["--experimental-websocket", "--import", "tsx", "--import", "./bench/probe.ts"],
-    env: { PORT: String(port), BENCH_PROBE_PORT: String(probePort), ...profileEnv("baseline", scenario) },
+    nodeArgs: ["--experimental-websocket", "--expose-gc", "--import", "tsx", "--import", "./bench/probe.ts"],
+    env: { PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
     ready: (lines) => lines.some((l) => l.includes("baseline listening")),
   });
   return {
@@ -213,21 +235,28 @@ async function startBaseline(scenario: Scenario): Promise<Running> {
   };
 }
 
-async function startMxo(dataDir: string, scenario?: Scenario): Promise<Running> {
+async function startMxo(dataDir: string): Promise<Running> {
   const port = await freePort();
   const probePort = await freePort();
   const http = `http://127.0.0.1:${port}`;
   const server = await startNode({
     cwd: MXO_ROOT,
     script: "src/index.ts",
-    nodeArgs: ["--experimental-websocket", "--import", "tsx", "--import", join(ROOT, "bench/probe.ts")],
+    nodeArgs: [
+      "--experimental-websocket",
+      "--expose-gc",
+      "--import",
+      "tsx",
+      "--import",
+      join(ROOT, "bench/probe.ts"),
+    ],
     env: {
       ...MXO_ENV,
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       BENCH_PROBE_PORT: String(probePort),
-      ...profileEnv("mxo", scenario),
     },
     ready: () => answers(`${http}/ready`),
   });
@@ -264,7 +293,7 @@ async function createPlayers(dataDir: string, n: number): Promise<BenchPlayer[]>
   try {
     let next = 0;
     await Promise.all(
-      Array.from({ length: 2 }, async () => {
+      Array.from({ length: 4 }, async () => {
         while (next < accounts) {
           const a = next++;
           const username = `bench_${tag}_${a}`;
@@ -292,17 +321,20 @@ async function createPlayers(dataDir: string, n: number): Promise<BenchPlayer[]>
 /**
  * Puts characters where the layout wants them (a new character starts at the
  * arrival hardline; a returning one where it was saved), with full health, by
- * writing the embedded database while no server runs.
+ * writing the database (embedded or PostgreSQL) while no server runs.
  */
 async function placeCharacters(dataDir: string, players: BenchPlayer[], spots: { x: number; y: number }[]) {
+  const sql = `UPDATE characters c SET district = $4, x = v.x, y = v.y, z = 0, hp = c.max_hp
+     FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::float8[]) AS x, unnest($3::float8[]) AS y) v
+    WHERE c.id = v.id`;
+  const params = [players.map((p) => p.characterId), spots.map((s) => s.x), spots.map((s) => s.y), DISTRICT];
+  if (databaseUrl) {
+    await queryDatabase(databaseUrl, sql, params);
+    return;
+  }
   const db = new PGlite(join(dataDir, "pglite"));
   try {
-    await db.query(
-      `UPDATE characters c SET district = $4, x = v.x, y = v.y, z = 0, hp = c.max_hp
-         FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::float8[]) AS x, unnest($3::float8[]) AS y) v
-        WHERE c.id = v.id`,
-      [players.map((p) => p.characterId), spots.map((s) => s.x), spots.map((s) => s.y), DISTRICT],
-    );
+    await db.query(sql, params);
   } finally {
     await db.close();
   }
@@ -360,10 +392,18 @@ async function runSide(
   dataDir: string,
 ): Promise<SideResult> {
   const tag = `[${scenario.name}] ${kind}`;
-  if (kind === "mxo") await placeCharacters(dataDir, players.slice(0, scenario.clients), spots);
-  const running = kind === "mxo" ? await startMxo(dataDir, scenario) : await startBaseline(scenario);
+  if (kind === "mxo") {
+    await timed(`${tag}: place characters`, () =>
+      placeCharacters(dataDir, players.slice(0, scenario.clients), spots),
+    );
+  }
+  const running = await timed(`${tag}: start server`, () =>
+    kind === "mxo" ? startMxo(dataDir) : startBaseline(),
+  );
+  const t0 = performance.now();
   try {
-    await sleep(1000);
+    await sleep(SHORT ? 500 : 2000);
+    await probeCall(running, "/gc");
     const rssBefore = procSample(running.server.pid).rssBytes;
     const target: Target = {
       kind,
@@ -392,6 +432,7 @@ async function runSide(
     const W = workers.length;
     const intervalMs = (W * 1000) / JOIN_RATE;
     for (const w of workers) w.progress = { joined: 0, failed: 0 };
+    if (args["profile-joins"]) await probeCall(running, "/profile/start");
     const joining = workers.map((w) =>
       w.request(
         {
@@ -406,16 +447,22 @@ async function runSide(
         "joined",
       ),
     );
-    const t0 = performance.now();
+    const joinStart = performance.now();
     const ticker = setInterval(() => {
       const joined = workers.reduce((a, w) => a + w.progress.joined, 0);
       const failed = workers.reduce((a, w) => a + w.progress.failed, 0);
       const cpu = procSample(running.server.pid);
       progress(
-        `${tag}: joining ${joined}/${scenario.clients}${failed ? ` (${failed} failed)` : ""}, ${((performance.now() - t0) / 1000).toFixed(0)} s, RSS ${(cpu.rssBytes / 2 ** 20).toFixed(0)} MB`,
+        `${tag}: joining ${joined}/${scenario.clients}${failed ? ` (${failed} failed)` : ""}, ${((performance.now() - joinStart) / 1000).toFixed(0)} s, RSS ${(cpu.rssBytes / 2 ** 20).toFixed(0)} MB`,
       );
     }, 1000);
     const joined = await Promise.all(joining);
+    if (args["profile-joins"]) {
+      await probeCall(
+        running,
+        `/profile/stop?file=${encodeURIComponent(profileFile(kind, scenario, "joins"))}`,
+      );
+    }
     clearInterval(ticker);
     const latencies = joined.flatMap((j) => j.latenciesMs);
     const failures = joined.flatMap((j) => j.failures);
@@ -424,7 +471,8 @@ async function runSide(
 
     // --- the window ---
     const before = kind === "mxo" ? await scrape(running.http) : undefined;
-    await fetch(`${running.probe}/reset`).then((r) => r.arrayBuffer());
+    await probeCall(running, "/reset");
+    if (args.profile) await probeCall(running, "/profile/start");
     const cpu0 = procSample(running.server.pid);
     await Promise.all(workers.map((w) => w.request({ type: "measure-start" }, "measure-started")));
     const windowStart = performance.now();
@@ -443,7 +491,15 @@ async function runSide(
     ).map((m) => m.result);
     const cpu1 = procSample(running.server.pid);
     const probe = (await fetch(`${running.probe}/snapshot`).then((r) => r.json())) as ProbeSnapshot;
+    if (args.profile) {
+      await probeCall(
+        running,
+        `/profile/stop?file=${encodeURIComponent(profileFile(kind, scenario, "window"))}`,
+      );
+    }
     const after = kind === "mxo" ? await scrape(running.http) : undefined;
+    await probeCall(running, "/gc");
+    const rssAfter = procSample(running.server.pid).rssBytes;
     endProgress();
 
     const seconds = (cpu1.at - cpu0.at) / 1000;
@@ -472,8 +528,8 @@ async function runSide(
       patch: probe.patch,
       tickPlusPatch: probe.tickPlusPatch,
       rssBeforeMb: rssBefore / 2 ** 20,
-      rssAfterMb: cpu1.rssBytes / 2 ** 20,
-      rssPerClientKb: (cpu1.rssBytes - rssBefore) / 1024 / Math.max(1, clients),
+      rssAfterMb: rssAfter / 2 ** 20,
+      rssPerClientKb: (rssAfter - rssBefore) / 1024 / Math.max(1, clients),
       joinMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
       inputs: {
         intendedPerSec: INPUT_RATE,
@@ -504,7 +560,11 @@ async function runSide(
     await Promise.all(workers.map((w) => w.request({ type: "leave" }, "left")));
     return result;
   } finally {
-    await running.server.stop();
+    phases.push({
+      phase: `${tag}: joins, warm-up, window`,
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(2)),
+    });
+    await timed(`${tag}: stop server`, () => running.server.stop());
   }
 }
 
@@ -642,10 +702,14 @@ async function main() {
       `${cpus().length} cores, Node ${process.version}`,
   );
   const dataDir = mkdtempSync(join(tmpdir(), "mxo-bench-"));
+  const scratchDb = DB_MODE === "postgres" && SIDES.includes("mxo") ? await createTestDatabase() : undefined;
+  databaseUrl = scratchDb?.url;
   const workers = Array.from({ length: WORKERS }, (_, i) => new Worker(i));
   const rows: { scenario: Scenario; baseline?: SideResult; mxo?: SideResult }[] = [];
   try {
-    const players = SIDES.includes("mxo") ? await createPlayers(dataDir, maxClients) : [];
+    const players = SIDES.includes("mxo")
+      ? await timed("[setup] accounts and characters", () => createPlayers(dataDir, maxClients))
+      : [];
     for (const scenario of scenarios) {
       const spots = layout(scenario);
       const row: (typeof rows)[number] = { scenario };
@@ -658,6 +722,7 @@ async function main() {
     shuttingDown = true;
     for (const w of workers) w.proc.kill();
     rmSync(dataDir, { recursive: true, force: true });
+    await scratchDb?.drop();
   }
 
   const table = renderTable(rows);
@@ -676,9 +741,11 @@ async function main() {
       tickRate: TICK_RATE,
       mxoEnv: MXO_ENV,
       mxoRoot: MXO_ROOT,
+      database: DB_MODE,
     },
     scenarios: rows,
     targets: checks,
+    phases,
     table,
   };
   const file = resolve(
