@@ -17,6 +17,7 @@ import type { DistrictCatalog, DistrictDef } from "../src/content/districts.js";
 import type { LedgerService } from "../src/economy/LedgerService.js";
 import type { ContentDeployer } from "../src/content/ContentDeployer.js";
 import { CURRENCY } from "../src/economy/ledgerOps.js";
+import { InsufficientQuantityError } from "../src/economy/errors.js";
 import { DistrictSimulation } from "../src/game/DistrictSimulation.js";
 import type { GameEvent, NpcView, PlayerView } from "../src/game/GameEvent.js";
 import { MessageGate } from "../src/messaging/MessageGate.js";
@@ -31,6 +32,7 @@ import {
   MissionMessage,
   GmMetricsMessage,
   LoadoutMessage,
+  InteractMessage,
 } from "../src/messaging/messages.js";
 import { toMissionDef } from "../src/game/missions.js";
 import {
@@ -162,6 +164,8 @@ export class DistrictRoom
       reputation: Reputation;
       /** A GM hidden from every other player (`invisible on`). */
       invisible: boolean;
+      /** Missions whose items are being handed in (a ledger call is under way). */
+      turningIn: Set<string>;
     }
   >();
   /** Sessions the server is closing on purpose: no reconnection grace for them. */
@@ -272,6 +276,7 @@ export class DistrictRoom
     this.onMessage("interlock", (client, payload) => this.handleInterlock(client, payload));
     this.onMessage("mission", (client, payload) => this.handleMission(client, payload));
     this.onMessage("loadout", (client, payload) => this.handleLoadout(client, payload));
+    this.onMessage("interact", (client, payload) => this.handleInteract(client, payload));
     this.onMessage("gm", (client, payload) => void this.handleGm(client, payload));
     this.onMessage("gm:metrics", (client, payload) => void this.handleGmMetrics(client, payload));
     this.clock.setInterval(() => this.sendGmMetrics(), GM_METRICS_INTERVAL_MS);
@@ -334,6 +339,7 @@ export class DistrictRoom
         missions: character.missions ?? createMissionState(),
         reputation: character.reputation ?? { ...STARTING_REPUTATION },
         invisible: false,
+        turningIn: new Set(),
       });
       const player = this.sim.player(client.sessionId)!;
       const view = new PlayerState();
@@ -1113,6 +1119,46 @@ export class DistrictRoom
     client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
   }
 
+  /**
+   * `interact {target}`: talk to a contact of this district (content id) or an
+   * NPC in the room (its id) within reach. It advances `meet` objectives and
+   * answers `interact {kind:"met", …}` with who it was.
+   */
+  private handleInteract(client: DistrictClient, payload: unknown): void {
+    if (!this.admit(client, "interact")) return;
+    const msg = this.gate.parse(client, "interact", InteractMessage, payload);
+    const player = this.sim.player(client.sessionId);
+    if (!msg || !player) return;
+    if (player.dead) return this.error(client, "dead", "You cannot talk while defeated");
+    const contact = this.content.contact(msg.target);
+    if (contact) {
+      if (contact.location.district !== this.def.id) {
+        return this.error(client, "too_far", `${contact.name} is in ${contact.location.district}`);
+      }
+      const distance = Math.hypot(contact.location.x - player.x, contact.location.y - player.y);
+      if (distance > contact.location.radius + INTERACT_REACH) {
+        return this.error(client, "too_far", `${contact.name} is ${Math.round(distance)} units away`);
+      }
+      client.send("interact", {
+        kind: "met",
+        target: contact.id,
+        name: contact.name,
+        description: contact.description,
+      });
+      this.missionEvent(client.sessionId, { kind: "meet", contact: contact.id });
+      return;
+    }
+    const npc = this.sim.npc(msg.target);
+    if (!npc || npc.state === "dead")
+      return this.error(client, "not_found", `Nobody called "${msg.target}" is here`);
+    const distance = Math.hypot(npc.x - player.x, npc.y - player.y);
+    if (distance > INTERACT_REACH) {
+      return this.error(client, "too_far", `${npc.name} is ${Math.round(distance)} units away`);
+    }
+    client.send("interact", { kind: "met", target: npc.id, name: npc.name, template: npc.template });
+    this.missionEvent(client.sessionId, { kind: "meet", contact: npc.template });
+  }
+
   /** `mission {action, missionId}`: accept or abandon; progress comes from kills and loot. */
   private handleMission(client: DistrictClient, payload: unknown): void {
     if (!this.admit(client, "mission")) return;
@@ -1120,6 +1166,14 @@ export class DistrictRoom
     const meta = this.sessions.get(client.sessionId);
     const player = this.sim.player(client.sessionId);
     if (!msg || !meta || !player) return;
+    if (msg.action === "turn_in") {
+      const done = completeIfDone(meta.missions, msg.missionId);
+      if (!done) {
+        return this.error(client, "not_ready", `Mission "${msg.missionId}" is not active or not done yet`);
+      }
+      this.completeMission(client.sessionId, done);
+      return;
+    }
     if (msg.action === "abandon") {
       const result = abandonMission(meta.missions, msg.missionId);
       if (!result.ok) return this.error(client, result.error, `Mission "${msg.missionId}" is not active`);
@@ -1174,35 +1228,97 @@ export class DistrictRoom
   }
 
   /**
-   * Rewards: experience through the simulation, reputation on the character,
-   * items and information through the ledger under a key unique to this
-   * completion, so a retry can never pay twice.
+   * A mission's objectives are met. Rewards: experience through the
+   * simulation, reputation on the character, items and information through the
+   * ledger under a key unique to this completion, so a retry never pays twice.
+   * A mission with `collect` objectives first hands the items in, in the same
+   * ledger batch as its rewards: all or nothing.
    */
   private completeMission(sessionId: string, done: MissionCompletion): void {
+    if (done.consumed.length > 0) {
+      void this.turnIn(sessionId, done);
+      return;
+    }
+    const meta = this.sessions.get(sessionId)!;
+    this.finishMission(sessionId, done);
+    const legs = this.rewardLegs(meta.characterId, done);
+    if (legs.length > 0) {
+      svc()
+        .ledger.applyAll({
+          legs,
+          idempotencyKey: missionKey(meta.characterId, done),
+          reason: `mission ${done.missionId}`,
+          actor: "game",
+        })
+        .catch((err) => svc().log.error({ err, character: meta.name }, "mission reward grant failed"));
+    }
+  }
+
+  /**
+   * Takes the collected items and pays the rewards in one ledger batch, then
+   * completes. Refused (the items are no longer all there): the mission stays
+   * active and the player is told; `mission {action:"turn_in"}` tries again.
+   * If the player leaves meanwhile, the mission stays active and the next
+   * attempt replays the same key: nothing is taken or paid twice.
+   */
+  private async turnIn(sessionId: string, done: MissionCompletion): Promise<void> {
+    const s = svc();
+    const meta = this.sessions.get(sessionId);
+    if (!meta || meta.turningIn.has(done.missionId)) return;
+    meta.turningIn.add(done.missionId);
+    try {
+      await s.ledger.applyAll({
+        legs: [
+          ...done.consumed.map((c) => ({
+            characterId: meta.characterId,
+            itemId: c.item,
+            quantity: -c.count,
+            kind: "mission_turn_in" as const,
+          })),
+          ...this.rewardLegs(meta.characterId, done),
+        ],
+        idempotencyKey: missionKey(meta.characterId, done),
+        reason: `mission ${done.missionId}`,
+        actor: "game",
+      });
+      if (this.sessions.get(sessionId) !== meta) return;
+      const now = completeIfDone(meta.missions, done.missionId);
+      if (now && now.completion === done.completion) this.finishMission(sessionId, now);
+    } catch (err) {
+      if (err instanceof InsufficientQuantityError) {
+        const needs = done.consumed.map((c) => `${c.count} ${c.item}`).join(", ");
+        this.tell([sessionId], "mission", {
+          kind: "turn_in_failed",
+          missionId: done.missionId,
+          message: `Hand in ${needs}: you no longer hold them all`,
+        });
+      } else {
+        s.log.error({ err, character: meta.name, mission: done.missionId }, "mission turn-in failed");
+      }
+    } finally {
+      meta.turningIn.delete(done.missionId);
+    }
+  }
+
+  private rewardLegs(characterId: string, done: MissionCompletion) {
+    const info = this.content.mission(done.missionId)?.rewards.info ?? 0;
+    const legs = done.rewards.items.map((i) => ({
+      characterId,
+      itemId: i.item,
+      quantity: i.count,
+      kind: "mission_reward" as const,
+    }));
+    if (info > 0) legs.push({ characterId, itemId: CURRENCY, quantity: info, kind: "mission_reward" });
+    return legs;
+  }
+
+  private finishMission(sessionId: string, done: MissionCompletion): void {
     const s = svc();
     const meta = this.sessions.get(sessionId)!;
     meta.missions = done.state;
     meta.reputation = applyReputationRewards(meta.reputation, done.rewards.reputation);
     this.sim.awardExperience(sessionId, done.rewards.xp);
     const info = this.content.mission(done.missionId)?.rewards.info ?? 0;
-    const legs = done.rewards.items.map((i) => ({
-      characterId: meta.characterId,
-      itemId: i.item,
-      quantity: i.count,
-      kind: "mission_reward" as const,
-    }));
-    if (info > 0)
-      legs.push({ characterId: meta.characterId, itemId: CURRENCY, quantity: info, kind: "mission_reward" });
-    if (legs.length > 0) {
-      s.ledger
-        .applyAll({
-          legs,
-          idempotencyKey: `mission:${meta.characterId}:${done.missionId}:${done.completion}`,
-          reason: `mission ${done.missionId}`,
-          actor: "game",
-        })
-        .catch((err) => s.log.error({ err, character: meta.name }, "mission reward grant failed"));
-    }
     // Completion and reputation are worth a save now rather than at the next autosave.
     const snapshot = this.snapshot(sessionId);
     if (snapshot) s.characters.enqueue(snapshot);
@@ -1211,6 +1327,7 @@ export class DistrictRoom
       missionId: done.missionId,
       completion: done.completion,
       rewards: { ...done.rewards, info },
+      handedIn: done.consumed,
       reputation: meta.reputation,
     });
   }
@@ -1290,6 +1407,13 @@ export class DistrictRoom
     };
   }
 }
+
+function missionKey(characterId: string, done: MissionCompletion): string {
+  return `mission:${characterId}:${done.missionId}:${done.completion}`;
+}
+
+/** How close a player must stand to talk to someone (beyond a contact's own radius), in world units. */
+const INTERACT_REACH = 6;
 
 /** How close to a hardline a player must stand to change its loadout (world units). */
 const HARDLINE_REACH = 12;

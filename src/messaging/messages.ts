@@ -31,7 +31,8 @@ export const InterlockMessage = z.object({
 });
 
 export const MissionMessage = z.object({
-  action: z.enum(["accept", "abandon"]),
+  /** `turn_in` retries handing in a finished mission's collected items. */
+  action: z.enum(["accept", "abandon", "turn_in"]),
   missionId: z.string().min(1).max(64),
 });
 
@@ -56,3 +57,6 @@ export const GmMetricsMessage = z.object({ on: z.boolean() });
 export const LoadoutMessage = z.object({
   abilities: z.array(z.string().min(1).max(64)).max(16),
 });
+
+/** `interact {target}`: talk to a contact (by content id) or an NPC (by id) within reach. */
+export const InteractMessage = z.object({ target: z.string().min(1).max(64) });

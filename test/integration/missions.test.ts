@@ -30,7 +30,25 @@ function fastContent(): { dir: string; remove(): void } {
     items: [{ item: "cons-health-pack", count: 2 }],
     reputation: { zion: 20 },
   };
+  // "Courier Disk": one data disk from a lookout (they always drop one here), handed to Tyndall.
+  missions.missions.push({
+    id: "rl-courier-disk",
+    name: "Courier Disk",
+    description: "Bring Tyndall the disk a lookout took.",
+    district: "richland",
+    contact: "rl-tyndall",
+    requiredLevel: 1,
+    objectives: [
+      { kind: "collect", item: "mi-data-disk", count: 1 },
+      { kind: "meet", contact: "rl-tyndall" },
+    ],
+    rewards: { xp: 50, info: 25, items: [] },
+  });
   writeFileSync(join(dir, "missions.json"), JSON.stringify(missions));
+  const loot = JSON.parse(readFileSync(join(dir, "loot.json"), "utf8"));
+  const street = loot.lootTables.find((t: { id: string }) => t.id === "lt-la-street");
+  street.entries = [{ item: "mi-data-disk", chance: 1, min: 1, max: 1 }];
+  writeFileSync(join(dir, "loot.json"), JSON.stringify(loot));
   return { dir, remove: tmp.remove };
 }
 
@@ -130,5 +148,72 @@ describe("missions (postgres)", function () {
     await waitFor(() => again[0]);
     assert.equal(again[0].code, "already_completed");
     await room.leave();
+  });
+
+  it("collect and meet: the disk is handed in with the rewards when the contact is met", async () => {
+    const player = await newPlayer(d.server.http);
+    const { room } = await joinDistrict(d.server.ws, player, "richland");
+    const missionMsgs: any[] = [];
+    const errors: any[] = [];
+    const met: any[] = [];
+    room.onMessage("mission", (m: any) => missionMsgs.push(m));
+    room.onMessage("error", (e: any) => errors.push(e));
+    room.onMessage("interact", (m: any) => met.push(m));
+    room.onMessage("*", () => {});
+    try {
+      await waitFor(() => me(room) && room.state.npcs.size > 0);
+      room.send("mission", { action: "accept", missionId: "rl-courier-disk" });
+      await waitFor(() => missionMsgs.some((m) => m.kind === "accepted"));
+      room.send("mission", { action: "turn_in", missionId: "rl-courier-disk" });
+      room.send("interact", { target: "rl-halloran" }); // across the district
+      room.send("interact", { target: "nobody" });
+      await waitFor(() => errors.length === 3, { what: "three refusals" });
+      assert.deepEqual(
+        errors.map((e) => e.code),
+        ["not_ready", "too_far", "not_found"],
+      );
+
+      // One lookout drops the disk.
+      const [npcId] = await waitFor(
+        () => [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout" && n.hp > 0),
+        { what: "a lookout" },
+      );
+      await approach(room, () => room.state.npcs.get(npcId), 25);
+      for (let i = 0; i < 20 && !missionMsgs.some((m) => m.kind === "progress"); i++) {
+        room.send("ability", { abilityId: "a-shot", targetId: npcId });
+        await sleep(600);
+      }
+      await waitFor(
+        () =>
+          missionMsgs.some(
+            (m) =>
+              m.kind === "progress" &&
+              m.objectives.some((o: any) => o.objective.kind === "collect" && o.progress >= 1),
+          ),
+        { what: "disk collected" },
+      );
+      // Back to Tyndall at Mara Central.
+      await approach(room, () => ({ x: 1488, y: 1190 }), 4);
+      room.send("interact", { target: "rl-tyndall" });
+      const done = await waitFor(() => missionMsgs.find((m) => m.kind === "completed"), {
+        what: "completed",
+      });
+      assert.equal(met.at(-1).name, "Tyndall");
+      assert.deepEqual(done.handedIn, [{ item: "mi-data-disk", count: 1 }]);
+      const ledger = await queryDatabase<any>(
+        d.env.DATABASE_URL!,
+        "SELECT item_id, kind, quantity FROM ledger_entries WHERE character_id = $1 ORDER BY created_at, item_id",
+        [player.characterId],
+      );
+      const disk = ledger
+        .filter((r) => r.item_id === "mi-data-disk")
+        .map((r) => [r.kind, Number(r.quantity)]);
+      assert.deepEqual(disk.at(-1), ["mission_turn_in", -1]);
+      const held = disk.reduce((sum, [, q]) => sum + (q as number), 0);
+      assert.equal(held, 0, "the disk left the inventory");
+      assert.ok(ledger.some((r) => r.kind === "mission_reward" && r.item_id === "currency"));
+    } finally {
+      await room.leave();
+    }
   });
 });
