@@ -1,4 +1,12 @@
-import { CloseCode, matchMaker, Room, ServerError, type Client, type Deferred } from "@colyseus/core";
+import {
+  CloseCode,
+  matchMaker,
+  Room,
+  ServerError,
+  type Client,
+  type Deferred,
+  type Rewind,
+} from "@colyseus/core";
 import type { CharacterStats } from "../entities/Character.js";
 import { StateView } from "@colyseus/schema";
 import { DistrictState } from "../schema/DistrictState.js";
@@ -104,6 +112,9 @@ export interface PlayerListing {
   processId: string;
 }
 
+/** Lag compensation window: a shot is judged at most this far in the past. */
+const REWIND_MAX_MS = 300;
+
 /** How often subscribed GMs get `gm:metrics`. */
 const GM_METRICS_INTERVAL_MS = 1000;
 
@@ -149,6 +160,8 @@ export class DistrictRoom
   /** The district's game rules (movement, NPCs, combat): pure and seeded, driven once per tick. */
   private sim!: DistrictSimulation;
   private interest!: InterestManager;
+  /** Recent positions of everyone, so a ranged shot is judged where the shooter saw its target. */
+  private rewind!: Rewind;
   private traffic!: Traffic;
   private gate!: MessageGate;
   /** Who plays here: what persistence needs that the simulation does not model. */
@@ -227,6 +240,9 @@ export class DistrictRoom
     this.sim = new DistrictSimulation(def, this.content, { tickRate: s.config.tickRate, seed });
     s.log.info({ room: this.roomId, district: def.id, seed }, "district simulation seeded");
     this.interest = new InterestManager(s.config.aoi);
+    this.rewind = this.allowRewindState({ maxRewindMs: REWIND_MAX_MS });
+    this.rewind.attachAll(this.state.players, { fields: ["x", "y"] });
+    this.rewind.attachAll(this.state.npcs, { fields: ["x", "y"] });
     const sent = s.metrics.bytesSent.labels({ district: def.id });
     const patch = s.metrics.patchBytes.labels({ district: def.id });
     this.traffic = { sent: (n) => sent.inc(n), patch: (n) => patch.inc(n) };
@@ -756,8 +772,25 @@ export class DistrictRoom
     if (!this.admit(client, "ability")) return;
     const msg = this.gate.parse(client, "ability", AbilityMessage, payload);
     if (!msg || !this.sessions.has(client.sessionId)) return;
-    const result = this.sim.useAbility(client.sessionId, msg.abilityId, msg.targetId);
+    const result = this.sim.useAbility(
+      client.sessionId,
+      msg.abilityId,
+      msg.targetId,
+      this.seenBy(client, msg.targetId),
+    );
     if (!result.ok) this.error(client, result.error.code, result.error.message);
+  }
+
+  /**
+   * Where this client saw an entity: its recorded position at the client's
+   * render time (sent with its inputs), at most REWIND_MAX_MS back; live when
+   * the client sent no stamp.
+   */
+  private seenBy(client: DistrictClient, entityId: string): { x: number; y: number } | undefined {
+    const entity = this.state.players.get(entityId) ?? this.state.npcs.get(entityId);
+    if (!entity) return undefined;
+    const view = this.rewind.lastSeenBy(client.sessionId);
+    return { x: view.value(entity, "x"), y: view.value(entity, "y") };
   }
 
   /** `interlock {action}`: this round's choice in close combat. */

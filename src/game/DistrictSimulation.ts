@@ -323,7 +323,18 @@ export class DistrictSimulation {
    * interlock (or queues behind its current duel); while already engaged, an
    * `interlock` ability submits the action it powers for the coming round.
    */
-  useAbility(sessionId: string, abilityId: string, targetId: string): GameResult {
+  useAbility(
+    sessionId: string,
+    abilityId: string,
+    targetId: string,
+    /**
+     * Lag compensation: where the shooter saw the target (the room rewinds its
+     * recorded positions to the client's render time, within a bounded window).
+     * Used for ranged and viral free attacks only; melee and interlock judge
+     * live positions.
+     */
+    seenTarget?: { x: number; y: number },
+  ): GameResult {
     const caster = this.combat.combatants.get(sessionId);
     if (!caster || !this.world.players.has(sessionId))
       return refuse("not_found", "You are not in this district");
@@ -343,12 +354,34 @@ export class DistrictSimulation {
     } else {
       const refused = this.checkTarget(sessionId, targetId);
       if (refused) return refused;
-      result = useAbility(this.combat, sessionId, abilityId, targetId, tick, this.positionMap);
+      result = useAbility(
+        this.combat,
+        sessionId,
+        abilityId,
+        targetId,
+        tick,
+        this.positionsSeen(abilityId, targetId, seenTarget),
+      );
     }
     if (!result.ok) return fromCombatError(result.error);
     this.emitCombat(result.events);
     this.syncHp();
     return OK;
+  }
+
+  /** Everyone's live positions, except the target where the shooter saw it (ranged attacks only). */
+  private positionsSeen(
+    abilityId: string,
+    targetId: string,
+    seen: { x: number; y: number } | undefined,
+  ): ReadonlyMap<string, Position> {
+    const type = this.pack.ability(abilityId)?.damageType;
+    const live = this.positionMap.get(targetId);
+    if (!seen || !live || (type !== "ranged" && type !== "viral")) return this.positionMap;
+    if (!Number.isFinite(seen.x) || !Number.isFinite(seen.y)) return this.positionMap;
+    const positions = new Map(this.positionMap);
+    positions.set(targetId, { ...live, x: seen.x, y: seen.y });
+    return positions;
   }
 
   /**
