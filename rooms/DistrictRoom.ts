@@ -373,6 +373,8 @@ export class DistrictRoom
       this.applyInterest(client, this.interest.update(client.sessionId));
       s.metrics.playersOnline.inc({ district: this.def.id, organization: player.organization });
       client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
+      // An escort under way picks up again where its player is.
+      this.startEscorts(client.sessionId);
       s.log.info({ room: this.roomId, district: this.def.id, character: player.name }, "player joined");
     } catch (err) {
       await s.lease.release(entry);
@@ -1080,6 +1082,9 @@ export class DistrictRoom
           this.interest.move(npc.id, npc.x, npc.y);
           break;
         }
+        case "escorted":
+          this.missionEvent(e.sessionId, { kind: "escorted", template: e.template });
+          break;
         case "npc_changed": {
           const view = this.state.npcs.get(e.npcId);
           if (view) {
@@ -1210,7 +1215,17 @@ export class DistrictRoom
     if (msg.action === "abandon") {
       const result = abandonMission(meta.missions, msg.missionId);
       if (!result.ok) return this.error(client, result.error, `Mission "${msg.missionId}" is not active`);
+      const abandoned = meta.missions.active.find((m) => m.missionId === msg.missionId);
       meta.missions = result.state;
+      for (const e of this.sim.escortsOf(client.sessionId)) {
+        if (
+          abandoned?.objectives.some(
+            (o) => o.objective.kind === "escort" && o.objective.template === e.template,
+          )
+        ) {
+          this.sim.endEscort(e.npcId);
+        }
+      }
       client.send("mission", { kind: "abandoned", missionId: msg.missionId });
       return;
     }
@@ -1238,6 +1253,38 @@ export class DistrictRoom
     meta.missions = result.state;
     const active = meta.missions.active.find((m) => m.missionId === def.id);
     client.send("mission", { kind: "accepted", missionId: def.id, objectives: active?.objectives ?? [] });
+    this.startEscorts(client.sessionId, def.id);
+  }
+
+  /**
+   * Escort objectives of active missions (one mission, or all) whose
+   * destination lies in this district and that are not done: the NPC appears
+   * by the player and follows it (`mission {kind:"escort", npcId, to}`).
+   */
+  private startEscorts(sessionId: string, missionId?: string): void {
+    const meta = this.sessions.get(sessionId);
+    if (!meta) return;
+    for (const m of meta.missions.active) {
+      if (missionId !== undefined && m.missionId !== missionId) continue;
+      for (const { objective, progress } of m.objectives) {
+        if (objective.kind !== "escort" || progress >= 1) continue;
+        const content = this.content
+          .mission(m.missionId)
+          ?.objectives.find((o) => o.kind === "escort" && o.template === objective.template);
+        if (content?.kind !== "escort" || content.to.district !== this.def.id) continue;
+        if (this.sim.escortsOf(sessionId).some((e) => e.template === objective.template)) continue;
+        const npcId = this.sim.startEscort(sessionId, objective.template, objective.to);
+        if (npcId) {
+          this.tell([sessionId], "mission", {
+            kind: "escort",
+            missionId: m.missionId,
+            npcId,
+            template: objective.template,
+            to: objective.to,
+          });
+        }
+      }
+    }
   }
 
   /** Feeds one event to a player's missions, reports progress, pays completed ones. */

@@ -81,6 +81,17 @@ export interface ContentApplyResult {
   warnings: string[];
 }
 
+interface Escort {
+  owner: string;
+  template: string;
+  to: { x: number; y: number; radius: number };
+  /** Its zone of one, kept to re-create it after a content deploy. */
+  zone: SpawnZone;
+}
+
+/** An escorted NPC keeps this far behind the player it follows. */
+const ESCORT_FOLLOW_DISTANCE = 2;
+
 /** GM-spawned NPCs stay dead once killed (about 31 years). */
 const GM_NO_RESPAWN_SECONDS = 1e9;
 
@@ -175,6 +186,8 @@ export class DistrictSimulation {
   private readonly respawnTicks: number;
   private readonly outOfCombatTicks: number;
   private out: GameEvent[] = [];
+  /** NPCs following a player for an escort objective, by NPC id. */
+  private readonly escorts = new Map<string, Escort>();
   /** GM spawn batches so far, for unique zone ids. */
   private gmSpawns = 0;
   private deaths: CombatDeath[] = [];
@@ -300,6 +313,8 @@ export class DistrictSimulation {
   /** Takes a player out (leave, travel): its interlock ends as "removed", queues release it. */
   removePlayer(sessionId: string): boolean {
     if (!this.world.players.has(sessionId)) return false;
+    // An escort goes with the player it follows (it comes back when the mission is resumed).
+    for (const [npcId, e] of this.escorts) if (e.owner === sessionId) this.endEscort(npcId);
     this.emitCombat(removeCombatant(this.combat, sessionId, this.tick));
     this.world.players.delete(sessionId);
     this.positionMap.delete(sessionId);
@@ -468,6 +483,17 @@ export class DistrictSimulation {
     this.combat.config = districtCombatConfig(district, this.tickRate);
     this.combat.abilities = new Map(combatAbilities(pack).map((a) => [a.id, a]));
     this.buildZones(district, pack);
+    // Escorts keep following their players through a deploy (their zones are not the district's).
+    for (const [npcId, e] of [...this.escorts]) {
+      const def = pack.npc(e.template);
+      if (!def) {
+        this.escorts.delete(npcId);
+        warnings.push(`escort ${npcId} ended: template ${e.template} is not in the new pack`);
+        continue;
+      }
+      this.templateDefs.set(def.id, def);
+      this.zones.push({ ...e.zone, template: toNpcTemplate(def, pack) });
+    }
     const zoneById = new Map(this.zones.map((z) => [z.id, z]));
 
     // NPCs without a place in the new zones go; the others take the new definitions.
@@ -656,6 +682,11 @@ export class DistrictSimulation {
     const intents: NpcIntent[] = [];
     this.targeted.clear();
     for (const [id, npc] of this.npcMap) {
+      const escort = this.escorts.get(id);
+      if (escort) {
+        this.stepEscort(id, npc, escort, tick);
+        continue;
+      }
       const c = this.combat.combatants.get(id);
       if (c) npc.hp = c.hp;
       const engaged = c !== undefined && isEngaged(this.combat, id);
@@ -1078,6 +1109,64 @@ export class DistrictSimulation {
     this.zones.splice(index, 1);
     this.zoneZ.delete(zoneId);
     return template;
+  }
+
+  // ---- escorts --------------------------------------------------------------------
+
+  /**
+   * A mission's escort: an NPC of `templateId` appears next to the player at
+   * the next step and follows it (at the template's speed, never into combat);
+   * once inside `to` it emits `escorted` and leaves. Returns its id.
+   */
+  startEscort(
+    sessionId: string,
+    templateId: string,
+    to: { x: number; y: number; radius: number },
+  ): string | undefined {
+    const p = this.world.players.get(sessionId);
+    if (!p || !this.pack.npc(templateId)) return undefined;
+    const [id] = this.gmSpawn(templateId, 1, { x: p.x + 2, y: p.y, z: p.z });
+    const zone = this.zones.find((z) => `${z.id}:0` === id)!;
+    this.escorts.set(id!, { owner: sessionId, template: templateId, to: { ...to }, zone });
+    return id;
+  }
+
+  /** Ends an escort early (mission abandoned): the NPC leaves at the next step. */
+  endEscort(npcId: string): void {
+    if (!this.escorts.delete(npcId)) return;
+    this.gmDespawn(npcId);
+  }
+
+  /** Escorts following a player, by NPC id. */
+  escortsOf(sessionId: string): { npcId: string; template: string }[] {
+    return [...this.escorts]
+      .filter(([, e]) => e.owner === sessionId)
+      .map(([npcId, e]) => ({ npcId, template: e.template }));
+  }
+
+  private stepEscort(id: string, npc: SimNpc, escort: Escort, tick: number): void {
+    const owner = this.world.players.get(escort.owner);
+    if (!owner) return;
+    const dx = owner.x - npc.x;
+    const dy = owner.y - npc.y;
+    const d = Math.hypot(dx, dy);
+    // Walks behind the player, stopping a couple of units short.
+    if (d > ESCORT_FOLLOW_DISTANCE) {
+      const step = Math.min(npc.template.speed * this.dt, d - ESCORT_FOLLOW_DISTANCE);
+      npc.x += (dx / d) * step;
+      npc.y += (dy / d) * step;
+      npc.heading = Math.atan2(dy, dx);
+    }
+    if (Math.hypot(npc.x - escort.to.x, npc.y - escort.to.y) <= escort.to.radius) {
+      this.out.push({
+        kind: "escorted",
+        tick,
+        sessionId: escort.owner,
+        npcId: id,
+        template: escort.template,
+      });
+      this.endEscort(id);
+    }
   }
 
   // ---- loadouts ------------------------------------------------------------------

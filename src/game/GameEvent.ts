@@ -86,6 +86,8 @@ export type GameEvent =
       hp: number;
       maxHp: number;
     }
+  /** An escorted NPC reached its destination with the player it followed. */
+  | { kind: "escorted"; tick: number; sessionId: string; npcId: string; template: string }
   /** A movement input with a NaN or infinite component: acknowledged, not applied. */
   | { kind: "invalid_input"; tick: number; sessionId: string; seq: number };
 

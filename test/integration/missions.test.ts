@@ -44,6 +44,23 @@ function fastContent(): { dir: string; remove(): void } {
     ],
     rewards: { xp: 50, info: 25, items: [] },
   });
+  // "Short Walk": take the informant 30 units east of Mara Central.
+  missions.missions.push({
+    id: "rl-short-walk",
+    name: "Short Walk",
+    description: "See the informant to the corner.",
+    district: "richland",
+    contact: "rl-tyndall",
+    requiredLevel: 1,
+    objectives: [
+      {
+        kind: "escort",
+        template: "rl-informant",
+        to: { district: "richland", x: 1530, y: 1200, z: 0, radius: 6 },
+      },
+    ],
+    rewards: { xp: 30, items: [] },
+  });
   writeFileSync(join(dir, "missions.json"), JSON.stringify(missions));
   const loot = JSON.parse(readFileSync(join(dir, "loot.json"), "utf8"));
   const street = loot.lootTables.find((t: { id: string }) => t.id === "lt-la-street");
@@ -212,6 +229,33 @@ describe("missions (postgres)", function () {
       const held = disk.reduce((sum, [, q]) => sum + (q as number), 0);
       assert.equal(held, 0, "the disk left the inventory");
       assert.ok(ledger.some((r) => r.kind === "mission_reward" && r.item_id === "currency"));
+    } finally {
+      await room.leave();
+    }
+  });
+
+  it("escort: the NPC appears, follows the player, and completes the mission at its destination", async () => {
+    const player = await newPlayer(d.server.http);
+    const { room } = await joinDistrict(d.server.ws, player, "richland");
+    const missionMsgs: any[] = [];
+    room.onMessage("mission", (m: any) => missionMsgs.push(m));
+    room.onMessage("*", () => {});
+    try {
+      await waitFor(() => me(room));
+      await approach(room, () => ({ x: 1495, y: 1200 }), 2);
+      room.send("mission", { action: "accept", missionId: "rl-short-walk" });
+      const escort = await waitFor(() => missionMsgs.find((m) => m.kind === "escort"), {
+        what: "escort starts",
+      });
+      await waitFor(() => room.state.npcs.get(escort.npcId), { what: "the informant appears" });
+      assert.equal(room.state.npcs.get(escort.npcId).template, "rl-informant");
+      await approach(room, () => ({ x: 1532, y: 1200 }), 1);
+      const done = await waitFor(() => missionMsgs.find((m) => m.kind === "completed"), {
+        timeoutMs: 10_000,
+        what: "escort completed",
+      });
+      assert.equal(done.missionId, "rl-short-walk");
+      await waitFor(() => !room.state.npcs.get(escort.npcId), { what: "the informant leaves" });
     } finally {
       await room.leave();
     }
