@@ -186,6 +186,8 @@ export class DistrictRoom
   /** Dropped sessions waiting for their client, so a takeover can end the wait. */
   private awaitingReconnect = new Map<string, Deferred<DistrictClient>>();
   private traveling = new Set<string>();
+  /** Fighters of each running interlock (`a` pulled `b` in), for routing its round events. */
+  private duels = new Map<string, { a: string; b: string }>();
   /** GMs who asked for the live metrics stream (`gm:metrics {on:true}`). */
   private metricsWatchers = new Set<string>();
   /** Tick times since the last metrics message. */
@@ -1102,9 +1104,19 @@ export class DistrictRoom
         case "invalid_input":
           s.metrics.messages.inc({ type: "input", result: "invalid" });
           break;
-        case "combat":
-          this.tell(participants(e.event, this.sessions), "combat", e);
+        case "combat": {
+          const ev = e.event as { type: string; interlockId?: string; attackerId?: string; targetId?: string };
+          // Round events name the duel, not its fighters: the room remembers who fights in which.
+          if (ev.type === "interlock_started" && ev.interlockId) {
+            this.duels.set(ev.interlockId, { a: ev.attackerId!, b: ev.targetId! });
+          }
+          const fighters = ev.interlockId ? this.duels.get(ev.interlockId) : undefined;
+          if (ev.type === "interlock_ended" && ev.interlockId) this.duels.delete(ev.interlockId);
+          const to = participants(e.event, this.sessions);
+          if (fighters) to.push(...[fighters.a, fighters.b].filter((id) => this.sessions.has(id)));
+          this.tell(to, "combat", fighters ? { ...e, fighters } : e);
           break;
+        }
         case "death":
           this.tell([e.id, e.killerId], "combat", e);
           break;

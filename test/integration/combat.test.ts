@@ -124,6 +124,64 @@ describe("fighting NPCs (postgres)", function () {
     }
   });
 
+  it("interlock through the SDK: pull an NPC into close combat, choose actions round by round, get the log", async () => {
+    const player = await newPlayer(d.server.http);
+    const { room } = await joinDistrict(d.server.ws, player, "richland");
+    const events: any[] = [];
+    const errors: any[] = [];
+    room.onMessage("combat", (e: any) => events.push(e));
+    room.onMessage("error", (e: any) => errors.push(e));
+    room.onMessage("*", () => {});
+    const combat = (type: string) => events.filter((e) => e.kind === "combat" && e.event.type === type);
+    try {
+      await waitFor(() => me(room) && room.state.npcs.size > 0);
+      const [npcId] = await waitFor(
+        () => [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout" && n.hp > 0),
+        { what: "a lookout in view" },
+      );
+      const started = () => combat("interlock_started").find((e) => e.event.targetId === npcId);
+      const deadline = Date.now() + 30_000;
+      while (!started()) {
+        if (Date.now() > deadline) throw new Error(`no interlock: ${JSON.stringify(errors.slice(-3))}`);
+        await approach(room, () => room.state.npcs.get(npcId), 2.5);
+        room.send("ability", { abilityId: "interlock", targetId: npcId });
+        await sleep(300);
+      }
+      const interlockId = started().event.interlockId;
+      // Three rounds of chosen actions, then withdraw until the duel ends.
+      const actions = ["power", "quick", "block"];
+      for (const action of actions) {
+        const n = combat("round_resolved").length;
+        room.send("interlock", { action });
+        await waitFor(() => combat("round_resolved").length > n || combat("interlock_ended").length > 0, {
+          timeoutMs: 8000,
+          what: `round after ${action}`,
+        });
+        if (combat("interlock_ended").length > 0) break;
+      }
+      const rounds = combat("round_resolved").filter((e) => e.event.interlockId === interlockId);
+      assert.ok(rounds.length >= 1, "rounds were fought");
+      const first = rounds[0].event.entry;
+      assert.ok(
+        JSON.stringify(first).includes(actions[0]!),
+        `the round log records the chosen action: ${JSON.stringify(first)}`,
+      );
+      const end = Date.now() + 60_000;
+      while (combat("interlock_ended").length === 0) {
+        if (Date.now() > end) throw new Error("the duel never ended");
+        room.send("interlock", { action: "withdraw" });
+        await sleep(500);
+      }
+      const ended = combat("interlock_ended")[0].event;
+      assert.equal(ended.interlockId, interlockId);
+      assert.ok(ended.log, "the full round log comes with the end");
+      assert.ok(["withdrew", "death", "timeout"].includes(ended.reason), ended.reason);
+      assert.deepEqual(combat("interlock_ended")[0].fighters.b, npcId);
+    } finally {
+      await room.leave();
+    }
+  });
+
   it("a player kills an NPC with abilities: XP persists, loot lands in the inventory through the ledger", async () => {
     const player = await newPlayer(d.server.http);
     const { room } = await joinDistrict(d.server.ws, player, "richland");
