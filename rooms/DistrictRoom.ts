@@ -187,7 +187,9 @@ export class DistrictRoom
   private awaitingReconnect = new Map<string, Deferred<DistrictClient>>();
   private traveling = new Set<string>();
   /** Fighters of each running interlock (`a` pulled `b` in), for routing its round events. */
-  private duels = new Map<string, { a: string; b: string }>();
+  private duels = new Map<string, { a: string; b: string; tick: number }>();
+  /** Tick an NPC first took damage in its current life, for the free-fight duration metric. */
+  private firstHit = new Map<string, number>();
   /** GMs who asked for the live metrics stream (`gm:metrics {on:true}`). */
   private metricsWatchers = new Set<string>();
   /** Tick times since the last metrics message. */
@@ -1098,6 +1100,7 @@ export class DistrictRoom
           break;
         }
         case "npc_despawned":
+          this.firstHit.delete(e.npcId);
           this.interest.remove(e.npcId);
           this.state.npcs.delete(e.npcId);
           break;
@@ -1105,21 +1108,49 @@ export class DistrictRoom
           s.metrics.messages.inc({ type: "input", result: "invalid" });
           break;
         case "combat": {
-          const ev = e.event as { type: string; interlockId?: string; attackerId?: string; targetId?: string };
+          const ev = e.event as {
+            type: string;
+            interlockId?: string;
+            attackerId?: string;
+            targetId?: string;
+          };
           // Round events name the duel, not its fighters: the room remembers who fights in which.
           if (ev.type === "interlock_started" && ev.interlockId) {
-            this.duels.set(ev.interlockId, { a: ev.attackerId!, b: ev.targetId! });
+            this.duels.set(ev.interlockId, { a: ev.attackerId!, b: ev.targetId!, tick: e.tick });
           }
           const fighters = ev.interlockId ? this.duels.get(ev.interlockId) : undefined;
-          if (ev.type === "interlock_ended" && ev.interlockId) this.duels.delete(ev.interlockId);
+          if (ev.type === "interlock_ended" && ev.interlockId) {
+            this.duels.delete(ev.interlockId);
+            if (fighters) {
+              s.metrics.combatDuration.observe(
+                { combat_type: "interlock" },
+                (e.tick - fighters.tick) / this.sim.tickRate,
+              );
+            }
+          }
+          if (
+            ev.type === "damage" &&
+            ev.targetId &&
+            this.sim.npc(ev.targetId) &&
+            !this.firstHit.has(ev.targetId)
+          ) {
+            this.firstHit.set(ev.targetId, e.tick);
+          }
           const to = participants(e.event, this.sessions);
           if (fighters) to.push(...[fighters.a, fighters.b].filter((id) => this.sessions.has(id)));
-          this.tell(to, "combat", fighters ? { ...e, fighters } : e);
+          this.tell(to, "combat", fighters ? { ...e, fighters: { a: fighters.a, b: fighters.b } } : e);
           break;
         }
-        case "death":
+        case "death": {
           this.tell([e.id, e.killerId], "combat", e);
+          s.metrics.kills.inc({ district: this.def.id, victim: e.entity });
+          const since = this.firstHit.get(e.id);
+          if (since !== undefined) {
+            this.firstHit.delete(e.id);
+            s.metrics.combatDuration.observe({ combat_type: "free" }, (e.tick - since) / this.sim.tickRate);
+          }
           break;
+        }
         case "respawn":
         case "xp":
         case "level_up":
@@ -1411,6 +1442,7 @@ export class DistrictRoom
     meta.reputation = applyReputationRewards(meta.reputation, done.rewards.reputation);
     this.sim.awardExperience(sessionId, done.rewards.xp);
     const info = this.content.mission(done.missionId)?.rewards.info ?? 0;
+    s.metrics.missionsCompleted.inc({ district: this.def.id });
     // Completion and reputation are worth a save now rather than at the next autosave.
     const snapshot = this.snapshot(sessionId);
     if (snapshot) s.characters.enqueue(snapshot);

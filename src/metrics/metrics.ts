@@ -85,6 +85,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly combatDuration = new Histogram({
+    name: "mxo_combat_duration_seconds",
+    help: "Length of fights: interlock duels (start to end) and free fights against NPCs (first damage to death)",
+    labelNames: ["combat_type"] as const,
+    buckets: [1, 2, 5, 10, 20, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+
+  readonly kills = new Counter({
+    name: "mxo_kills_total",
+    help: "Deaths in play by district and victim (npc or player)",
+    labelNames: ["district", "victim"] as const,
+    registers: [this.registry],
+  });
+
+  readonly missionsCompleted = new Counter({
+    name: "mxo_missions_completed_total",
+    help: "Missions completed (rewards paid) by district",
+    labelNames: ["district"] as const,
+    registers: [this.registry],
+  });
+
   readonly gmActions = new Counter({
     name: "mxo_gm_actions_total",
     help: "GM and admin commands by outcome (ok, refused, failed, queued)",

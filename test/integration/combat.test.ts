@@ -3,6 +3,7 @@ import { joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
 import { queryDatabase } from "../helpers/postgres.js";
 import { approach } from "../helpers/movement.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
+import { sampleValue, scrape } from "../helpers/metrics.js";
 
 describe("fighting NPCs (postgres)", function () {
   this.timeout(150_000);
@@ -177,6 +178,10 @@ describe("fighting NPCs (postgres)", function () {
       assert.ok(ended.log, "the full round log comes with the end");
       assert.ok(["withdrew", "death", "timeout"].includes(ended.reason), ended.reason);
       assert.deepEqual(combat("interlock_ended")[0].fighters.b, npcId);
+      const m = await scrape(d.server.http);
+      assert.ok(
+        (sampleValue(m, "mxo_combat_duration_seconds_count", { combat_type: "interlock" }) ?? 0) >= 1,
+      );
     } finally {
       await room.leave();
     }
@@ -216,6 +221,9 @@ describe("fighting NPCs (postgres)", function () {
         events.some((e) => e.kind === "combat" && e.event.type === "damage" && e.event.targetId === npcId),
       );
       const xp = await waitFor(() => events.find((e) => e.kind === "xp"), { what: "xp" });
+      const m = await scrape(d.server.http);
+      assert.ok((sampleValue(m, "mxo_kills_total", { district: "richland", victim: "npc" }) ?? 0) >= 1);
+      assert.ok((sampleValue(m, "mxo_combat_duration_seconds_count", { combat_type: "free" }) ?? 0) >= 1);
       assert.ok(xp.amount > 0);
       const loot = events.find((e) => e.kind === "loot");
       await room.leave();
