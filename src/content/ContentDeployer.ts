@@ -51,6 +51,10 @@ export class ContentDeployer {
     };
   }
 
+  packOf(revision: number): Promise<ContentPack> {
+    return this.revisions.get(revision);
+  }
+
   store(raw: unknown, actor: string, note?: string) {
     return this.revisions.create(raw, actor, note);
   }

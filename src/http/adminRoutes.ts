@@ -545,6 +545,20 @@ export function registerAdminRoutes(
     },
     async () => deps.content.overview(),
   );
+  add(
+    {
+      method: "get",
+      path: "/content/revisions/:rev",
+      summary: "One stored revision's pack (for review and diffs)",
+      permission: "gm.content.view",
+      errors: { 404: "No such revision" },
+    },
+    async (req) => {
+      const rev = Number(req.params.rev);
+      if (!Number.isInteger(rev) || rev < 1) throw badRequest("rev must be a revision number");
+      return { revision: rev, pack: (await deps.content.packOf(rev)).toJSON() };
+    },
+  );
   const revisionSpec = add(
     {
       method: "post",

@@ -647,6 +647,12 @@ describe("GM and admin (postgres)", function () {
       assert.equal(back.status, 200, JSON.stringify(back.body));
       assert.equal(back.body.revision, stored.body.revision);
       await waitFor(() => lookout()?.name === "Lost Angel Sentry", { what: "rolled back" });
+      const body = await http(base, "GET", `${A}/content/revisions/${stored.body.revision}`, {
+        token: g.token,
+      });
+      assert.equal(body.status, 200);
+      assert.equal(body.body.pack.npcs.find((n: any) => n.id === "rl-la-lookout").name, "Lost Angel Sentry");
+      assert.equal((await http(base, "GET", `${A}/content/revisions/99999`, { token: g.token })).status, 404);
       const overview = await http(base, "GET", `${A}/content`, { token: g.token });
       assert.equal(overview.body.running.revision, stored.body.revision);
     });
