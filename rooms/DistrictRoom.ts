@@ -16,6 +16,7 @@ import { PlayerState } from "../schema/PlayerState.js";
 import { InterestManager } from "../src/aoi/InterestManager.js";
 import type { AuthService, Principal } from "../src/auth/AuthService.js";
 import type { PermissionService } from "../src/auth/PermissionService.js";
+import type { GameEventKind, GameEvents } from "../src/analytics/GameEvents.js";
 import { ownerOf, type CharacterLease, type LeaseEntry } from "../src/cluster/CharacterLease.js";
 import type { ChatLine, ClusterBus } from "../src/cluster/ClusterBus.js";
 import { CommandRequest, type CommandRegistry } from "../src/commands/CommandRegistry.js";
@@ -78,6 +79,7 @@ export interface DistrictServices {
   bus: ClusterBus;
   commands: CommandRegistry;
   permissions: PermissionService;
+  events: GameEvents;
   chatHistory: ChatHistory;
   /** Recent lines per speaker (for `inspect`). */
   chatBySpeaker: ChatHistory;
@@ -1143,6 +1145,21 @@ export class DistrictRoom
         }
         case "death": {
           this.tell([e.id, e.killerId], "combat", e);
+          if (e.entity === "player") {
+            this.analytics(e.id, "death", undefined, {
+              killer: this.sessions.get(e.killerId)?.name ?? e.killerId,
+            });
+            if (this.sessions.has(e.killerId)) {
+              this.analytics(e.killerId, "pvp_result", undefined, {
+                result: "win",
+                opponent: this.sessions.get(e.id)?.name,
+              });
+              this.analytics(e.id, "pvp_result", undefined, {
+                result: "loss",
+                opponent: this.sessions.get(e.killerId)?.name,
+              });
+            }
+          }
           s.metrics.kills.inc({ district: this.def.id, victim: e.entity });
           const since = this.firstHit.get(e.id);
           if (since !== undefined) {
@@ -1153,8 +1170,11 @@ export class DistrictRoom
         }
         case "respawn":
         case "xp":
+          this.tell([e.sessionId], "combat", e);
+          break;
         case "level_up":
           this.tell([e.sessionId], "combat", e);
+          this.analytics(e.sessionId, "level_up", e.level);
           break;
         case "kill":
           this.tell([e.sessionId], "combat", e);
@@ -1443,6 +1463,14 @@ export class DistrictRoom
     this.sim.awardExperience(sessionId, done.rewards.xp);
     const info = this.content.mission(done.missionId)?.rewards.info ?? 0;
     s.metrics.missionsCompleted.inc({ district: this.def.id });
+    this.analytics(sessionId, "mission_complete", 1, {
+      missionId: done.missionId,
+      completion: done.completion,
+    });
+    for (const i of done.rewards.items) {
+      this.analytics(sessionId, "item_acquired", i.count, { itemId: i.item, source: "mission" });
+    }
+    if (info > 0) this.analytics(sessionId, "currency_earned", info, { source: "mission" });
     // Completion and reputation are worth a save now rather than at the next autosave.
     const snapshot = this.snapshot(sessionId);
     if (snapshot) s.characters.enqueue(snapshot);
@@ -1456,6 +1484,25 @@ export class DistrictRoom
     });
   }
 
+  /** One analytics event about a player here (buffered; written in batches, never awaited). */
+  private analytics(
+    sessionId: string,
+    kind: GameEventKind,
+    amount?: number,
+    data?: Record<string, unknown>,
+  ): void {
+    const meta = this.sessions.get(sessionId);
+    if (!meta) return;
+    svc().events.record({
+      kind,
+      accountId: meta.accountId,
+      characterId: meta.characterId,
+      district: this.def.id,
+      amount,
+      data,
+    });
+  }
+
   private tell(sessionIds: Iterable<string>, type: string, message: unknown): void {
     for (const id of new Set(sessionIds)) this.clients.getById(id)?.send(type, message);
   }
@@ -1464,6 +1511,9 @@ export class DistrictRoom
     const s = svc();
     const who = this.sessions.get(e.sessionId);
     if (!who) return;
+    for (const i of e.items)
+      this.analytics(e.sessionId, "item_acquired", i.quantity, { itemId: i.itemId, source: "loot" });
+    if (e.info > 0) this.analytics(e.sessionId, "currency_earned", e.info, { source: "loot" });
     const legs = e.items.map((i) => ({
       characterId: who.characterId,
       itemId: i.itemId,

@@ -49,6 +49,8 @@ export interface ClientInfo {
 /** Tells every process that sessions ended, so live connections close (4101). */
 export interface RevocationNotifier {
   sessionsRevoked(accountId: string, sessionId: string | null): void;
+  /** A successful login (for analytics). */
+  loggedIn?(accountId: string): void;
 }
 
 export interface AuthPolicy {
@@ -110,6 +112,7 @@ export class AuthService {
       throw err;
     }
     await accounts.update(account.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+    this.revocations.loggedIn?.(account.id);
     return this.openSession(account, client);
   }
 

@@ -11,6 +11,7 @@ import { allows, ROLES } from "../auth/permissions.js";
 import type { Actor } from "../commands/Command.js";
 import { CommandRequest, type CommandOutcome, type CommandRegistry } from "../commands/CommandRegistry.js";
 import type { ContentDeployer } from "../content/ContentDeployer.js";
+import type { AnalyticsQueries } from "../analytics/AnalyticsQueries.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { returnedRows } from "../persistence/sql.js";
 import { AppError, badRequest, forbidden, notFound } from "../util/errors.js";
@@ -32,6 +33,7 @@ export interface AdminDeps {
   audit: AuditLog;
   commands: CommandRegistry;
   content: ContentDeployer;
+  analytics: AnalyticsQueries;
   metrics: Metrics;
   log: Logger;
   trustProxy: boolean;
@@ -69,6 +71,7 @@ const BanBody = z.object({
 });
 const EscalationBody = z.object({ reason: z.string().min(3).max(256) });
 const RevisionBody = z.object({ pack: z.unknown(), note: z.string().max(256).optional() });
+const DaysQuery = z.object({ days: z.coerce.number().int().min(1).max(90).default(7) });
 const Id = z.string().regex(/^[0-9a-f-]{36}$/i, "not an id");
 
 /**
@@ -629,6 +632,27 @@ export function registerAdminRoutes(
       });
       return result;
     },
+  );
+
+  add(
+    {
+      method: "get",
+      path: "/analytics/players/:id",
+      summary: "A character's analytics summary: logins, level-ups, missions, items, currency, deaths, PvP",
+      permission: "analytics.view",
+      errors: { 404: "No such character" },
+    },
+    async (req) => deps.analytics.player(parseId(req.params.id)),
+  );
+  add(
+    {
+      method: "get",
+      path: "/analytics/districts",
+      summary: "Per-district daily aggregates of game events (?days=, default 7, at most 90)",
+      permission: "analytics.view",
+      query: DaysQuery,
+    },
+    async (req) => deps.analytics.districts(parseQuery(req, DaysQuery).days),
   );
 
   const drainSpec = add(

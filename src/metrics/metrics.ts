@@ -107,6 +107,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly gameEvents = new Counter({
+    name: "mxo_game_events_total",
+    help: "Analytics events recorded, by kind (login, level_up, mission_complete, item_acquired, currency_earned, pvp_result, death)",
+    labelNames: ["kind"] as const,
+    registers: [this.registry],
+  });
+
+  readonly gameEventsDropped = new Counter({
+    name: "mxo_game_events_dropped_total",
+    help: "Analytics events dropped because the database could not take them for too long",
+    registers: [this.registry],
+  });
+
   readonly gmActions = new Counter({
     name: "mxo_gm_actions_total",
     help: "GM and admin commands by outcome (ok, refused, failed, queued)",

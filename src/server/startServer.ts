@@ -7,6 +7,8 @@ import { ClusterBus } from "../cluster/ClusterBus.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import { LedgerService } from "../economy/LedgerService.js";
 import { AuditLog } from "../audit/AuditLog.js";
+import { AnalyticsQueries } from "../analytics/AnalyticsQueries.js";
+import { GameEvents } from "../analytics/GameEvents.js";
 import { Escalations } from "../auth/Escalations.js";
 import { PermissionService } from "../auth/PermissionService.js";
 import { Totp } from "../auth/Totp.js";
@@ -81,6 +83,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       ? new RedisCharacterLease(config.redisUrl, LEASE_TTL_SECONDS)
       : new LocalCharacterLease(LEASE_TTL_SECONDS);
     const rooms = new LocalRooms();
+    const events = new GameEvents(db.dataSource, metrics, log);
     const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
     const auth = new AuthService(
       db.dataSource,
@@ -93,6 +96,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       {
         // Through the bus, so the close happens on whichever process holds the session.
         sessionsRevoked: (accountId, sessionId) => bus.publish("mxo:revocations", { accountId, sessionId }),
+        loggedIn: (accountId) => events.record({ kind: "login", accountId }),
       },
     );
     const store = new CharacterStore(db.dataSource, metrics, log);
@@ -124,6 +128,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     }).register(...ALL_COMMANDS);
     provideDistrictServices({
       permissions,
+      events,
       chatHistory,
       chatBySpeaker,
       deployer,
@@ -179,6 +184,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           if (err !== "already_shutting_down") throw err;
         });
         await store.drain();
+        await events.drain();
         phase = "drained";
         const report: DrainReport = {
           status: "drained",
@@ -226,6 +232,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
             audit,
             escalations: new Escalations(db.dataSource, config.gm.escalationSeconds),
             content: deployer,
+            analytics: new AnalyticsQueries(db.dataSource),
           },
         });
       },

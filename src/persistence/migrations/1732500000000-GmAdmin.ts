@@ -7,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from "typeorm";
  */
 const ROLE_PERMISSIONS: Record<string, string[]> = {
   super_admin: ["*"],
-  admin: ["admin.*", "gm.*", "server.*", "economy.*"],
+  admin: ["admin.*", "gm.*", "server.*", "economy.*", "analytics.*"],
   moderator: ["gm.command.kick", "gm.command.mute", "gm.command.unmute", "gm.view.*"],
   support: ["gm.view.*", "gm.command.inspect"],
   analyst: ["gm.view.*", "analytics.*"],

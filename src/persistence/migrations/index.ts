@@ -3,6 +3,7 @@ import { Economy1732300000000 } from "./1732300000000-Economy.js";
 import { Missions1732400000000 } from "./1732400000000-Missions.js";
 import { GmAdmin1732500000000 } from "./1732500000000-GmAdmin.js";
 import { Loadouts1732600000000 } from "./1732600000000-Loadouts.js";
+import { Analytics1732700000000 } from "./1732700000000-Analytics.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Missions1732400000000,
   GmAdmin1732500000000,
   Loadouts1732600000000,
+  Analytics1732700000000,
 ];
