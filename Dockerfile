@@ -32,7 +32,8 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 
 COPY . .
-# tsc -p tsconfig.build.json → dist/src/index.js (plus rooms/, schema/, entities/).
+# tsc -p tsconfig.build.json → dist/src/index.js (plus rooms/, schema/, entities/);
+# vite → dist/web, the /play and /admin pages the server serves.
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

@@ -7,6 +7,7 @@ import { CreateCharacterSchema, type CharacterService } from "../persistence/Cha
 import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
+import { registerWebPages } from "./webPages.js";
 import { parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
 import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
@@ -247,6 +248,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     },
   );
 
+  registerWebPages(app, { log });
   registerAdminRoutes(
     api,
     { ...deps.admin, auth: deps.auth, metrics, log, trustProxy: deps.trustProxy },

@@ -1,0 +1,140 @@
+import { h, fill } from "../shared/dom.js";
+import { isTyping } from "./KeyboardIntent.js";
+import type { DistrictRoom } from "./GameConnection.js";
+import type { LoadoutMessage } from "./types.js";
+import type { Target } from "./DistrictCanvas.js";
+
+/** The close-combat move every character has (README: `ability` with `interlock`), never part of the loadout list. */
+export const CLOSE_COMBAT = "interlock";
+
+/**
+ * The loaded abilities as buttons (keys 1–9, 0) used on the selected target,
+ * the close-combat move, and the loadout: memory used of the level's budget,
+ * changed at a hardline (`loadout {abilities}`; the server checks the
+ * hardline, the budget and what the character knows).
+ */
+export class AbilityBar {
+  readonly el: HTMLElement;
+  private readonly buttons: HTMLElement;
+  private readonly memory: HTMLElement;
+  private readonly editor: HTMLFormElement;
+  private readonly editorInput: HTMLInputElement;
+  private loadout: LoadoutMessage | undefined;
+  private room: DistrictRoom | undefined;
+
+  constructor(
+    private readonly target: () => Target | undefined,
+    private readonly onError: (code: string, message: string) => void,
+  ) {
+    this.buttons = h("div", { class: "ability-buttons" });
+    this.memory = h("span", { class: "muted" });
+    this.editorInput = h("input", {
+      name: "loadout",
+      placeholder: "ability ids, comma-separated",
+      autocomplete: "off",
+    });
+    this.editor = h(
+      "form",
+      {
+        class: "loadout-editor",
+        hidden: true,
+        onsubmit: (e: SubmitEvent) => {
+          e.preventDefault();
+          const abilities = this.editorInput.value
+            .split(/[\s,]+/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+          this.room?.send("loadout", { abilities });
+          this.editor.hidden = true;
+        },
+      },
+      this.editorInput,
+      h("button", { type: "submit" }, "Load"),
+    );
+    this.el = h(
+      "section",
+      { class: "panel abilities" },
+      h(
+        "header",
+        {},
+        h("h2", {}, "Abilities"),
+        this.memory,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "small",
+            title: "Change the loadout (stand at a hardline)",
+            onclick: () => this.openEditor(),
+          },
+          "Loadout…",
+        ),
+      ),
+      this.buttons,
+      this.editor,
+    );
+    window.addEventListener("keydown", (e) => {
+      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      const slot = "1234567890".indexOf(e.key);
+      const ids = this.ids();
+      if (slot >= 0 && slot < ids.length) {
+        e.preventDefault();
+        this.use(ids[slot]!);
+      }
+    });
+    this.render();
+  }
+
+  bind(room: DistrictRoom): void {
+    this.room = room;
+    room.onMessage("loadout", (msg: LoadoutMessage) => {
+      this.loadout = msg;
+      this.render();
+    });
+  }
+
+  use(abilityId: string): void {
+    const target = this.target();
+    if (!target) return this.onError("no_target", "Select a target first: click an NPC on the map");
+    if (!this.room) return this.onError("not_connected", "Not connected to a district right now");
+    this.room.send("ability", { abilityId, targetId: target.id });
+    const button = this.buttons.querySelector<HTMLElement>(`[data-ability="${CSS.escape(abilityId)}"]`);
+    button?.classList.remove("fired");
+    void button?.offsetWidth; // restart the animation
+    button?.classList.add("fired");
+  }
+
+  private ids(): string[] {
+    return [...(this.loadout?.abilities ?? []), CLOSE_COMBAT];
+  }
+
+  private openEditor(): void {
+    this.editor.hidden = !this.editor.hidden;
+    this.editorInput.value = (this.loadout?.abilities ?? []).join(", ");
+    if (!this.editor.hidden) this.editorInput.focus();
+  }
+
+  private render(): void {
+    const ids = this.ids();
+    fill(
+      this.buttons,
+      ...ids.map((id, i) =>
+        h(
+          "button",
+          {
+            type: "button",
+            class: id === CLOSE_COMBAT ? "ability close-combat" : "ability",
+            "data-ability": id,
+            title: id === CLOSE_COMBAT ? "Pull the target into close combat" : `Use ${id} on the target`,
+            onclick: () => this.use(id),
+          },
+          h("kbd", {}, i < 10 ? "1234567890"[i]! : ""),
+          id === CLOSE_COMBAT ? "Interlock" : id,
+        ),
+      ),
+    );
+    this.memory.textContent = this.loadout
+      ? `memory ${this.loadout.memory}/${this.loadout.budget}${this.loadout.custom ? "" : " (starter set)"}`
+      : "";
+  }
+}
