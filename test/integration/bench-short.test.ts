@@ -44,7 +44,10 @@ describe("benchmark, short mode (bench/scale.ts --short)", function () {
       ["mxo", s!.mxo],
     ] as const) {
       assert.ok(r, `${side}: no result`);
-      assert.ok(r.clients >= 95, `${side}: only ${r.clients} of 100 clients connected (${r.joinFailureSamples})`);
+      assert.ok(
+        r.clients >= 95,
+        `${side}: only ${r.clients} of 100 clients connected (${r.joinFailureSamples})`,
+      );
       for (const [name, v] of Object.entries({
         cpuPerClientTickUs: r.cpuPerClientTickUs,
         bytesPerClientPerSec: r.bytesPerClientPerSec,
@@ -65,7 +68,8 @@ describe("benchmark, short mode (bench/scale.ts --short)", function () {
         `${side}: server consumed ${r.inputs.consumedPerSec}/s per client, intended ${intended}/s`,
       );
       assert.ok(r.decoders.length > 0, `${side}: decoding bots reported`);
-      for (const d of r.decoders) assert.equal(d.ownMissing, 0, `${side}: a decoding bot lost its own player`);
+      for (const d of r.decoders)
+        assert.equal(d.ownMissing, 0, `${side}: a decoding bot lost its own player`);
     }
   });
 });
