@@ -1088,6 +1088,9 @@ export class DistrictRoom
           this.interest.move(npc.id, npc.x, npc.y);
           break;
         }
+        case "effect":
+          this.tell([e.casterId, e.targetId], "combat", e);
+          break;
         case "escorted":
           this.missionEvent(e.sessionId, { kind: "escorted", template: e.template });
           break;

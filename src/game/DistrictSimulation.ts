@@ -47,6 +47,7 @@ import { fromCombatError, OK, refuse, type GameResult } from "./GameError.js";
 import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
 import { killExperience, levelForExperience } from "./progression.js";
 import { rollLoot } from "./rollLoot.js";
+import { addEffects, expireEffects, healAmount, totals, type Effect } from "./effects.js";
 import { checkLoadout, memoryBudget, type LoadoutAbility, type LoadoutCheck } from "../sim/loadout.js";
 
 export interface SimulationOptions {
@@ -182,6 +183,16 @@ export class DistrictSimulation {
   private readonly targeted = new Set<string>();
   private readonly aiRng: Rng;
   private readonly lootRng: Rng;
+  /** Heals roll from their own stream: a heal never shifts a loot roll or a hit. */
+  private readonly effectRng: Rng;
+  /** Running buffs, debuffs and movement effects, by entity id. */
+  private readonly effects = new Map<string, readonly Effect[]>();
+  /** Movement multipliers from effects (absent: 1), by entity id. */
+  private readonly speedFactor = new Map<string, number>();
+  /** Players hidden from NPCs (`stealth`); their own attacks reveal them. */
+  private readonly stealthed = new Set<string>();
+  /** What aggressive NPCs see this step: the world without stealthed players. */
+  private npcWorld: NpcWorldView | undefined;
   private readonly noPlayers: NpcWorldView;
   private readonly respawnTicks: number;
   private readonly outOfCombatTicks: number;
@@ -217,6 +228,7 @@ export class DistrictSimulation {
     });
     this.aiRng = createRng(seedFrom("npc-ai", seed));
     this.lootRng = createRng(seedFrom("loot", seed));
+    this.effectRng = createRng(seedFrom("effects", seed));
 
     this.buildZones(district, pack);
     this.spawnNpcs(0);
@@ -319,6 +331,9 @@ export class DistrictSimulation {
     this.world.players.delete(sessionId);
     this.positionMap.delete(sessionId);
     this.extras.delete(sessionId);
+    this.effects.delete(sessionId);
+    this.speedFactor.delete(sessionId);
+    this.stealthed.delete(sessionId);
     this.inputs.delete(sessionId);
     this.syncHp();
     return true;
@@ -355,6 +370,10 @@ export class DistrictSimulation {
       return refuse("not_found", "You are not in this district");
     if (caster.hp <= 0) return refuse("dead", "You cannot act while defeated");
     const tick = this.tick;
+    const def = this.pack.ability(abilityId);
+    if (def && def.kind !== "attack" && def.kind !== "interlock") {
+      return this.useSupport(sessionId, caster, def, targetId, tick);
+    }
     let result: CombatResult;
     if (startsInterlock(abilityId, this.pack)) {
       if (!caster.loadout.includes(abilityId)) return fromCombatError({ code: "not_in_loadout", abilityId });
@@ -379,9 +398,125 @@ export class DistrictSimulation {
       );
     }
     if (!result.ok) return fromCombatError(result.error);
+    // Attacking gives a hidden player away.
+    this.endStealth(sessionId);
     this.emitCombat(result.events);
     this.syncHp();
     return OK;
+  }
+
+  /**
+   * Heals, buffs, debuffs and movement abilities: loadout, close combat,
+   * cooldown, Inner Strength, target and range checks like an attack, then
+   * the effect (a rolled heal, or timed modifiers), reported as an `effect`
+   * event. A debuff on an NPC provokes it.
+   */
+  private useSupport(
+    sessionId: string,
+    caster: Combatant,
+    def: NonNullable<ReturnType<ContentPack["ability"]>>,
+    requested: string,
+    tick: number,
+  ): GameResult {
+    if (!caster.loadout.includes(def.id))
+      return fromCombatError({ code: "not_in_loadout", abilityId: def.id });
+    if (isEngaged(this.combat, sessionId))
+      return refuse("in_interlock", "Your hands are full in close combat");
+    const readyTick = caster.readyAt[def.id] ?? 0;
+    if (tick < readyTick) return fromCombatError({ code: "on_cooldown", abilityId: def.id, readyTick });
+    if (caster.is < def.innerStrength) {
+      return fromCombatError({ code: "not_enough_is", need: def.innerStrength, have: caster.is });
+    }
+    let targetId = sessionId;
+    if (def.target === "ally" && requested && requested !== sessionId) {
+      if (!this.world.players.has(requested)) return refuse("invalid_target", "Only players can be helped");
+      targetId = requested;
+    } else if (def.target === "enemy") {
+      if (!requested || requested === sessionId) return refuse("invalid_target", "Choose an enemy");
+      const refused = this.checkTarget(sessionId, requested);
+      if (refused) return refused;
+      targetId = requested;
+    }
+    const target = this.combat.combatants.get(targetId);
+    if (!target || target.hp <= 0) return refuse("target_dead", "That one is already down");
+    if (targetId !== sessionId) {
+      const a = this.positionMap.get(sessionId);
+      const b = this.positionMap.get(targetId);
+      const distance = a && b ? Math.hypot(a.x - b.x, a.y - b.y) : Infinity;
+      if (distance > def.range) {
+        return fromCombatError({ code: "out_of_range", distance, range: def.range });
+      }
+    }
+    caster.is -= def.innerStrength;
+    caster.readyAt[def.id] = tick + secondsToTicks(def.cooldown, this.tickRate);
+    let healed: number | undefined;
+    if (def.heal) {
+      const amount = healAmount(def.heal, this.effectRng(), caster.stats[def.scalesWith]);
+      healed = Math.min(target.maxHp, target.hp + amount) - target.hp;
+      target.hp += healed;
+      this.syncHp();
+    }
+    if (def.modifiers.length > 0) {
+      const added = def.modifiers.map((m) => ({
+        abilityId: def.id,
+        sourceId: sessionId,
+        attribute: m.attribute,
+        amount: m.amount,
+        untilTick: tick + Math.max(1, secondsToTicks(m.durationSeconds, this.tickRate)),
+      }));
+      this.effects.set(targetId, addEffects(this.effects.get(targetId) ?? [], added));
+      this.applyEffects(targetId);
+    }
+    if (def.target === "enemy" && this.npcMap.has(targetId)) {
+      this.hostile(sessionId, targetId, tick);
+      this.provoke(targetId, sessionId);
+    }
+    this.out.push({
+      kind: "effect",
+      tick,
+      casterId: sessionId,
+      targetId,
+      abilityId: def.id,
+      ...(healed !== undefined ? { healed, hp: target.hp } : {}),
+      modifiers: def.modifiers.map((m) => ({
+        attribute: m.attribute,
+        amount: m.amount,
+        seconds: m.durationSeconds,
+      })),
+    });
+    return OK;
+  }
+
+  /** Re-reads an entity's running effects into its combatant, speed and stealth. */
+  private applyEffects(id: string): void {
+    const list = this.effects.get(id) ?? [];
+    const t = totals(list);
+    const c = this.combat.combatants.get(id);
+    if (c) c.mods = { accuracy: t.accuracy, damage: t.damage, defence: t.defence };
+    if (t.speed === 1) this.speedFactor.delete(id);
+    else this.speedFactor.set(id, t.speed);
+    if (t.stealth && this.world.players.has(id)) this.stealthed.add(id);
+    else this.stealthed.delete(id);
+    if (list.length === 0) this.effects.delete(id);
+  }
+
+  private expireEffects(tick: number): void {
+    for (const [id, list] of this.effects) {
+      const left = expireEffects(list, tick);
+      if (left === list) continue;
+      this.effects.set(id, left);
+      this.applyEffects(id);
+    }
+  }
+
+  private endStealth(id: string): void {
+    const list = this.effects.get(id);
+    if (!list || !this.stealthed.has(id)) return;
+    this.effects.set(
+      id,
+      list.filter((e) => e.attribute !== "stealth"),
+    );
+    this.applyEffects(id);
   }
 
   /** Everyone's live positions, except the target where the shooter saw it (ranged attacks only). */
@@ -527,6 +662,8 @@ export class DistrictSimulation {
     this.emitCombat(removeCombatant(this.combat, npc.id, tick));
     this.npcMap.delete(npc.id);
     this.positionMap.delete(npc.id);
+    this.effects.delete(npc.id);
+    this.speedFactor.delete(npc.id);
     this.out.push({ kind: "npc_despawned", tick, npcId: npc.id, template: npc.template.id });
   }
 
@@ -605,6 +742,7 @@ export class DistrictSimulation {
    * respawns, then out-of-combat HP regeneration.
    */
   step(): GameEvent[] {
+    this.expireEffects(this.tick + 1);
     this.move();
     const tick = this.tick;
     this.spawnNpcs(tick);
@@ -631,6 +769,7 @@ export class DistrictSimulation {
     const frozen: { p: SimPlayer; x: number; y: number; heading: number }[] = [];
     for (const p of this.world.players.values()) {
       if (this.isFrozen(p.sessionId)) frozen.push({ p, x: p.x, y: p.y, heading: p.heading });
+      p.speed = this.district.moveSpeed * (this.speedFactor.get(p.sessionId) ?? 1);
     }
     stepWorld(this.world, this.inputs, this.dt);
     for (const f of frozen) {
@@ -650,11 +789,7 @@ export class DistrictSimulation {
     const { spawned, despawned } = stepSpawns(this.zones, this.npcMap, tick);
     for (const id of despawned) {
       const npc = this.npcMap.get(id);
-      if (!npc) continue;
-      this.emitCombat(removeCombatant(this.combat, id, tick));
-      this.npcMap.delete(id);
-      this.positionMap.delete(id);
-      this.out.push({ kind: "npc_despawned", tick, npcId: id, template: npc.template.id });
+      if (npc) this.despawn(npc, tick);
     }
     for (const npc of spawned) {
       npc.z = this.zoneZ.get(npc.zoneId) ?? 0;
@@ -681,6 +816,13 @@ export class DistrictSimulation {
   private runNpcs(tick: number): void {
     const intents: NpcIntent[] = [];
     this.targeted.clear();
+    this.npcWorld =
+      this.stealthed.size === 0
+        ? this.world
+        : {
+            bounds: this.world.bounds,
+            players: new Map([...this.world.players].filter(([id]) => !this.stealthed.has(id))),
+          };
     for (const [id, npc] of this.npcMap) {
       const escort = this.escorts.get(id);
       if (escort) {
@@ -691,11 +833,17 @@ export class DistrictSimulation {
       if (c) npc.hp = c.hp;
       const engaged = c !== undefined && isEngaged(this.combat, id);
       const { npc: next, intents: own } = stepNpc(npc, this.viewFor(npc), this.dt, this.aiRng);
+      const factor = this.speedFactor.get(id);
       if (engaged) {
         // Fighters in interlock are placed by the duel, not by their legs.
         next.x = npc.x;
         next.y = npc.y;
       } else {
+        if (factor !== undefined && next.mode !== "dead" && npc.mode !== "dead") {
+          // A slowed (or hastened) NPC covers that fraction of its step.
+          next.x = npc.x + (next.x - npc.x) * factor;
+          next.y = npc.y + (next.y - npc.y) * factor;
+        }
         intents.push(...own);
       }
       if (c) c.hp = next.hp;
@@ -747,7 +895,9 @@ export class DistrictSimulation {
   private viewFor(npc: SimNpc): NpcWorldView {
     const def = this.templateDefs.get(npc.template.id);
     if (!def || def.behavior === "passive") return this.noPlayers;
-    if (def.behavior === "aggressive" || npc.mode === "chase" || npc.mode === "attack") return this.world;
+    if (def.behavior === "aggressive" || npc.mode === "chase" || npc.mode === "attack") {
+      return this.npcWorld ?? this.world;
+    }
     return this.noPlayers;
   }
 
@@ -1180,7 +1330,7 @@ export class DistrictSimulation {
       requiredLevel: a.requiredLevel,
       memoryCost: a.memoryCost,
       prerequisites: a.prerequisites,
-      usable: a.kind === "attack" || a.kind === "interlock",
+      usable: true,
     };
   };
 

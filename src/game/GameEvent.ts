@@ -86,6 +86,17 @@ export type GameEvent =
       hp: number;
       maxHp: number;
     }
+  /** A support ability took effect: a heal (`healed`, the target's `hp` after) and/or timed modifiers. */
+  | {
+      kind: "effect";
+      tick: number;
+      casterId: string;
+      targetId: string;
+      abilityId: string;
+      healed?: number;
+      hp?: number;
+      modifiers: { attribute: string; amount: number; seconds: number }[];
+    }
   /** An escorted NPC reached its destination with the player it followed. */
   | { kind: "escorted"; tick: number; sessionId: string; npcId: string; template: string }
   /** A movement input with a NaN or infinite component: acknowledged, not applied. */

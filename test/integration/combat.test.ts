@@ -51,7 +51,6 @@ describe("fighting NPCs (postgres)", function () {
       assert.equal(ok.memory, 1);
       assert.equal(ok.budget, 6);
       assert.equal((await ask(["a-hyperjump"])).code, "ability_locked");
-      assert.equal((await ask(["a-sprint"])).code, "not_usable");
       assert.equal((await ask(["no-such-thing"])).code, "unknown_ability");
       assert.equal((await ask(["hk-viral-spike"])).code, "ability_locked");
       const [npcId] = await waitFor(

@@ -37,6 +37,11 @@ export interface Combatant extends CombatantStats {
   loadout: readonly string[];
   /** Ability id → first tick at which it may be used again. */
   readyAt: Record<string, number>;
+  /**
+   * Running buffs and debuffs, summed (the game layer keeps them current):
+   * fractions on free-attack accuracy and damage, flat rating on defence.
+   */
+  mods?: { accuracy: number; damage: number; defence: number };
 }
 
 /** A free-attack ability: a bundle of attributes in one damage type. */

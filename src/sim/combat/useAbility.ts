@@ -49,8 +49,12 @@ export function useAbility(
   const type = ability.damageType;
   const accuracy =
     rated(ability.accuracy, caster.stats, `${type}Accuracy`) *
-    (1 + levelModifier(caster.level - target.level));
-  const defence = rated(target.defence[type], target.stats, `${type}Defence`);
+    (1 + levelModifier(caster.level - target.level)) *
+    Math.max(0, 1 + (caster.mods?.accuracy ?? 0));
+  const defence = Math.max(
+    0,
+    rated(target.defence[type], target.stats, `${type}Defence`) + (target.mods?.defence ?? 0),
+  );
   const attackRoll = nextFloat(state.rng) * accuracy;
   const defenceRoll = nextFloat(state.rng) * defence;
   const events: CombatEvent[] = [
@@ -61,7 +65,8 @@ export function useAbility(
     return { ok: true, events };
   }
 
-  const base = rated(ability.damage, caster.stats, `${type}Damage`);
+  const base =
+    rated(ability.damage, caster.stats, `${type}Damage`) * Math.max(0, 1 + (caster.mods?.damage ?? 0));
   const resistance = rated(target.resistance[type], target.stats, `${type}Resistance`);
   const amount = rollDamage(base, nextFloat(state.rng), state.config.interlock.damageVariance, resistance);
   applyDamage(caster, target, amount, { tick, damageType: type, abilityId, interlockId: null }, events);
