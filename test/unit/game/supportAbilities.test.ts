@@ -73,3 +73,22 @@ describe("game: support abilities (heals, buffs, debuffs, movement)", () => {
     assertRefused(s.useAbility("a", "hk-restore", "nobody"), "invalid_target");
   });
 });
+
+describe("game: stealth", () => {
+  it("an aggressive NPC ignores a stealthed player beside it, until the player attacks", () => {
+    const s = sim();
+    s.step();
+    const npc = s.npcs().find((n) => n.template === "rl-la-lookout")!;
+    s.addPlayer(join("spy", npc.x + 40, npc.y, { level: 20 }));
+    assertOk(s.setLoadout("spy", ["sp-shadow-step", "a-shot"]) as never);
+    assertOk(s.useAbility("spy", "sp-shadow-step", ""));
+    s.gmTeleport("spy", { x: npc.x + 2, y: npc.y, z: 0 });
+    run(s, 20 * 3);
+    const calm = s.npc(npc.id)!;
+    assert.ok(calm.state !== "chase" && calm.state !== "attack", `stayed ${calm.state}`);
+    assertOk(s.useAbility("spy", "a-shot", npc.id));
+    run(s, 5);
+    const angry = s.npc(npc.id)!;
+    assert.ok(angry.state === "chase" || angry.state === "attack" || angry.state === "dead", angry.state);
+  });
+});
