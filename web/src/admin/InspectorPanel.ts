@@ -52,7 +52,12 @@ export class InspectorPanel {
     }
     fill(
       this.result,
-      h("section", { class: "panel" }, h("h2", {}, outcome.message), dataView(outcome.data)),
+      h(
+        "section",
+        { class: "panel" },
+        h("p", { class: "inspect-summary" }, outcome.message),
+        dataView(outcome.data),
+      ),
       rawJson(outcome.data),
     );
   }

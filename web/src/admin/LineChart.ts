@@ -84,6 +84,13 @@ export class LineChart {
       points.forEach((p, k) => (k === 0 ? ctx.moveTo(x(p.t), y(p.v)) : ctx.lineTo(x(p.t), y(p.v))));
       ctx.stroke();
       const last = points[points.length - 1];
+      // The latest value as a dot: visible from the first sample on, before there is a line.
+      if (last) {
+        ctx.fillStyle = color;
+        ctx.beginPath();
+        ctx.arc(x(last.t), y(last.v), 3, 0, Math.PI * 2);
+        ctx.fill();
+      }
       const swatch = h("span", { class: "swatch" });
       swatch.style.background = color;
       this.legend.append(
@@ -102,5 +109,6 @@ function niceCeil(v: number): number {
 }
 
 function formatValue(v: number): string {
+  if (Number.isInteger(v)) return String(v);
   return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }

@@ -7,6 +7,10 @@ import { h } from "../shared/dom.js";
  */
 export function dataView(value: unknown, depth = 0): Node {
   if (value === null || value === undefined) return h("span", { class: "muted" }, "—");
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    // Positions and the like carry float noise (1499.0189547239445): two decimals say enough.
+    return h("span", { title: String(value) }, value.toFixed(2));
+  }
   if (typeof value !== "object") return document.createTextNode(String(value));
   if (Array.isArray(value)) {
     if (value.length === 0) return h("span", { class: "muted" }, "none");

@@ -103,6 +103,11 @@ export class DistrictCanvas {
     this.picks = [];
     this.labels = [];
     const positions = new Map<string, { x: number; y: number }>();
+    // The own name is always shown: reserve its place before anyone else's.
+    if (own) {
+      const at = movement.position(own);
+      this.roomFor(nameTag(own), sx(at.x), sy(at.y) - Math.max(5, this.zoom) - 12, 12);
+    }
     state.npcs.forEach((npc, id) => {
       const at = movement.position(npc);
       positions.set(id, at);
@@ -229,7 +234,9 @@ export class DistrictCanvas {
     ctx.stroke();
     if (self) this.ring(x, y, r + 3, "#2fff6a");
     if (targeted) this.ring(x, y, r + 6, "#ffffff");
-    this.label(`${player.name} [${player.level}]`, x, y - r - 12, self ? "#2fff6a" : color, 12);
+    if (self || targeted || this.roomFor(nameTag(player), x, y - r - 12, 12)) {
+      this.label(nameTag(player), x, y - r - 12, self ? "#2fff6a" : color, 12);
+    }
     this.hpBar(x, y - r - 8, player.hp, player.maxHp, "#2fff6a");
   }
 
@@ -300,6 +307,10 @@ export class DistrictCanvas {
     ctx.fillStyle = color;
     ctx.fillRect(x - width / 2, y, width * clamp(hp / maxHp, 0, 1), 3);
   }
+}
+
+function nameTag(p: PlayerEntity): string {
+  return `${p.name} [${p.level}]`;
 }
 
 function onScreen(x: number, y: number, w: number, h: number): boolean {

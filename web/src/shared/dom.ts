@@ -3,8 +3,9 @@ type AttrValue = string | number | boolean | undefined | null | ((event: never) 
 
 /**
  * Builds an element: `h("button", { class: "primary", onclick: run }, "Go")`.
- * `on*` attributes become listeners; `true`/`false` toggle boolean attributes;
- * `value` and `checked` are set as properties so forms read back what was set.
+ * `on*` attributes become listeners; `true`/`false` toggle boolean attributes
+ * (`data-*` and `aria-*` keep them as "true"/"false"); `value` and `checked`
+ * are set as properties so forms read back what was set.
  * Text children are text nodes, never HTML: server strings cannot inject markup.
  */
 export function h<K extends keyof HTMLElementTagNameMap>(
@@ -14,6 +15,10 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
+    if (typeof value === "boolean" && (key.startsWith("data-") || key.startsWith("aria-"))) {
+      el.setAttribute(key, String(value));
+      continue;
+    }
     if (value === undefined || value === null || value === false) continue;
     if (typeof value === "function") {
       el.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
