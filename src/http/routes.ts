@@ -1,5 +1,7 @@
 import express, { type Application, type NextFunction, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
+import type { Redis } from "ioredis";
+import { RedisStore, type RedisReply } from "rate-limit-redis";
 import { z } from "zod";
 import { PasswordSchema, UsernameSchema, type AuthService, type Principal } from "../auth/AuthService.js";
 import type { Metrics } from "../metrics/metrics.js";
@@ -29,6 +31,8 @@ export interface HttpDeps {
   isAccepting(): boolean;
   readiness: ReadinessCheck[];
   rateLimits: { perMinute: number; authPerMinute: number; adminPerMinute: number };
+  /** Shared rate-limit counters across processes (set with REDIS_URL). */
+  rateLimitRedis?: Redis | undefined;
   totp: Totp;
   /** package.json version, for the OpenAPI document. */
   version: string;
@@ -99,10 +103,21 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     },
   );
 
-  const limited = (perMinute: number, key?: (req: Request) => string | undefined) =>
+  // With Redis the counts are shared by every process, so N processes do not
+  // allow N times the limit; alone, each process counts in memory.
+  const store = (name: string) =>
+    deps.rateLimitRedis
+      ? new RedisStore({
+          prefix: `mxo:rl:${name}:`,
+          sendCommand: (command: string, ...args: string[]) =>
+            deps.rateLimitRedis!.call(command, ...args) as Promise<RedisReply>,
+        })
+      : undefined;
+  const limited = (name: string, perMinute: number, key?: (req: Request) => string | undefined) =>
     rateLimit({
       windowMs: 60_000,
       limit: perMinute,
+      ...(deps.rateLimitRedis ? { store: store(name) } : {}),
       standardHeaders: "draft-8",
       legacyHeaders: false,
       keyGenerator: (req) => key?.(req) ?? clientIp(req, deps.trustProxy) ?? "unknown",
@@ -113,11 +128,11 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     });
 
   const json = express.json({ limit: "16kb", type: () => true });
-  const authLimit = limited(deps.rateLimits.authPerMinute);
-  const apiLimit = limited(deps.rateLimits.perMinute);
+  const authLimit = limited("auth", deps.rateLimits.authPerMinute);
+  const apiLimit = limited("api", deps.rateLimits.perMinute);
   // Staff share offices and VPNs: the admin limit follows the account when the
   // token names one (signature checked, nothing else), the address otherwise.
-  const adminLimit = limited(deps.rateLimits.adminPerMinute, (req) => {
+  const adminLimit = limited("admin", deps.rateLimits.adminPerMinute, (req) => {
     const account = deps.auth.peekAccount(bearerToken(req));
     return account ? `account:${account}` : undefined;
   });

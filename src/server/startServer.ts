@@ -1,4 +1,5 @@
 import { defineRoom, defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
+import { Redis } from "ioredis";
 import { DistrictRoom, provideDistrictServices } from "../../rooms/DistrictRoom.js";
 import { AuthService } from "../auth/AuthService.js";
 import { TokenSigner } from "../auth/tokens.js";
@@ -69,6 +70,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let server: Server | undefined;
   let presence: Presence | undefined;
   let lease: CharacterLease | undefined;
+  let rateLimitRedis: Redis | undefined;
   try {
     if (config.admin) await ensureAdmin(db.dataSource, config.admin, log);
     // A revision deployed through the admin API wins over the pack on disk.
@@ -83,6 +85,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       ? new RedisCharacterLease(config.redisUrl, LEASE_TTL_SECONDS)
       : new LocalCharacterLease(LEASE_TTL_SECONDS);
     const rooms = new LocalRooms();
+    rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
     const events = new GameEvents(db.dataSource, metrics, log);
     const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
     const auth = new AuthService(
@@ -223,6 +226,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
             adminPerMinute: config.adminRateLimitPerMinute,
           },
           trustProxy: config.trustProxy,
+          rateLimitRedis,
           totp: new Totp(db.dataSource),
           version: PACKAGE_VERSION,
           admin: {
@@ -278,6 +282,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           await bus.close();
           running.transport.shutdown();
           await liveLease.close();
+          await rateLimitRedis?.quit().catch(() => rateLimitRedis?.disconnect());
           created.presence.shutdown();
           await created.driver.shutdown();
           await db.close();
@@ -290,6 +295,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   } catch (err) {
     await server?.gracefullyShutdown(false).catch(() => {});
     await lease?.close().catch(() => {});
+    rateLimitRedis?.disconnect();
     await db.close().catch(() => {});
     throw err;
   }

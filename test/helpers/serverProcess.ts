@@ -51,6 +51,7 @@ export async function startServerProcess(
     LOG_LEVEL: "info",
     AUTH_RATE_LIMIT_PER_MINUTE: "10000",
     HTTP_RATE_LIMIT_PER_MINUTE: "10000",
+    ADMIN_RATE_LIMIT_PER_MINUTE: "10000",
     ...env,
     PORT: String(port),
     HOST: "127.0.0.1",
