@@ -113,6 +113,8 @@ export interface SideResult {
   seconds: number;
   serverCpuPercent: number;
   cpuPerClientTickUs: number;
+  /** Server CPU per patch actually delivered to a client: fairer than per tick when a saturated server patches less often. */
+  cpuPerClientPatchUs: number;
   ticks: number;
   bytesPerClientPerSec: number;
   patchesPerClientPerSec: number;
@@ -474,7 +476,9 @@ async function runSide(
     await probeCall(running, "/reset");
     if (args.profile) await probeCall(running, "/profile/start");
     const cpu0 = procSample(running.server.pid);
-    await Promise.all(workers.map((w) => w.request({ type: "measure-start" }, "measure-started")));
+    await Promise.all(
+      workers.map((w) => w.request({ type: "measure-start", clients: latencies.length }, "measure-started")),
+    );
     const windowStart = performance.now();
     let last = cpu0;
     while (performance.now() - windowStart < SECONDS * 1000) {
@@ -520,6 +524,13 @@ async function runSide(
       seconds,
       serverCpuPercent: (cpuSeconds / seconds) * 100,
       cpuPerClientTickUs: (cpuSeconds / Math.max(1, clients * ticks)) * 1e6,
+      cpuPerClientPatchUs:
+        (cpuSeconds /
+          Math.max(
+            1,
+            measured.reduce((a, m) => a + m.patchFrames, 0),
+          )) *
+        1e6,
       ticks,
       bytesPerClientPerSec: perClientSec((m) => m.bytes),
       patchesPerClientPerSec: perClientSec((m) => m.patchFrames),
@@ -586,6 +597,7 @@ const ROWS: Row[] = [
   { label: "clients connected", get: (r) => r.clients, fmt: (v) => v.toFixed(0) },
   { label: "server CPU (% of a core)", get: (r) => r.serverCpuPercent, fmt: (v) => `${v.toFixed(1)} %` },
   { label: "CPU per client-tick", get: (r) => r.cpuPerClientTickUs, fmt: (v) => `${v.toFixed(2)} µs` },
+  { label: "CPU per client-patch", get: (r) => r.cpuPerClientPatchUs, fmt: (v) => `${v.toFixed(2)} µs` },
   { label: "bytes per client per s", get: (r) => r.bytesPerClientPerSec, fmt: fmtBytes },
   { label: "patches per client per s", get: (r) => r.patchesPerClientPerSec, fmt: (v) => v.toFixed(1) },
   { label: "tick p50 / p99", get: (r) => r.tick.p99Ms, fmt: (v) => `${v.toFixed(2)} ms` },

@@ -3,7 +3,8 @@
  * bench/scale.ts (IPC messages in ./protocol.ts).
  *
  * Most bots are raw: they reserve a seat over HTTP (`POST /matchmake/…`, as
- * the SDK does), open a plain WebSocket, answer the JOIN_ROOM handshake and
+ * the SDK does), open a bare WebSocket (./rawWs.ts: frame headers parsed,
+ * payloads skipped), answer the JOIN_ROOM handshake and
  * then only count what arrives, reading nothing but the 8-byte TIMED prefix
  * of state frames, whose second word is the last input seq the server
  * consumed from this client: that is how delivered input is verified
@@ -15,8 +16,8 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Client, type Room } from "@colyseus/sdk";
 import { InputEncoder } from "@colyseus/schema/input";
-import WebSocket from "ws";
 import { MoveInput } from "../../schema/MoveInput.js";
+import { RawWs } from "./rawWs.js";
 import type { BotSpec, DecoderReport, FromWorker, JoinCommand, ToWorker, WorkerMeasure } from "./protocol.js";
 
 const JOIN_ROOM = 10;
@@ -117,62 +118,61 @@ async function joinRaw(cmd: JoinCommand, bot: Bot): Promise<number> {
   const base = body.publicAddress ? `ws://${body.publicAddress}` : target.ws;
   let url = `${base}/${body.processId}/${body.roomId}?sessionId=${body.sessionId}`;
   if (spec.token) url += `&_authToken=${spec.token}`;
-  const ws = new WebSocket(url, { perMessageDeflate: false });
   const encoder = new InputEncoder(new MoveInput());
   const input = encoder.instance;
-  bot.sendInput = (moveX, moveY) => {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    input.seq = ++bot.seq;
-    input.moveX = moveX;
-    input.moveY = moveY;
-    const delta = encoder.encode();
-    const frame = new Uint8Array(1 + delta.length);
-    frame[0] = ROOM_INPUT_RELIABLE;
-    frame.set(delta, 1);
-    ws.send(frame);
-    bot.inputsSent++;
-  };
-  bot.close = () => {
-    bot.leaving = true;
-    ws.close();
-  };
   return new Promise<number>((resolve, reject) => {
     let joined = false;
+    const ws: RawWs = new RawWs(
+      url,
+      {
+        message(length, prefix) {
+          bot.bytes += length;
+          bot.frames++;
+          const code = prefix[0]! & CODE_MASK;
+          if (code === ROOM_STATE_PATCH) bot.patchFrames++;
+          readAck(bot, prefix);
+          if (code === JOIN_ROOM) {
+            ws.send(Uint8Array.of(JOIN_ROOM));
+          } else if (code === ROOM_STATE && !joined) {
+            joined = true;
+            clearTimeout(timer);
+            resolve(performance.now() - t0);
+          } else if (code === ERROR) {
+            noteError(`bot ${spec.index}: server error frame (${length} bytes)`);
+          }
+        },
+        close(code, reason) {
+          bot.closed = true;
+          if (!joined) {
+            clearTimeout(timer);
+            reject(new Error(`closed (${code ?? "no code"}: ${reason}) before joining`));
+          } else if (!bot.leaving) noteError(`bot ${spec.index}: closed with ${code}: ${reason}`);
+        },
+      },
+      () => {},
+    );
     const timer = setTimeout(() => {
       if (!joined) {
         ws.terminate();
         reject(new Error("join timed out"));
       }
     }, JOIN_TIMEOUT_MS);
-    ws.on("message", (raw: Buffer) => {
-      bot.bytes += raw.length;
-      bot.frames++;
-      const code = raw[0]! & CODE_MASK;
-      if (code === ROOM_STATE_PATCH) bot.patchFrames++;
-      readAck(bot, raw);
-      if (code === JOIN_ROOM) {
-        ws.send(Uint8Array.of(JOIN_ROOM));
-      } else if (code === ROOM_STATE && !joined) {
-        joined = true;
-        clearTimeout(timer);
-        resolve(performance.now() - t0);
-      } else if (code === ERROR) {
-        noteError(`bot ${spec.index}: server error frame (${raw.length} bytes)`);
-      }
-    });
-    ws.on("error", (err) => {
-      if (!joined) {
-        clearTimeout(timer);
-        reject(err);
-      } else noteError(`bot ${spec.index}: ${err.message}`);
-    });
-    ws.on("close", (code) => {
-      bot.closed = true;
-      if (!joined) {
-        clearTimeout(timer);
-        reject(new Error(`closed with ${code} before joining`));
-      } else if (!bot.leaving) noteError(`bot ${spec.index}: closed with ${code}`);
-    });
+    bot.sendInput = (moveX, moveY) => {
+      if (!ws.isOpen) return;
+      input.seq = ++bot.seq;
+      input.moveX = moveX;
+      input.moveY = moveY;
+      const delta = encoder.encode();
+      const frame = new Uint8Array(1 + delta.length);
+      frame[0] = ROOM_INPUT_RELIABLE;
+      frame.set(delta, 1);
+      ws.send(frame);
+      bot.inputsSent++;
+    };
+    bot.close = () => {
+      bot.leaving = true;
+      ws.close();
+    };
   });
 }
 
@@ -367,10 +367,8 @@ process.on("message", (msg: ToWorker) => {
       }
       errors.length = 0;
       loopDelay.reset();
-      const connected = () => bots.filter((b) => !b.closed).length;
       decoderTimer = setInterval(() => {
-        const n = connected();
-        for (const b of bots) if (b.decoder && !b.closed) sampleDecoder(b, n);
+        for (const b of bots) if (b.decoder && !b.closed) sampleDecoder(b, msg.clients);
       }, 500);
       send({ type: "measure-started" });
       break;

@@ -41,7 +41,12 @@ export interface JoinCommand {
   lapSeconds: number;
 }
 
-export type ToWorker = JoinCommand | { type: "measure-start" } | { type: "measure-stop" } | { type: "leave" };
+export type ToWorker =
+  | JoinCommand
+  /** `clients`: bots connected over all workers, what a baseline view must hold. */
+  | { type: "measure-start"; clients: number }
+  | { type: "measure-stop" }
+  | { type: "leave" };
 
 export interface DecoderReport {
   samples: number;

@@ -1,4 +1,5 @@
 import { SpatialGrid, type GridEntry } from "./SpatialGrid.js";
+import { installViewEncoding } from "./viewEncoding.js";
 
 export interface InterestOptions {
   /** Entities within this distance come into view. */
@@ -7,6 +8,15 @@ export interface InterestOptions {
   hysteresis: number;
   /** At most this many others in view (the nearest); the observer itself never counts. */
   maxVisible: number;
+  /**
+   * In a crowd (more candidates than `maxVisible`), a view is recomputed only
+   * every ceil(candidates / maxVisible)-th `update`, skipping at most this
+   * many in a row (default 4; 0 recomputes every time). The work per update
+   * then stays about proportional to `maxVisible` however dense the crowd,
+   * and membership at the edge of the cap churns less. Hidden entities still
+   * leave at the next update.
+   */
+  crowdSkipMax?: number;
 }
 
 export interface InterestChange {
@@ -32,6 +42,11 @@ const EMPTY: InterestChange = Object.freeze({
  *   view rank as if `hysteresis` times nearer, so two entities at about the
  *   same distance do not take turns at the edge of the cap every update.
  * - A hidden entity (`setHidden`) is in no other observer's view.
+ * - In a crowd, views refresh less often (`crowdSkipMax`).
+ *
+ * Constructing one also installs ./viewEncoding.ts (once per process), so
+ * that encoding each client's StateView costs what that view holds rather
+ * than everything that changed in the room.
  */
 export class InterestManager {
   readonly grid: SpatialGrid;
@@ -41,6 +56,7 @@ export class InterestManager {
   private readonly enterR2: number;
   /** Ranking bonus of an entity already in view in a capped crowd (distances are squared). */
   private readonly keepFactor: number;
+  private readonly crowdSkipMax: number;
 
   // Scratch space of the update in progress, reused so an update allocates
   // nothing unless its view changes (updates never interleave). Membership
@@ -78,7 +94,9 @@ export class InterestManager {
     this.leaveRadius = options.radius * options.hysteresis;
     this.enterR2 = options.radius * options.radius;
     this.keepFactor = 1 / (options.hysteresis * options.hysteresis);
+    this.crowdSkipMax = Math.max(0, Math.floor(options.crowdSkipMax ?? 4));
     this.grid = new SpatialGrid(this.leaveRadius);
+    installViewEncoding();
   }
 
   /** An entity appears or moves. */
@@ -113,18 +131,24 @@ export class InterestManager {
     else this.hidden.delete(id);
   }
 
+  private holdsHidden(view: View): boolean {
+    if (this.hidden.size === 0) return false;
+    for (const id of this.hidden) if (view.ids.has(id)) return true;
+    return false;
+  }
+
   isHidden(id: string): boolean {
     return this.hidden.has(id);
   }
 
   /** Starts tracking what `observerId` (an entity itself) sees; nothing yet. */
   observe(observerId: string): void {
-    if (!this.views.has(observerId)) this.views.set(observerId, { ids: new Set(), entries: [] });
+    if (!this.views.has(observerId)) this.views.set(observerId, { ids: new Set(), entries: [], skip: 0 });
   }
 
   /** Forgets the observer's view so the next update sends everything again (e.g. a new connection). */
   reset(observerId: string): void {
-    this.views.set(observerId, { ids: new Set(), entries: [] });
+    this.views.set(observerId, { ids: new Set(), entries: [], skip: 0 });
   }
 
   unobserve(observerId: string): void {
@@ -145,6 +169,10 @@ export class InterestManager {
     const view = this.views.get(observerId);
     const self = this.grid.entry(observerId);
     if (!view || !self) return EMPTY;
+    if (view.skip > 0) {
+      view.skip--;
+      if (!this.holdsHidden(view)) return EMPTY;
+    }
     const stamp = ++this.epoch;
     const current = view.entries;
     for (let i = 0; i < current.length; i++) current[i]!.mark = stamp;
@@ -160,6 +188,7 @@ export class InterestManager {
     let n = this.scanCount;
     let kept = this.scanKept;
     const cap = this.options.maxVisible;
+    view.skip = n > cap ? Math.min(this.crowdSkipMax, Math.ceil(n / cap) - 1) : 0;
     if (n > cap) {
       // A full view that no newcomer outranks stays as it is: the usual case
       // in a steady crowd, answered without selecting anything.
@@ -190,6 +219,8 @@ export class InterestManager {
 interface View {
   ids: Set<string>;
   entries: GridEntry[];
+  /** Updates still to skip before the next recompute (crowds only). */
+  skip: number;
 }
 
 /**

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { InterestManager, selectSmallest, type InterestOptions } from "../../src/aoi/InterestManager.js";
 import { SpatialGrid } from "../../src/aoi/SpatialGrid.js";
+import {
+  installViewEncoding,
+  setViewEncodingEnabled,
+  viewEncodingStats,
+} from "../../src/aoi/viewEncoding.js";
+import { ArraySchema, Decoder, Encoder, MapSchema, Schema, StateView, type, view } from "@colyseus/schema";
+import { DistrictState } from "../../schema/DistrictState.js";
+import { NpcState } from "../../schema/NpcState.js";
+import { PlayerState } from "../../schema/PlayerState.js";
 
 /** Small deterministic PRNG so failures reproduce. */
 function rng(seed: number): () => number {
@@ -61,7 +70,9 @@ describe("aoi: SpatialGrid", () => {
 });
 
 describe("aoi: InterestManager", () => {
-  const make = (maxVisible = 100) => new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible });
+  // Crowd throttling off unless a test is about it: every update recomputes.
+  const make = (maxVisible = 100) =>
+    new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible, crowdSkipMax: 0 });
 
   it("reports entities entering within the radius, never the observer itself", () => {
     const im = make();
@@ -148,7 +159,7 @@ describe("aoi: InterestManager", () => {
   });
 
   it("matches a brute-force model of enter, leave, cap and hidden over random walks", () => {
-    const options: InterestOptions = { radius: 60, hysteresis: 1.25, maxVisible: 7 };
+    const options: InterestOptions = { radius: 60, hysteresis: 1.25, maxVisible: 7, crowdSkipMax: 0 };
     const im = new InterestManager(options);
     const random = rng(99);
     const pos = new Map<string, { x: number; y: number }>();
@@ -204,6 +215,42 @@ describe("aoi: InterestManager", () => {
         model.set(o, after);
       }
     }
+  });
+
+  it("in a crowd, recomputes a view every ceil(candidates / cap)-th update, at most crowdSkipMax apart", () => {
+    const im = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 10, crowdSkipMax: 4 });
+    im.move("me", 0, 0);
+    for (let i = 0; i < 35; i++) im.move(`c${i}`, 1 + i, 0); // 35 candidates, cap 10: every 4th update
+    im.observe("me");
+    assert.equal(im.update("me").enter.length, 10);
+    im.move("close", 0.5, 0);
+    const seen: number[] = [];
+    for (let call = 1; call <= 8; call++) if (im.update("me").enter.includes("close")) seen.push(call);
+    assert.deepEqual(seen, [4], "three updates skipped, the fourth recomputes and takes the newcomer in");
+
+    const dense = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 10, crowdSkipMax: 4 });
+    dense.move("me", 0, 0);
+    for (let i = 0; i < 1000; i++) dense.move(`d${i}`, 2 + (i % 50), 1 + Math.floor(i / 50) / 10);
+    dense.observe("me");
+    dense.update("me"); // 1,000 candidates for 10 places: the skip is capped at 4
+    dense.move("closer", 0.1, 0);
+    let calls = 0;
+    while (!dense.visibleTo("me").has("closer")) {
+      dense.update("me");
+      calls++;
+    }
+    assert.equal(calls, 5, "four skipped, the fifth recomputes");
+  });
+
+  it("in a crowd, still drops a hidden entity at the very next update", () => {
+    const im = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 5, crowdSkipMax: 4 });
+    im.move("me", 0, 0);
+    for (let i = 0; i < 50; i++) im.move(`c${i}`, 1 + i, 0);
+    im.observe("me");
+    im.update("me");
+    const gm = [...im.visibleTo("me")][0]!;
+    im.setHidden(gm, true);
+    assert.ok(im.update("me").leave.includes(gm));
   });
 
   it("selects the k smallest keys like a sort would", () => {
@@ -301,5 +348,175 @@ describe("aoi: InterestManager.setHidden", () => {
     im.move("o", 1, 0);
     im.observe("o");
     assert.deepEqual(im.update("o").enter, ["x"]);
+  });
+});
+
+describe("aoi: view encoding (installViewEncoding)", () => {
+  before(() => assert.ok(installViewEncoding(), "installs on this @colyseus/schema"));
+  after(() => setViewEncodingEnabled(true));
+
+  /** One room's state, encoder and client views, driven by a seeded script so two copies stay identical. */
+  function world() {
+    const state = new DistrictState();
+    const encoder = new Encoder(state);
+    const views: StateView[] = [];
+    return { state, encoder, views };
+  }
+  type World = ReturnType<typeof world>;
+
+  /** Encodes one patch the way @colyseus/core's SchemaSerializer does; returns copies of every frame. */
+  function patch(w: World, fast: boolean): Uint8Array[] {
+    setViewEncodingEnabled(fast);
+    const frames: Uint8Array[] = [];
+    const it = { offset: 1 };
+    w.encoder.sharedBuffer[0] = 15;
+    frames.push(w.encoder.encode(it).slice());
+    const sharedOffset = it.offset;
+    for (const view of w.views) frames.push(w.encoder.encodeView(view, sharedOffset, it).slice());
+    w.encoder.discardChanges();
+    setViewEncodingEnabled(true);
+    return frames;
+  }
+
+  /** Applies the same random step to both worlds (decisions drawn once). */
+  function step(worlds: World[], random: () => number, round: number): void {
+    const ids = [...worlds[0]!.state.players.keys()];
+    const npcIds = [...worlds[0]!.state.npcs.keys()];
+    const decisions = {
+      addPlayer: ids.length < 40 && random() < 0.5,
+      removePlayer: ids.length > 5 && random() < 0.15 ? ids[Math.floor(random() * ids.length)] : undefined,
+      addNpc: random() < 0.3,
+      removeNpc:
+        npcIds.length > 0 && random() < 0.2 ? npcIds[Math.floor(random() * npcIds.length)] : undefined,
+      moves: ids.map((id) => [id, random() < 0.7, random() * 100, random() * 100, random() < 0.1] as const),
+      tick: random() < 0.8,
+      newView: worlds[0]!.views.length < 12 && random() < 0.3,
+      viewOps: Array.from({ length: 8 }, () => [random(), random(), random() < 0.6] as const),
+    };
+    for (const w of worlds) {
+      const { state, views } = w;
+      if (decisions.addPlayer) {
+        const p = new PlayerState();
+        p.name = `p${round}`;
+        p.characterId = `c${round}`;
+        p.x = round;
+        state.players.set(`p${round}`, p);
+      }
+      if (decisions.addNpc) {
+        const n = new NpcState();
+        n.template = "t";
+        n.x = round;
+        state.npcs.set(`n${round}`, n);
+      }
+      for (const [id, moves, x, y, hit] of decisions.moves) {
+        const p = state.players.get(id);
+        if (!p) continue;
+        if (moves) {
+          p.x = x;
+          p.y = y;
+          p.ack++;
+        }
+        if (hit) p.hp -= 1;
+      }
+      if (decisions.tick) state.tick++;
+      if (decisions.newView) views.push(new StateView());
+      const entities = [...state.players.values(), ...state.npcs.values()];
+      for (const [v, e, add] of decisions.viewOps) {
+        const view = views[Math.floor(v * views.length)];
+        const entity = entities[Math.floor(e * entities.length)];
+        if (!view || !entity) continue;
+        if (add && !view.has(entity)) view.add(entity);
+        else if (!add && view.has(entity)) view.remove(entity);
+      }
+      if (decisions.removePlayer) state.players.delete(decisions.removePlayer);
+      if (decisions.removeNpc) state.npcs.delete(decisions.removeNpc);
+    }
+  }
+
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`sends every client byte-for-byte what the stock encoder sends (seed ${seed})`, () => {
+      const random = rng(seed);
+      const stock = world();
+      const fast = world();
+      const before = viewEncodingStats();
+      for (let round = 0; round < 150; round++) {
+        step([stock, fast], random, round);
+        const a = patch(stock, false);
+        const b = patch(fast, true);
+        assert.equal(b.length, a.length);
+        for (let i = 0; i < a.length; i++) {
+          assert.deepEqual(
+            b[i],
+            a[i],
+            `round ${round}, frame ${i} (${i === 0 ? "shared" : `view ${i - 1}`})`,
+          );
+        }
+      }
+      const after = viewEncodingStats();
+      assert.ok(after.fast - before.fast > 500, `the shortcut was taken (${after.fast - before.fast} times)`);
+      assert.equal(after.stock - before.stock, 0, "and never fell back");
+      assert.ok(after.slotted > before.slotted, "views with many changed entities were ordered too");
+    });
+  }
+
+  it("decodes to each client's filtered state", () => {
+    const random = rng(77);
+    const w = world();
+    const decoders: Decoder<DistrictState>[] = [];
+    for (let round = 0; round < 80; round++) {
+      step([w], random, round);
+      const joined = decoders.length;
+      for (let i = joined; i < w.views.length; i++) {
+        // A new client starts from the full state of its view, as on join.
+        const d = new Decoder(new DistrictState());
+        const it = { offset: 0 };
+        const full = w.encoder.encodeAllView(w.views[i]!, w.encoder.encodeAll(it).length, { ...it });
+        d.decode(full);
+        decoders.push(d);
+      }
+      const frames = patch(w, true);
+      decoders.forEach((d, i) => d.decode(frames[i + 1]!, { offset: 1 }));
+      w.views.forEach((view, i) => {
+        const seen = [...decoders[i]!.state.players.keys()].sort();
+        const expected = [...w.state.players.entries()]
+          .filter(([, p]) => view.has(p))
+          .map(([id]) => id)
+          .sort();
+        assert.deepEqual(seen, expected, `round ${round}, client ${i}`);
+        for (const id of seen) {
+          assert.equal(decoders[i]!.state.players.get(id)!.x, Math.fround(w.state.players.get(id)!.x));
+        }
+      });
+    }
+  });
+
+  it("falls back to the stock walk when a changed tree may inherit visibility from its parent", () => {
+    class Bag extends Schema {
+      @type(["number"]) items = new ArraySchema<number>();
+    }
+    class Holder extends Schema {
+      @view() @type({ map: Bag }) bags = new MapSchema<Bag>();
+    }
+    const runs = [false, true].map((fast) => {
+      const state = new Holder();
+      const encoder = new Encoder(state);
+      const views = [new StateView(), new StateView()];
+      const frames: number[][] = [];
+      for (let round = 0; round < 30; round++) {
+        const bag = new Bag();
+        state.bags.set(`b${round}`, bag);
+        views[round % 2]!.add(bag);
+        for (const b of state.bags.values()) b.items.push(round);
+        setViewEncodingEnabled(fast);
+        const it = { offset: 1 };
+        frames.push([...encoder.encode(it)]);
+        const shared = it.offset;
+        for (const v of views) frames.push([...encoder.encodeView(v, shared, it)]);
+        setViewEncodingEnabled(true);
+        encoder.discardChanges();
+      }
+      return frames;
+    });
+    assert.deepEqual(runs[1], runs[0]);
   });
 });
