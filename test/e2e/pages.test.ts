@@ -115,7 +115,7 @@ describe("web pages in a browser", function () {
   };
 
   describe("the game client (/play)", () => {
-    it("registers, creates a character, moves, sees and chats with another player, and plays on through a drain", async () => {
+    it("registers, creates a character, moves, sees and chats with another player, plays on through a drain, travels", async () => {
       // The bot's room decides which process is drained; the browser is served by the other one.
       const first = await botIn(cluster.servers[0]!, await playerNamed(cluster.servers[0]!, "Trinity"));
       const hostId = await hostOf(first.room.roomId);
@@ -197,6 +197,16 @@ describe("web pages in a browser", function () {
         what: "chat after the drain",
       });
       await screenshot(p, "play");
+
+      // Travel: the server hands over a seat in the other district; the page takes it.
+      await p.selectOption("select[name=district]", "westview");
+      await p.click(".travel button[type=submit]");
+      await waitFor(async () => (await p.textContent("#hud-district")) === "Westview", {
+        timeoutMs: 15_000,
+        what: "arrival in Westview",
+      });
+      await p.waitForSelector("#connection-status[data-state=online]");
+      await waitFor(() => !seenBy(bot, characterName), { what: "the character left Richland" });
       await bot.room.leave();
     });
   });

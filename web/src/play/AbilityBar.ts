@@ -8,7 +8,8 @@ import type { Target } from "./DistrictCanvas.js";
 export const CLOSE_COMBAT = "interlock";
 
 /**
- * The loaded abilities as buttons (keys 1–9, 0) used on the selected target,
+ * The loaded abilities as buttons (keys 1–9, 0) used on the selected target
+ * (or on yourself when nothing is selected),
  * the close-combat move, and the loadout: memory used of the level's budget,
  * changed at a hardline (`loadout {abilities}`; the server checks the
  * hardline, the budget and what the character knows).
@@ -24,6 +25,7 @@ export class AbilityBar {
 
   constructor(
     private readonly target: () => Target | undefined,
+    private readonly self: () => string | undefined,
     private readonly onError: (code: string, message: string) => void,
   ) {
     this.buttons = h("div", { class: "ability-buttons" });
@@ -94,10 +96,12 @@ export class AbilityBar {
   }
 
   use(abilityId: string): void {
-    const target = this.target();
-    if (!target) return this.onError("no_target", "Select a target first: click an NPC on the map");
     if (!this.room) return this.onError("not_connected", "Not connected to a district right now");
-    this.room.send("ability", { abilityId, targetId: target.id });
+    // Without a target an ability is used on yourself (heals, buffs, sprint); the
+    // server refuses attacks on yourself with its own message.
+    const targetId = this.target()?.id ?? this.self();
+    if (!targetId) return;
+    this.room.send("ability", { abilityId, targetId });
     const button = this.buttons.querySelector<HTMLElement>(`[data-ability="${CSS.escape(abilityId)}"]`);
     button?.classList.remove("fired");
     void button?.offsetWidth; // restart the animation

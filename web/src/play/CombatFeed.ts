@@ -1,6 +1,7 @@
 import type { DistrictCanvas } from "./DistrictCanvas.js";
 import type { EventLog } from "./EventLog.js";
 import type { InterlockPanel } from "./InterlockPanel.js";
+import { OwnEffects } from "./OwnEffects.js";
 import type { CombatMessage, Side } from "./types.js";
 
 /**
@@ -11,6 +12,8 @@ import type { CombatMessage, Side } from "./types.js";
  */
 export class CombatFeed {
   dead = false;
+  /** Buffs and debuffs on the own character (speed feeds movement prediction). */
+  readonly effects = new OwnEffects();
   private interlock: { id: string; side: Side; opponent: string } | undefined;
 
   constructor(
@@ -19,6 +22,7 @@ export class CombatFeed {
     private readonly canvas: DistrictCanvas,
     private readonly log: EventLog,
     private readonly panel: InterlockPanel,
+    private readonly tickRate: () => number,
   ) {}
 
   get frozen(): boolean {
@@ -29,6 +33,7 @@ export class CombatFeed {
   reset(): void {
     this.dead = false;
     this.interlock = undefined;
+    this.effects.reset();
   }
 
   handle(msg: CombatMessage): void {
@@ -72,6 +77,20 @@ export class CombatFeed {
       }
       case "kill":
         return;
+      case "effect": {
+        if (msg.targetId === me) this.effects.add(msg, this.tickRate());
+        const by = msg.casterId === msg.targetId ? "" : ` on ${who(msg.targetId).replace(/^You$/, "you")}`;
+        const mods = msg.modifiers.map(
+          (m) => `${m.attribute} ${m.amount > 0 ? "+" : ""}${m.amount} for ${m.seconds} s`,
+        );
+        const healed = msg.healed !== undefined ? `heals ${Math.round(msg.healed)}` : "";
+        this.log.add(
+          "combat",
+          `${who(msg.casterId)}: ${msg.abilityId}${by} — ${[healed, ...mods].filter(Boolean).join(", ")}.`,
+        );
+        if (msg.healed) this.canvas.float(msg.targetId, `+${Math.round(msg.healed)}`, "#2fff6a");
+        return;
+      }
     }
   }
 
@@ -82,8 +101,8 @@ export class CombatFeed {
   ): void {
     switch (e.type) {
       case "ability_used":
+        // Others' uses are followed by their hit or miss, which says enough.
         if (e.casterId === me) this.log.add("combat", `You use ${e.abilityId} on ${who(e.targetId)}.`);
-        else if (e.targetId === me) this.log.add("combat", `${who(e.casterId)} uses ${e.abilityId} on you.`);
         return;
       case "miss":
         this.canvas.float(e.targetId, "miss", "#aaaaaa");

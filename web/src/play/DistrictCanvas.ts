@@ -38,7 +38,7 @@ export class DistrictCanvas {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
   /** Screen pixels per world unit. */
-  private zoom = 3;
+  private zoom = 4;
   private camera = { x: 0, y: 0 };
   private floating: FloatingText[] = [];
   /** Entities drawn last frame, where a click can select them. */
@@ -204,9 +204,8 @@ export class DistrictCanvas {
     ctx.arc(x, y, r, 0, Math.PI * 2);
     ctx.fill();
     if (targeted) this.ring(x, y, r + 5, "#ffffff");
-    if (targeted || this.roomFor(npc.name, x, y - r - 12, 11)) {
-      this.label(npc.name, x, y - r - 12, dead ? "#774444" : "#ff9c9c", 11);
-    }
+    const ly = this.placeLabel(npc.name, x, y, r, 11, targeted);
+    if (ly !== undefined) this.label(npc.name, x, ly, dead ? "#774444" : "#ff9c9c", 11);
     this.hpBar(x, y - r - 8, npc.hp, npc.maxHp, "#ff5c5c");
   }
 
@@ -234,9 +233,8 @@ export class DistrictCanvas {
     ctx.stroke();
     if (self) this.ring(x, y, r + 3, "#2fff6a");
     if (targeted) this.ring(x, y, r + 6, "#ffffff");
-    if (self || targeted || this.roomFor(nameTag(player), x, y - r - 12, 12)) {
-      this.label(nameTag(player), x, y - r - 12, self ? "#2fff6a" : color, 12);
-    }
+    const ly = self ? y - r - 12 : this.placeLabel(nameTag(player), x, y, r, 12, targeted);
+    if (ly !== undefined) this.label(nameTag(player), x, ly, self ? "#2fff6a" : color, 12);
     this.hpBar(x, y - r - 8, player.hp, player.maxHp, "#2fff6a");
   }
 
@@ -266,6 +264,23 @@ export class DistrictCanvas {
     if (at) ctx.fillText(`${at.x.toFixed(1)}, ${at.y.toFixed(1)}`, 10, h - 10);
     ctx.textAlign = "right";
     ctx.fillText(`${(10 * this.zoom).toFixed(0)} px = 10 units`, w - 10, h - 10);
+  }
+
+  /**
+   * Where a name goes: above the entity, else below it, else nowhere (a crowd
+   * stays readable; the "In sight" list names everyone). A target's name is
+   * always drawn.
+   */
+  private placeLabel(
+    text: string,
+    x: number,
+    y: number,
+    r: number,
+    size: number,
+    force: boolean,
+  ): number | undefined {
+    for (const ly of [y - r - 12, y + r + size + 4]) if (this.roomFor(text, x, ly, size)) return ly;
+    return force ? y - r - 12 : undefined;
   }
 
   /** Reserves space for a label; false when it would overlap one already placed. */

@@ -26,6 +26,8 @@ export interface GameScreenOptions {
   exit(to: "characters" | "login", notice?: string): void;
 }
 
+/** The server's default TICK_RATE, until the room advertises its own. */
+const DEFAULT_TICK_RATE = 20;
 /** How often the DOM read-outs (HP, position, nearby list) refresh; the map redraws every frame. */
 const HUD_INTERVAL_MS = 200;
 
@@ -64,13 +66,18 @@ export class GameScreen {
     this.log = new EventLog(stage);
     const error = (code: string, message: string) => this.log.serverError(code, message);
     this.chat = new ChatPanel(error);
-    this.abilities = new AbilityBar(() => this.target.target, error);
+    this.abilities = new AbilityBar(
+      () => this.target.target,
+      () => this.room?.sessionId,
+      error,
+    );
     this.combat = new CombatFeed(
       () => this.room?.sessionId ?? "",
       (id) => this.nameOf(id),
       this.canvas,
       this.log,
       this.interlock,
+      () => this.movement?.tickRate ?? DEFAULT_TICK_RATE,
     );
     this.missions = new MissionLog(this.log);
     this.travel = new TravelPanel(opts.catalog, (d) => this.connection.travel(d));
@@ -180,7 +187,13 @@ export class GameScreen {
     this.combat.reset();
     const info = () => this.opts.catalog.get(this.district);
     this.movement = new MovementPredictor(room, {
-      geometry: () => info(),
+      geometry: () => {
+        const d = info();
+        return {
+          bounds: d.bounds,
+          moveSpeed: d.moveSpeed * this.combat.effects.speedFactor(room.state.tick),
+        };
+      },
       intent: () => this.keys.direction(),
       frozen: () => this.combat.frozen,
     });

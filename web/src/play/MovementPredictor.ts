@@ -6,6 +6,8 @@ import type { DistrictStateView, MoveInputData, NpcEntity, PlayerEntity } from "
 const REMOTE_DELAY_MS = 100;
 /** A jump farther than this between two samples is a teleport or respawn: snap instead of gliding across the map. */
 const TELEPORT_UNITS = 25;
+/** The server's default TICK_RATE, for a room that does not advertise its own. */
+const FALLBACK_TICK_RATE = 20;
 const UNBOUNDED: Bounds = { minX: -Infinity, minY: -Infinity, maxX: Infinity, maxY: Infinity };
 
 export interface MovementOptions {
@@ -79,6 +81,11 @@ export class MovementPredictor {
     return entity === this.self ? this.predict.value(entity, "heading") : entity.heading;
   }
 
+  /** The room's fixed step rate (Hz), as it advertised it. */
+  get tickRate(): number | undefined {
+    return this.input.tickRate;
+  }
+
   /** Round-trip time to the room's process, in ms (0 until measured). */
   rtt(): number {
     return this.room.clock.smoothedRtt();
@@ -95,7 +102,7 @@ export class MovementPredictor {
       input: this.input,
       fields: ["x", "y", "heading"],
       snap: TELEPORT_UNITS,
-      stepSeconds: this.input.stepSeconds ?? 1 / 20,
+      stepSeconds: this.input.stepSeconds ?? 1 / FALLBACK_TICK_RATE,
       step: (ctx, state, command) => {
         const intent = sanitizeIntent(command.moveX, command.moveY);
         if (!intent) return;

@@ -3,6 +3,7 @@
 import type { DistrictState } from "../../../schema/DistrictState.js";
 import type { NpcState } from "../../../schema/NpcState.js";
 import type { PlayerState } from "../../../schema/PlayerState.js";
+import type { EffectMessage } from "./OwnEffects.js";
 
 // The server's schema classes, as types only: nothing of them is bundled
 // (the SDK decodes the state from the handshake), but a renamed field breaks
@@ -56,6 +57,7 @@ export interface RoundEntry {
 /** `combat` messages: `{kind:"combat", event}` and the game's own kinds. */
 export type CombatMessage =
   | { kind: "combat"; tick: number; event: CombatEvent }
+  | EffectMessage
   | { kind: "death"; id: string; entity: "player" | "npc"; killerId: string; template?: string }
   | { kind: "respawn"; sessionId: string; hardlineId: string; x: number; y: number; hp: number }
   | { kind: "xp"; sessionId: string; amount: number; experience: number; level?: number }
