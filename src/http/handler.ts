@@ -24,7 +24,7 @@ export function route(metrics: Metrics, log: Logger, name: string, fn: Handler, 
     const end = metrics.httpDuration.startTimer({ route: name, method: req.method });
     try {
       const answer = await fn(req, res);
-      if (!res.headersSent) {
+      if (!responded(res)) {
         if (answer === undefined) res.status(204).end();
         else if (answer instanceof WithStatus) res.status(answer.status).json(answer.body);
         else res.status(status).json(answer);
@@ -49,8 +49,17 @@ export function requestIdOf(req: Request | undefined): string | undefined {
   return req ? requestIds.get(req) : undefined;
 }
 
+/**
+ * Whether a handler already wrote the response itself. uwebsockets-express
+ * never sets `headersSent` (it keeps `_headerSent`), so that flag alone would
+ * let us answer twice and record the wrong status in the metrics.
+ */
+function responded(res: Response): boolean {
+  return res.headersSent || res.writableEnded || (res as { _headerSent?: boolean })._headerSent === true;
+}
+
 export function sendError(res: Response, err: unknown, log: Logger, req?: Request): void {
-  if (res.headersSent) return;
+  if (responded(res)) return;
   const requestId = requestIdOf(req);
   if (err instanceof AppError) {
     const body: { error: { code: string; message: string; requestId?: string; details?: unknown } } = {

@@ -105,6 +105,23 @@ describe("readiness follows the database (postgres)", function () {
     assert.match(down.body.checks.database, /^failed/);
     assert.equal(down.body.checks.presence, "ok");
     assert.equal((await http(d.server.http, "GET", "/health")).status, 200, "liveness is not readiness");
+    // The metrics record the status really sent (uWS does not set headersSent).
+    const m = await scrape(d.server.http);
+    assert.ok(
+      (sampleValue(m, "mxo_http_request_duration_seconds_count", {
+        route: "/ready",
+        method: "GET",
+        status: "503",
+      }) ?? 0) >= 1,
+    );
+    assert.equal(
+      sampleValue(m, "mxo_http_request_duration_seconds_count", {
+        route: "/ready",
+        method: "GET",
+        status: "204",
+      }),
+      undefined,
+    );
 
     await queryDatabase(PG_ADMIN_URL, `ALTER DATABASE ${dbName(d)} ALLOW_CONNECTIONS true`);
     await waitFor(async () => (await http(d.server.http, "GET", "/ready")).status === 200, {
