@@ -57,6 +57,28 @@ describe("web pages in a browser", function () {
     return rooms.find((r) => r.roomId === roomId)?.processId ?? "";
   }
 
+  /** The process a character plays on, from the admin player listing (all processes). */
+  async function hostOfCharacter(server: ServerHandle, name: string): Promise<string | undefined> {
+    const players = (await http(server.http, "GET", "/api/v1/admin/players", { token: adminToken })).body as {
+      name: string;
+      processId: string;
+    }[];
+    return players.find((p) => p.name === name)?.processId;
+  }
+
+  /** Registers through the page, creates a character and enters the game with it. */
+  async function enterAsNewPlayer(p: Page, origin: ServerHandle, characterName: string): Promise<void> {
+    await p.goto(`${origin.http}/play`);
+    await p.fill("input[name=username]", uniqueName("web"));
+    await p.fill("input[name=password]", "follow the white rabbit");
+    await p.click("button[name=register]");
+    await p.fill("input[name=characterName]", characterName);
+    await p.selectOption("select[name=organization]", "zion");
+    await p.click(".create-character button[type=submit]");
+    await p.click(`button[data-character="${characterName}"]`);
+    await p.waitForSelector("#connection-status[data-state=online]", { timeout: 20_000 });
+  }
+
   /** A second player, driven by the SDK from the test. */
   interface Bot {
     player: TestPlayer;
@@ -90,8 +112,8 @@ describe("web pages in a browser", function () {
     };
   }
 
-  async function botIn(server: ServerHandle, p: TestPlayer): Promise<Bot> {
-    const { room } = await joinDistrict(server.ws, p, "richland");
+  async function botIn(server: ServerHandle, p: TestPlayer, district = "richland"): Promise<Bot> {
+    const { room } = await joinDistrict(server.ws, p, district);
     const bot: Bot = { player: p, room, closes: [], chat: [] };
     room.reconnection.enabled = false;
     room.onLeave((code: number) => bot.closes.push(code));
@@ -108,6 +130,16 @@ describe("web pages in a browser", function () {
     });
     return found;
   };
+
+  /** Processes taking players (not drained, not dead). */
+  async function liveServers(): Promise<ServerHandle[]> {
+    const live: ServerHandle[] = [];
+    for (const s of cluster.servers) {
+      if (s.proc.exitCode !== null || s.proc.signalCode !== null) continue;
+      if ((await http(s.http, "GET", "/ready")).status === 200) live.push(s);
+    }
+    return live;
+  }
 
   const hudPosition = async (p: Page) => {
     const [x, y] = ((await p.textContent("#hud-position")) ?? "").split(",").map(Number);
@@ -126,17 +158,8 @@ describe("web pages in a browser", function () {
       const botName = bot.player.characterName;
 
       const p = await page();
-      await p.goto(`${survivor.http}/play`);
-      const username = uniqueName("web");
       const characterName = "Neo";
-      await p.fill("input[name=username]", username);
-      await p.fill("input[name=password]", "follow the white rabbit");
-      await p.click("button[name=register]");
-      await p.fill("input[name=characterName]", characterName);
-      await p.selectOption("select[name=organization]", "zion");
-      await p.click(".create-character button[type=submit]");
-      await p.click(`button[data-character="${characterName}"]`);
-      await p.waitForSelector("#connection-status[data-state=online]", { timeout: 20_000 });
+      await enterAsNewPlayer(p, survivor, characterName);
       // Both landed in the bot's room, on the process about to be drained.
       await waitFor(() => seenBy(bot, characterName), { what: "the bot sees the browser's character" });
 
@@ -209,6 +232,40 @@ describe("web pages in a browser", function () {
       await waitFor(() => !seenBy(bot, characterName), { what: "the character left Richland" });
       await bot.room.leave();
     });
+
+    it("joins again by itself when the process hosting its room dies (kill -9)", async () => {
+      const origin = (await liveServers())[0]!;
+      // A room held on the origin, then a new process: the next new room opens on the emptier one.
+      const anchor = await botIn(origin, await playerNamed(origin, "Dozer"), "international");
+      const doomed = await cluster.start();
+      try {
+        const p = await page();
+        await enterAsNewPlayer(p, origin, "Cypher");
+        assert.equal(
+          await hostOfCharacter(origin, "Cypher"),
+          processIdOf(doomed),
+          "Cypher plays on the new process",
+        );
+        const before = await hudPosition(p);
+        // Past the SDK's 5 s minimum uptime, a drop is first resumed (to a process that is gone).
+        await sleep(5500);
+
+        await doomed.stop("SIGKILL");
+        await p.locator(".log-lines li", { hasText: "Connection lost" }).waitFor({ timeout: 10_000 });
+        // The SDK's resume attempts cannot reach a dead process; the page then joins afresh, elsewhere.
+        await p.locator(".log-lines li", { hasText: "joining again" }).waitFor({ timeout: 30_000 });
+        await p.waitForSelector("#connection-status[data-state=online]", { timeout: 60_000 });
+        await waitFor(async () => (await hostOfCharacter(origin, "Cypher")) === processIdOf(origin), {
+          timeoutMs: 10_000,
+          what: "Cypher back in play on the live process",
+        });
+        const after = await hudPosition(p);
+        assert.ok(Math.hypot(after.x - before.x, after.y - before.y) < 1, "same place after the crash");
+        await screenshot(p, "play-after-crash");
+      } finally {
+        await anchor.room.leave();
+      }
+    });
   });
 
   describe("the admin console (/admin)", () => {
@@ -216,10 +273,8 @@ describe("web pages in a browser", function () {
     let bot: Bot;
 
     before(async () => {
-      // The process that was not drained keeps serving.
-      for (const s of cluster.servers) {
-        if ((await http(s.http, "GET", "/ready")).status === 200) server = s;
-      }
+      // The process that was neither drained nor killed keeps serving.
+      server = (await liveServers())[0]!;
       bot = await botIn(server, await playerNamed(server, "Morpheus"));
     });
 

@@ -28,6 +28,7 @@ export async function openPage(browser: Browser): Promise<WatchedPage> {
   const page = await context.newPage();
   const watched: WatchedPage = { page, errors: [], failedRequests: [], close: () => context.close() };
   page.on("pageerror", (err) => watched.errors.push(err.message));
+  page.on("console", (m) => process.env.E2E_CONSOLE && console.log("  [page]", m.text()));
   page.on("response", (res) => {
     if (res.status() >= 400) watched.failedRequests.push(`${res.status()} ${res.url()}`);
   });

@@ -20,6 +20,14 @@ export interface ConnectionEvents {
   status(status: ConnectionStatus): void;
 }
 
+/**
+ * Resume attempts the SDK makes after a drop before we join afresh: about 11 s
+ * of exponential backoff, enough for a network blip, while a crashed process
+ * (which never answers) costs the player seconds rather than the SDK's default
+ * minute. The server keeps a dropped character for RECONNECT_GRACE_SECONDS
+ * (20 s by default) either way, and a fresh join takes it over.
+ */
+const RESUME_ATTEMPTS = 6;
 /** Give up joining again after this long; the player can retry from the character screen. */
 const REJOIN_GIVE_UP_MS = 180_000;
 
@@ -74,6 +82,7 @@ export class GameConnection {
   private attach(room: DistrictRoom, district: string): void {
     this.room = room;
     this.district = district;
+    room.reconnection.maxRetries = RESUME_ATTEMPTS;
     room.onDrop(() => {
       if (room === this.room)
         this.events.status({ kind: "reconnecting", text: "Connection lost — reconnecting…" });
