@@ -31,7 +31,14 @@ import { http } from "../test/helpers/api.js";
 import { samplesOf, scrape, type Scrape } from "../test/helpers/metrics.js";
 import { createTestDatabase, queryDatabase } from "../test/helpers/postgres.js";
 import { benchDistrict, TICK_RATE } from "./baseline/BaselineRoom.js";
-import { answers, freePort, procSample, startNode, type ChildServer } from "./lib/proc.js";
+import {
+  answers,
+  freePort,
+  machineBusySeconds,
+  procSample,
+  startNode,
+  type ChildServer,
+} from "./lib/proc.js";
 import type { BotSpec, FromWorker, Target, ToWorker, WorkerMeasure } from "./lib/protocol.js";
 import { percentile, rng, sleep } from "./lib/stats.js";
 import type { ProbeSnapshot } from "./probe.js";
@@ -132,6 +139,10 @@ export interface SideResult {
   decoders: WorkerMeasure["decoders"];
   closedUnexpectedly: number;
   loadgenLoopDelayP99Ms: number;
+  /** The bot workers' CPU over the window, % of one core. */
+  loadgenCpuPercent: number;
+  /** CPU used by everything else on the machine over the window (not this server, not the bench), % of one core. */
+  otherCpuPercent: number;
   errors: string[];
 }
 
@@ -196,6 +207,13 @@ class Worker {
 }
 
 let shuttingDown = false;
+
+/** CPU seconds of the bot workers and of this process. */
+function benchCpu(workers: Worker[]): { workers: number; self: number } {
+  let total = 0;
+  for (const w of workers) if (w.proc.pid) total += procSample(w.proc.pid).cpuSeconds;
+  return { workers: total, self: procSample(process.pid).cpuSeconds };
+}
 
 // --- servers -------------------------------------------------------------------
 
@@ -476,6 +494,8 @@ async function runSide(
     await probeCall(running, "/reset");
     if (args.profile) await probeCall(running, "/profile/start");
     const cpu0 = procSample(running.server.pid);
+    const bench0 = benchCpu(workers);
+    const machine0 = machineBusySeconds();
     await Promise.all(
       workers.map((w) => w.request({ type: "measure-start", clients: latencies.length }, "measure-started")),
     );
@@ -494,6 +514,8 @@ async function runSide(
       await Promise.all(workers.map((w) => w.request({ type: "measure-stop" }, "measured")))
     ).map((m) => m.result);
     const cpu1 = procSample(running.server.pid);
+    const bench1 = benchCpu(workers);
+    const machine1 = machineBusySeconds();
     const probe = (await fetch(`${running.probe}/snapshot`).then((r) => r.json())) as ProbeSnapshot;
     if (args.profile) {
       await probeCall(
@@ -551,6 +573,17 @@ async function runSide(
       decoders: measured.flatMap((m) => m.decoders),
       closedUnexpectedly: measured.reduce((a, m) => a + m.closedUnexpectedly, 0),
       loadgenLoopDelayP99Ms: Math.max(...measured.map((m) => m.loopDelayP99Ms)),
+      loadgenCpuPercent: ((bench1.workers - bench0.workers) / seconds) * 100,
+      otherCpuPercent: Math.max(
+        0,
+        ((machine1 -
+          machine0 -
+          cpuSeconds -
+          (bench1.workers - bench0.workers) -
+          (bench1.self - bench0.self)) /
+          seconds) *
+          100,
+      ),
       errors: measured.flatMap((m) => m.errors).slice(0, 10),
     };
     if (kind === "mxo" && before && after) {
@@ -566,7 +599,8 @@ async function runSide(
     log(
       `${tag}: ${clients} clients, CPU ${result.serverCpuPercent.toFixed(1)} % (${result.cpuPerClientTickUs.toFixed(2)} µs/client-tick), ` +
         `${fmtBytes(result.bytesPerClientPerSec)}/client/s, tick p99 ${result.tick.p99Ms.toFixed(2)} ms, patch p99 ${result.patch.p99Ms.toFixed(2)} ms, ` +
-        `inputs ${result.inputs.consumedPerSec.toFixed(2)}/s consumed of ${INPUT_RATE}`,
+        `inputs ${result.inputs.consumedPerSec.toFixed(2)}/s consumed of ${INPUT_RATE}; ` +
+        `bots ${result.loadgenCpuPercent.toFixed(0)} % CPU, other processes ${result.otherCpuPercent.toFixed(0)} %`,
     );
     await Promise.all(workers.map((w) => w.request({ type: "leave" }, "left")));
     return result;
@@ -606,6 +640,11 @@ const ROWS: Row[] = [
   { label: "RSS per client", get: (r) => r.rssPerClientKb, fmt: (v) => `${v.toFixed(0)} KB` },
   { label: "join p99 (at ~50/s)", get: (r) => r.joinMs.p99, fmt: (v) => `${v.toFixed(0)} ms` },
   { label: "inputs consumed /client/s", get: (r) => r.inputs.consumedPerSec, fmt: (v) => v.toFixed(2) },
+  {
+    label: "other load on the machine",
+    get: (r) => r.otherCpuPercent,
+    fmt: (v) => `${v.toFixed(0)} % of a core`,
+  },
 ];
 
 function cell(row: Row, r: SideResult | undefined): string {
@@ -617,7 +656,7 @@ function cell(row: Row, r: SideResult | undefined): string {
 }
 
 function ratio(row: Row, b: SideResult | undefined, m: SideResult | undefined): string {
-  if (!b || !m || row.label === "clients connected") return "";
+  if (!b || !m || row.label === "clients connected" || row.label === "other load on the machine") return "";
   const bv = row.get(b);
   const mv = row.get(m);
   if (!(bv > 0) || !Number.isFinite(mv)) return "";
