@@ -61,6 +61,8 @@ const stats = { fast: 0, stock: 0, slotted: 0 };
 /** Scratch for one view's encode: trees picked, queue nodes (pooled), sort keys. */
 const picked: TreeLike[] = [];
 const nodePool: NodeLike[] = [];
+/** The stand-in change queue one view's encode walks (encodes never overlap: one thread, not re-entrant). */
+const viewQueue: ListLike = { next: undefined, tail: undefined, nextPosition: 0 };
 
 /** A queue has a tree that may be visible through its parent: the shortcut would miss it. */
 const lazyMemo = new WeakMap<
@@ -149,7 +151,9 @@ export function installViewEncoding(): boolean {
       }
     }
     queueOrder(n);
-    const queue: ListLike = { next: undefined, tail: undefined, nextPosition: list.nextPosition };
+    const queue = viewQueue;
+    queue.next = undefined;
+    queue.nextPosition = list.nextPosition;
     let prev: NodeLike | undefined;
     for (let i = 0; i < n; i++) {
       const node = (nodePool[i] ??= { changeTree: picked[i]!, next: undefined, position: 0 });
@@ -170,6 +174,7 @@ export function installViewEncoding(): boolean {
     } finally {
       root.changes = list;
       for (let i = 0; i < n; i++) nodePool[i]!.changeTree = EMPTY_TREE;
+      queue.next = queue.tail = undefined;
     }
   };
   installed = true;
