@@ -432,8 +432,7 @@ export class DistrictRoom
       moveX: 0,
       moveY: 0,
     });
-    const snapshot = this.snapshot(client.sessionId);
-    if (snapshot) svc().characters.enqueue(snapshot);
+    this.saveLater(client.sessionId);
     const grace = svc().config.reconnectGraceSeconds;
     if (grace > 0 && !this.disposing && !this.closing.has(client.sessionId)) {
       const wait = this.allowReconnection(client, grace);
@@ -634,10 +633,7 @@ export class DistrictRoom
     if (!sessionId || !meta || !player)
       throw new AppError("player_offline", 409, "That character left this room");
     const position = { x: player.x, y: player.y, z: player.z };
-    const save = () => {
-      const snapshot = this.snapshot(sessionId);
-      if (snapshot) svc().characters.enqueue(snapshot);
-    };
+    const save = () => this.saveLater(sessionId);
     switch (op.op) {
       case "where":
         return { district: this.def.id, roomId: this.roomId, position } satisfies GmOpResults["where"];
@@ -1218,8 +1214,7 @@ export class DistrictRoom
     }
     const result = this.sim.setLoadout(client.sessionId, msg.abilities);
     if (!result.ok) return this.error(client, result.code, result.message);
-    const snapshot = this.snapshot(client.sessionId);
-    if (snapshot) svc().characters.enqueue(snapshot);
+    this.saveLater(client.sessionId);
     client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
   }
 
@@ -1475,8 +1470,7 @@ export class DistrictRoom
     }
     if (info > 0) this.analytics(sessionId, "currency_earned", info, { source: "mission" });
     // Completion and reputation are worth a save now rather than at the next autosave.
-    const snapshot = this.snapshot(sessionId);
-    if (snapshot) s.characters.enqueue(snapshot);
+    this.saveLater(sessionId);
     this.tell([sessionId], "mission", {
       kind: "completed",
       missionId: done.missionId,
@@ -1537,11 +1531,18 @@ export class DistrictRoom
   }
 
   private autosave(): void {
-    const store = svc().characters;
-    for (const sessionId of this.sessions.keys()) {
-      const snapshot = this.snapshot(sessionId);
-      if (snapshot) store.enqueue(snapshot);
-    }
+    for (const sessionId of this.sessions.keys()) this.saveLater(sessionId);
+  }
+
+  /**
+   * Hands the player's state to the write-behind store. Not while it travels:
+   * the travel saved it in the target district, and a snapshot taken here
+   * meanwhile would land after that save and put it back in this district.
+   */
+  private saveLater(sessionId: string): void {
+    if (this.traveling.has(sessionId)) return;
+    const snapshot = this.snapshot(sessionId);
+    if (snapshot) svc().characters.enqueue(snapshot);
   }
 
   private async renewLeases(): Promise<void> {
