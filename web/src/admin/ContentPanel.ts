@@ -253,7 +253,10 @@ export class ContentPanel {
         label =
           before === undefined ? "nothing (this server does not return stored packs)" : `revision ${baseRev}`;
       }
-      this.showDiff(`${label} → upload`, jsonDiff(before, pack));
+      // Against nothing, every part of the pack shows as added, one line each.
+      const defaulted = { count: 0 };
+      const entries = jsonDiff(before ?? {}, pack, "", { omittedMeansDefault: true, defaulted });
+      this.showDiff(`${label} → upload`, entries, defaulted.count);
       return pack;
     } catch (err) {
       this.say((err as Error).message, "error");
@@ -335,7 +338,7 @@ export class ContentPanel {
     await this.load();
   }
 
-  private showDiff(title: string, entries: DiffEntry[]): void {
+  private showDiff(title: string, entries: DiffEntry[], defaulted = 0): void {
     const shown = entries.slice(0, MAX_DIFF_ROWS);
     fill(
       this.diffOut,
@@ -344,6 +347,9 @@ export class ContentPanel {
         {},
         h("b", {}, title),
         ` — ${entries.length} difference(s)${entries.length > shown.length ? `, first ${shown.length} shown` : ""}`,
+        defaulted > 0
+          ? h("span", { class: "muted" }, ` (${defaulted} fields the upload leaves to their defaults)`)
+          : null,
       ),
       entries.length === 0
         ? h("p", { class: "muted" }, "Identical.")

@@ -5,13 +5,24 @@ export interface DiffEntry {
   after?: unknown;
 }
 
+export interface DiffOptions {
+  /**
+   * `after` is an uploaded pack and `before` a stored one, which the server
+   * stored with every default filled in: a field the upload leaves out takes
+   * its default, so its absence is not a removal. Such fields are counted in
+   * `defaulted` instead of listed (whole entries and top-level keys still are).
+   */
+  omittedMeansDefault?: boolean;
+  defaulted?: { count: number };
+}
+
 /**
  * The differences between two JSON values, as paths. Arrays whose items all
  * carry an `id` (districts, NPCs, missions… in a content pack) are matched by
  * id, so inserting one entry shows as one addition instead of every later
  * entry "changing"; other arrays are compared by position.
  */
-export function jsonDiff(before: unknown, after: unknown, path = ""): DiffEntry[] {
+export function jsonDiff(before: unknown, after: unknown, path = "", opts: DiffOptions = {}): DiffEntry[] {
   if (deepEqual(before, after)) return [];
   if (before === undefined) return [{ path: path || "(root)", kind: "added", after }];
   if (after === undefined) return [{ path: path || "(root)", kind: "removed", before }];
@@ -19,17 +30,23 @@ export function jsonDiff(before: unknown, after: unknown, path = ""): DiffEntry[
     const a = new Map(before.map((x) => [x.id, x]));
     const b = new Map(after.map((x) => [x.id, x]));
     const ids = [...new Set([...a.keys(), ...b.keys()])];
-    return ids.flatMap((id) => jsonDiff(a.get(id), b.get(id), `${path}[${id}]`));
+    return ids.flatMap((id) => jsonDiff(a.get(id), b.get(id), `${path}[${id}]`, opts));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const n = Math.max(before.length, after.length);
     const out: DiffEntry[] = [];
-    for (let i = 0; i < n; i++) out.push(...jsonDiff(before[i], after[i], `${path}[${i}]`));
+    for (let i = 0; i < n; i++) out.push(...jsonDiff(before[i], after[i], `${path}[${i}]`, opts));
     return out;
   }
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k) => jsonDiff(before[k], after[k], path ? `${path}.${k}` : k));
+    return keys.flatMap((k) => {
+      if (opts.omittedMeansDefault && path && !(k in after)) {
+        if (opts.defaulted) opts.defaulted.count++;
+        return [];
+      }
+      return jsonDiff(before[k], after[k], path ? `${path}.${k}` : k, opts);
+    });
   }
   return [{ path: path || "(root)", kind: "changed", before, after }];
 }
