@@ -159,7 +159,7 @@ export class CommandConsole {
         ),
       ),
       h("p", { class: "result-message" }, outcome.message),
-      outcome.status === "queued" && outcome.approvalId
+      outcome.status === "queued" && outcome.approvalId && !outcome.message.includes(outcome.approvalId)
         ? h("p", { class: "muted" }, `Waiting for a second GM: approval ${outcome.approvalId}`)
         : null,
       outcome.actionId ? h("p", { class: "muted" }, "action ", h("code", {}, outcome.actionId)) : null,

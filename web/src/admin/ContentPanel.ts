@@ -40,6 +40,7 @@ export class ContentPanel {
   private readonly files: HTMLInputElement;
   private readonly note: HTMLInputElement;
   private readonly base: HTMLSelectElement;
+  private readonly compare: HTMLElement;
   private revisions: RevisionInfo[] = [];
   private readonly packs = new Map<number, unknown>();
 
@@ -68,9 +69,9 @@ export class ContentPanel {
       ),
       this.status,
       h("section", { class: "panel" }, h("h2", {}, "Revisions"), this.list),
-      h(
+      (this.compare = h(
         "section",
-        { class: "panel" },
+        { class: "panel", hidden: true },
         h("h2", {}, "Compare revisions"),
         h(
           "form",
@@ -86,7 +87,7 @@ export class ContentPanel {
           this.to,
           h("button", { type: "submit" }, "Diff"),
         ),
-      ),
+      )),
       deploy &&
         h(
           "section",
@@ -136,6 +137,8 @@ export class ContentPanel {
         h("option", { value: String(r.revision) }, `revision ${r.revision}${r.active ? " (active)" : ""}`),
       ),
     ];
+    // Comparing needs two revisions.
+    this.compare.hidden = this.revisions.length < 2;
     fill(this.from, ...options(false));
     fill(this.to, ...options(false));
     fill(this.base, ...options(true));
