@@ -18,20 +18,16 @@ export interface WatchedPage {
   close(): Promise<void>;
   /** Uncaught exceptions in the page: a test fails on any. */
   errors: string[];
-  /** URLs answered with 4xx/5xx. */
-  failedRequests: string[];
 }
 
 /** A fresh page (own storage) of the size the README screenshots use, with its errors collected. */
 export async function openPage(browser: Browser): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  const watched: WatchedPage = { page, errors: [], failedRequests: [], close: () => context.close() };
+  const watched: WatchedPage = { page, errors: [], close: () => context.close() };
   page.on("pageerror", (err) => watched.errors.push(err.message));
+  // E2E_CONSOLE=1 shows what the pages log (the SDK's reconnection attempts, for one).
   page.on("console", (m) => process.env.E2E_CONSOLE && console.log("  [page]", m.text()));
-  page.on("response", (res) => {
-    if (res.status() >= 400) watched.failedRequests.push(`${res.status()} ${res.url()}`);
-  });
   return watched;
 }
 
