@@ -1,5 +1,4 @@
 import { h, fill } from "../shared/dom.js";
-import { isTyping } from "./KeyboardIntent.js";
 import type { DistrictRoom } from "./GameConnection.js";
 import type { LoadoutMessage } from "./types.js";
 import type { Target } from "./DistrictCanvas.js";
@@ -75,16 +74,16 @@ export class AbilityBar {
       this.buttons,
       this.editor,
     );
-    window.addEventListener("keydown", (e) => {
-      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-      const slot = "1234567890".indexOf(e.key);
-      const ids = this.ids();
-      if (slot >= 0 && slot < ids.length) {
-        e.preventDefault();
-        this.use(ids[slot]!);
-      }
-    });
     this.render();
+  }
+
+  /** Keys 1–9, 0 use the loaded abilities in order; true when the key was one of them. */
+  onKey(e: KeyboardEvent): boolean {
+    const slot = "1234567890".indexOf(e.key);
+    const ids = this.ids();
+    if (slot < 0 || slot >= ids.length) return false;
+    this.use(ids[slot]!);
+    return true;
   }
 
   bind(room: DistrictRoom): void {

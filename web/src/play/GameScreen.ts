@@ -169,15 +169,21 @@ export class GameScreen {
     this.opts.exit(to);
   }
 
+  /** Game keys, one listener for the screen (removed with it): chat, target, abilities, close combat. */
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key === "Enter" && !isTyping(e)) {
-      e.preventDefault();
-      this.keys.release();
-      this.chat.focus();
-    } else if (e.key === "Escape") {
+    if (e.key === "Escape") {
       if (isTyping(e)) (e.target as HTMLElement).blur();
       else this.select(undefined);
+      return;
     }
+    if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "Enter") {
+      this.keys.release();
+      this.chat.focus();
+    } else if (!this.abilities.onKey(e) && !this.interlock.onKey(e)) {
+      return;
+    }
+    e.preventDefault();
   };
 
   private joined(room: DistrictRoom, district: string): void {

@@ -1,5 +1,4 @@
 import { h } from "../shared/dom.js";
-import { isTyping } from "./KeyboardIntent.js";
 import type { DistrictRoom } from "./GameConnection.js";
 import type { RoundEntry, Side } from "./types.js";
 
@@ -49,14 +48,14 @@ export class InterlockPanel {
       h("div", { class: "interlock-actions" }, ...this.controls),
       this.rounds,
     );
-    window.addEventListener("keydown", (e) => {
-      if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
-      const found = ACTIONS.find((a) => a.key === e.key.toLowerCase());
-      if (found && !this.controls[0]!.disabled) {
-        e.preventDefault();
-        this.choose(found.action);
-      }
-    });
+  }
+
+  /** Z X C V B choose the round's action while in close combat; true when the key was used. */
+  onKey(e: KeyboardEvent): boolean {
+    const found = ACTIONS.find((a) => a.key === e.key.toLowerCase());
+    if (!found || this.controls[0]!.disabled) return false;
+    this.choose(found.action);
+    return true;
   }
 
   bind(room: DistrictRoom): void {
