@@ -809,6 +809,13 @@ async function main() {
     console.log("targets (issue #6; reported, not asserted):");
     for (const c of checks) console.log(`  ${c.met ? "met " : "MISS"}  ${c.target}: ${c.value}`);
   }
+  const busiest = Math.max(...rows.flatMap((r) => [r.baseline, r.mxo]).map((r) => r?.otherCpuPercent ?? 0));
+  if (busiest > 25) {
+    console.log(
+      `\nnote: other processes used up to ${busiest.toFixed(0)} % of a core during a window; ` +
+        "on a shared machine the figures (timings most of all) are noisy: re-run on a quiet one.",
+    );
+  }
   console.log(`\nwritten to ${file}`);
   process.exit(0);
 }
