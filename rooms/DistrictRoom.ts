@@ -64,6 +64,7 @@ import type { ChatFilter, LocalRoom, LocalRooms } from "../src/server/LocalRooms
 import { ChatHistory } from "../src/social/ChatHistory.js";
 import { AppError, CloseCodes } from "../src/util/errors.js";
 import { humanDuration } from "../src/commands/args.js";
+import { knows } from "../src/sim/loadout.js";
 import type { GmOp, GmOpResults, Point3 } from "../src/gm/GmOp.js";
 import type { Logger } from "../src/util/logger.js";
 
@@ -378,7 +379,13 @@ export class DistrictRoom
       this.interest.observe(client.sessionId);
       this.applyInterest(client, this.interest.update(client.sessionId));
       s.metrics.playersOnline.inc({ district: this.def.id, organization: player.organization });
-      client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
+      client.send("loadout", this.loadoutMessage(client.sessionId));
+      // What a client shows in its mission log after a reload or a move to another process.
+      client.send("mission", {
+        kind: "state",
+        active: this.sessions.get(client.sessionId)!.missions.active,
+        completed: this.sessions.get(client.sessionId)!.missions.completed,
+      });
       // An escort under way picks up again where its player is.
       this.startEscorts(client.sessionId);
       s.log.info({ room: this.roomId, district: this.def.id, character: player.name }, "player joined");
@@ -1202,7 +1209,10 @@ export class DistrictRoom
     if (!msg || !player) return;
     if (player.dead) return this.error(client, "dead", "You cannot change your loadout while defeated");
     if (player.interlockId) return this.error(client, "in_combat", "Finish your fight first");
-    const near = nearestHardline(this.sim.district.hardlines, player);
+    const near = nearestHardline(
+      this.sim.district.hardlines.filter((h) => h.loadout !== false),
+      player,
+    );
     if (!near || near.distance > HARDLINE_REACH) {
       return this.error(
         client,
@@ -1215,7 +1225,28 @@ export class DistrictRoom
     const result = this.sim.setLoadout(client.sessionId, msg.abilities);
     if (!result.ok) return this.error(client, result.code, result.message);
     this.saveLater(client.sessionId);
-    client.send("loadout", { kind: "current", ...this.sim.loadoutOf(client.sessionId) });
+    client.send("loadout", this.loadoutMessage(client.sessionId));
+  }
+
+  /** The loaded abilities, memory and budget, and every ability the character knows (for a loadout screen). */
+  private loadoutMessage(sessionId: string) {
+    const current = this.sim.loadoutOf(sessionId);
+    const level = this.sim.player(sessionId)?.level ?? 1;
+    const catalog = this.content.abilities
+      .filter((a) => knows(a.id, level, this.sim.loadoutLookup))
+      .map((a) => ({
+        id: a.id,
+        name: a.name,
+        tree: a.tree,
+        kind: a.kind,
+        target: a.target,
+        range: a.range,
+        cooldown: a.cooldown,
+        innerStrength: a.innerStrength,
+        memoryCost: a.memoryCost,
+        loaded: current?.abilities.includes(a.id) ?? false,
+      }));
+    return { kind: "current", ...current, catalog };
   }
 
   /**

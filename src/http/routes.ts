@@ -12,6 +12,8 @@ import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
 import { registerWebPages } from "./webPages.js";
 import { parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
+import { worldInfo } from "./worldInfo.js";
+import type { ContentPack } from "../content/ContentPack.js";
 import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
 import type { Totp } from "../auth/Totp.js";
 import { randomUUID } from "node:crypto";
@@ -34,6 +36,8 @@ export interface HttpDeps {
   /** Shared rate-limit counters across processes (set with REDIS_URL). */
   rateLimitRedis?: Redis | undefined;
   totp: Totp;
+  /** The content this process runs now (it changes with deploys). */
+  content(): { revision: number | null; pack: ContentPack };
   /** package.json version, for the OpenAPI document. */
   version: string;
   trustProxy: boolean;
@@ -138,6 +142,20 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
   });
 
   const requireAuth = async (req: Request): Promise<Principal> => deps.auth.authenticate(bearerToken(req));
+
+  api.add(
+    {
+      method: "get",
+      path: "/api/v1/districts",
+      summary: "The districts of the running content: bounds, hardlines, contacts and missions",
+      tag: "world",
+    },
+    [apiLimit],
+    () => {
+      const { revision, pack } = deps.content();
+      return worldInfo(revision, pack);
+    },
+  );
 
   api.add(
     {

@@ -227,6 +227,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           },
           trustProxy: config.trustProxy,
           rateLimitRedis,
+          content: () => ({ revision: deployer.revision, pack: deployer.pack }),
           totp: new Totp(db.dataSource),
           version: PACKAGE_VERSION,
           admin: {

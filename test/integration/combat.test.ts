@@ -50,6 +50,15 @@ describe("fighting NPCs (postgres)", function () {
       assert.equal(ok.custom, true);
       assert.equal(ok.memory, 1);
       assert.equal(ok.budget, 6);
+      const shot = ok.catalog.find((a: any) => a.id === "a-shot");
+      assert.equal(shot.loaded, true);
+      assert.equal(shot.name.length > 0, true);
+      assert.equal(ok.catalog.find((a: any) => a.id === "a-strike").loaded, false);
+      assert.equal(
+        ok.catalog.find((a: any) => a.id === "gm-head-shot"),
+        undefined,
+        "not known at level 1",
+      );
       assert.equal((await ask(["a-hyperjump"])).code, "ability_locked");
       assert.equal((await ask(["no-such-thing"])).code, "unknown_ability");
       assert.equal((await ask(["hk-viral-spike"])).code, "ability_locked");

@@ -75,6 +75,20 @@ describe("probes and metrics (embedded database)", function () {
     assert.equal(sampleValue(after, "mxo_players_online", { district: "richland", organization: "zion" }), 0);
   });
 
+  it("/api/v1/districts describes the running content's districts for clients", async () => {
+    const res = await http(d.server.http, "GET", "/api/v1/districts");
+    assert.equal(res.status, 200);
+    assert.equal(res.body.contentRevision, null, "the pack on disk");
+    const ids = res.body.districts.map((x: any) => x.id).sort();
+    assert.deepEqual(ids, ["downtown", "international", "richland", "westview"]);
+    const richland = res.body.districts.find((x: any) => x.id === "richland");
+    const arrival = richland.hardlines.find((h: any) => h.arrival);
+    assert.equal(arrival.name, "Mara Central");
+    assert.ok(richland.bounds.maxX > richland.bounds.minX);
+    assert.ok(richland.contacts.some((c: any) => c.id === "rl-tyndall"));
+    assert.ok(richland.missions.some((m: any) => m.id === "rl-wake-up"));
+  });
+
   it("unknown routes answer 404 and do not crash the server", async () => {
     const res = await http(d.server.http, "GET", "/definitely/not/here");
     assert.equal(res.status, 404);
