@@ -107,6 +107,18 @@ export class AbilityBar {
     button?.classList.add("fired");
   }
 
+  private nameOf(id: string): string {
+    return this.loadout?.catalog?.find((a) => a.id === id)?.name ?? id;
+  }
+
+  /** A tooltip from the catalog: kind, range, cooldown, Inner Strength and memory. */
+  private describe(id: string): string {
+    const a = this.loadout?.catalog?.find((x) => x.id === id);
+    if (!a) return `Use ${id} on the target`;
+    const reach = a.target === "self" ? "on yourself" : `range ${a.range}`;
+    return `${a.name} (${id}): ${a.kind}, ${reach}, cooldown ${a.cooldown} s, ${a.innerStrength} IS, memory ${a.memoryCost}`;
+  }
+
   private ids(): string[] {
     return [...(this.loadout?.abilities ?? []), CLOSE_COMBAT];
   }
@@ -114,6 +126,10 @@ export class AbilityBar {
   private openEditor(): void {
     this.editor.hidden = !this.editor.hidden;
     this.editorInput.value = (this.loadout?.abilities ?? []).join(", ");
+    // What can be loaded: every known ability, with its memory cost.
+    this.editorInput.title = (this.loadout?.catalog ?? [])
+      .map((a) => `${a.id} (${a.name}, memory ${a.memoryCost})`)
+      .join("\n");
     if (!this.editor.hidden) this.editorInput.focus();
   }
 
@@ -128,11 +144,11 @@ export class AbilityBar {
             type: "button",
             class: id === CLOSE_COMBAT ? "ability close-combat" : "ability",
             "data-ability": id,
-            title: id === CLOSE_COMBAT ? "Pull the target into close combat" : `Use ${id} on the target`,
+            title: id === CLOSE_COMBAT ? "Pull the target into close combat" : this.describe(id),
             onclick: () => this.use(id),
           },
           h("kbd", {}, i < 10 ? "1234567890"[i]! : ""),
-          id === CLOSE_COMBAT ? "Interlock" : id,
+          id === CLOSE_COMBAT ? "Interlock" : this.nameOf(id),
         ),
       ),
     );

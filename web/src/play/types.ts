@@ -127,4 +127,16 @@ export interface LoadoutMessage {
   custom: boolean;
   memory: number;
   budget: number;
+  /** Every ability the character knows, with whether it is loaded. */
+  catalog?: {
+    id: string;
+    name: string;
+    kind: string;
+    target: string;
+    range: number;
+    cooldown: number;
+    innerStrength: number;
+    memoryCost: number;
+    loaded: boolean;
+  }[];
 }
