@@ -23,8 +23,10 @@ async function joinRetryingFull(ws: string, player: Awaited<ReturnType<typeof ne
     try {
       return await joinDistrict(ws, player, district);
     } catch (err) {
-      if (attempt >= 4 || !/already full/.test((err as Error).message)) throw err;
-      await sleep(100 * attempt);
+      // On a loaded machine a reservation can also answer after Colyseus's 2 s IPC
+      // timeout: reported as "full", its seat stays reserved until it expires.
+      if (attempt >= 8 || !/already full/.test((err as Error).message)) throw err;
+      await sleep(250 * attempt);
     }
   }
 }

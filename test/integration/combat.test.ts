@@ -33,11 +33,14 @@ describe("fighting NPCs (postgres)", function () {
     const room = first.room;
     const answers: any[] = [];
     const errors: any[] = [];
-    room.onMessage("loadout", (m: any) => answers.push(m));
+    let asked = false;
+    // The loadout sent on join comes before any question: only answers count.
+    room.onMessage("loadout", (m: any) => asked && answers.push(m));
     room.onMessage("error", (e: any) => errors.push(e));
     room.onMessage("combat", () => {});
     const ask = async (abilities: string[]) => {
       const [a, e] = [answers.length, errors.length];
+      asked = true;
       room.send("loadout", { abilities });
       await waitFor(() => answers.length > a || errors.length > e, { what: "loadout answer" });
       return answers.length > a ? answers.at(-1) : errors.at(-1);
