@@ -13,6 +13,8 @@
  *   --chatInterval <s>     mean seconds between a bot's "say" lines; 0 disables (default 30)
  *   --fightInterval <s>    mean seconds between shots ("a-shot") at the nearest NPC in range;
  *                          0 disables (default 5)
+ *   --travelInterval <s>   mean seconds between a bot's trips to another district (`travel`,
+ *                          then the seat reservation it answers with); 0 disables (default 0)
  *   --duration <s>         leave cleanly and exit after this long; 0 = until q / Ctrl-C (default 0)
  *   --setupAhead <n>       bots whose HTTP set-up runs ahead of the one joining (default 4)
  *   --accounts <file>      keep the bots' accounts in this JSON file and reuse them next run
@@ -49,6 +51,7 @@ const { values: args } = parseArgs({
     moveInterval: { type: "string" },
     chatInterval: { type: "string" },
     fightInterval: { type: "string" },
+    travelInterval: { type: "string" },
     duration: { type: "string" },
     setupAhead: { type: "string" },
     accounts: { type: "string" },
@@ -85,6 +88,7 @@ if (districts.length === 0) usage("--district needs at least one district id");
 const moveIntervalMs = numberArg("moveInterval", 100, 10);
 const chatIntervalSeconds = numberArg("chatInterval", 30, 0);
 const fightIntervalSeconds = numberArg("fightInterval", 5, 0);
+const travelIntervalSeconds = numberArg("travelInterval", 0, 0);
 const durationSeconds = numberArg("duration", 0, 0);
 const setupAhead = Math.floor(numberArg("setupAhead", 4, 0));
 const accountsFile = stringArg("accounts");
@@ -145,6 +149,8 @@ const stats = {
   shots: 0,
   combatRefused: 0,
   kills: 0,
+  travels: 0,
+  travelsFailed: 0,
   serverErrors: 0,
   /** Largest `seq − ack` seen since the last summary: inputs the server has not applied yet. */
   maxInputLag: 0,
@@ -158,7 +164,8 @@ function summary(): void {
     `[summary] joined ${stats.joined} active ${stats.active} moved ${stats.moved} left ${stats.left} ` +
       `drops ${stats.drops} reconnects ${stats.reconnects} inputs ${stats.inputs} ` +
       `chat sent/received ${stats.chatsSent}/${stats.chatsReceived} ` +
-      `shots ${stats.shots} refused ${stats.combatRefused} kills ${stats.kills} server errors ${stats.serverErrors} ` +
+      `shots ${stats.shots} refused ${stats.combatRefused} kills ${stats.kills} ` +
+      `travels ${stats.travels} (failed ${stats.travelsFailed}) server errors ${stats.serverErrors} ` +
       `max input lag ${stats.maxInputLag}`,
   );
   stats.maxInputLag = 0;
@@ -386,52 +393,105 @@ async function bot(options: Options): Promise<void> {
   }
   const key = `${id}:${attempt}`;
   const { name, token, characterId } = await setup(base, id, attempt).finally(() => setups.delete(key));
-  const district = districts[id % districts.length]!;
 
   const client = new Client(options.endpoint);
   client.auth.token = token;
-  const room: Room = await client.joinOrCreate(options.roomName ?? "district", { district, characterId });
+  let district = districts[id % districts.length]!;
+  let room: Room = await client.joinOrCreate(options.roomName ?? "district", { district, characterId });
   // --reestablishAllDelay drops every connection to reconnect from scratch; the
   // 0.18 SDK would otherwise quietly resume each dropped session, so the old
   // bots would live on next to the new ones.
   if (options.reestablishAllDelay > 0) room.reconnection.enabled = false;
-  rooms.add(room);
   stats.joined++;
   stats.active++;
   console.log(`${name} joined ${district} (room ${room.roomId})`);
 
-  room.onMessage("chat", () => {
-    stats.chatsReceived++;
-  });
-  room.onMessage("combat", (event: { kind?: string; entity?: string; killerId?: string }) => {
-    if (event.kind === "death" && event.entity === "npc" && event.killerId === room.sessionId) stats.kills++;
-  });
-  room.onMessage("error", (payload: { code?: string; message?: string }) => {
-    if (payload?.code && COMBAT_REFUSALS.has(payload.code)) {
-      stats.combatRefused++;
-      return;
-    }
-    stats.serverErrors++;
-    console.error(`${name}: server error ${payload?.code}: ${payload?.message}`);
-  });
-  room.onError((code, message) => {
-    stats.serverErrors++;
-    console.error(`${name}: room error ${code}: ${message ?? ""}`);
-  });
-  room.onDrop((code) => {
-    stats.drops++;
-    console.warn(`${name}: connection dropped (${code})${room.reconnection.enabled ? "; reconnecting" : ""}`);
-  });
-  room.onReconnect(() => {
-    stats.reconnects++;
-  });
-
-  const input = room.input<MoveInputData>();
   let seq = 0;
   let { dx, dy } = nextDirection();
   let turnAt = Date.now() + randomBetween(2000, 5000);
   let origin: { x: number; y: number } | undefined;
   let moved = false;
+  let traveling = false;
+  let input = room.input<MoveInputData>();
+
+  /** Listens to one room; travel swaps rooms, and the timers below always use the current one. */
+  const attach = (r: Room): void => {
+    rooms.add(r);
+    r.onMessage("chat", () => {
+      stats.chatsReceived++;
+    });
+    r.onMessage("combat", (event: { kind?: string; entity?: string; killerId?: string }) => {
+      if (event.kind === "death" && event.entity === "npc" && event.killerId === r.sessionId) stats.kills++;
+    });
+    r.onMessage(
+      "travel",
+      (msg: { district: string; reservation: Parameters<Client["consumeSeatReservation"]>[0] }) => {
+        void arrive(msg.district, msg.reservation);
+      },
+    );
+    r.onMessage("*", () => {});
+    r.onMessage("error", (payload: { code?: string; message?: string }) => {
+      if (payload?.code && COMBAT_REFUSALS.has(payload.code)) {
+        stats.combatRefused++;
+        return;
+      }
+      if (payload?.code === "travel_failed") {
+        traveling = false;
+        stats.travelsFailed++;
+      }
+      stats.serverErrors++;
+      console.error(`${name}: server error ${payload?.code}: ${payload?.message}`);
+    });
+    r.onError((code, message) => {
+      stats.serverErrors++;
+      console.error(`${name}: room error ${code}: ${message ?? ""}`);
+    });
+    r.onDrop((code) => {
+      stats.drops++;
+      console.warn(`${name}: connection dropped (${code})${r.reconnection.enabled ? "; reconnecting" : ""}`);
+    });
+    r.onReconnect(() => {
+      stats.reconnects++;
+    });
+    r.onLeave((code, reason) => {
+      rooms.delete(r);
+      // Leaving the old room after a travel is not the bot leaving.
+      if (r !== room) return;
+      stopTimers();
+      stats.active--;
+      stats.left++;
+      if (code !== CloseCode.CONSENTED && code !== CloseCode.NORMAL_CLOSURE) {
+        console.warn(`${name} left ${district}: code ${code}${reason ? ` (${reason})` : ""}`);
+      }
+    });
+  };
+
+  /** The server answered `travel`: take the seat there, then leave the old room. */
+  const arrive = async (
+    to: string,
+    reservation: Parameters<Client["consumeSeatReservation"]>[0],
+  ): Promise<void> => {
+    try {
+      const next = await client.consumeSeatReservation(reservation);
+      if (options.reestablishAllDelay > 0) next.reconnection.enabled = false;
+      const old = room;
+      room = next;
+      district = to;
+      input = room.input<MoveInputData>();
+      // A new room acknowledges from 0: so does the lag measure.
+      seq = 0;
+      origin = undefined;
+      attach(next);
+      stats.travels++;
+      await old.leave(true).catch(() => {});
+    } catch (err) {
+      stats.travelsFailed++;
+      console.error(`${name}: could not arrive in ${to}: ${(err as Error).message}`);
+    } finally {
+      traveling = false;
+    }
+  };
+  attach(room);
 
   const moveTimer = setInterval(() => {
     const now = Date.now();
@@ -497,17 +557,29 @@ async function bot(options: Options): Promise<void> {
   };
   scheduleFight();
 
-  room.onLeave((code, reason) => {
+  let travelTimer: NodeJS.Timeout | undefined;
+  const scheduleTravel = () => {
+    if (travelIntervalSeconds <= 0) return;
+    travelTimer = setTimeout(
+      () => {
+        const others = ALL_DISTRICTS.filter((d) => d !== district);
+        if (!traveling && others.length > 0) {
+          traveling = true;
+          room.send("travel", { district: others[Math.floor(Math.random() * others.length)]! });
+        }
+        scheduleTravel();
+      },
+      randomBetween(0.5, 1.5) * travelIntervalSeconds * 1000,
+    );
+  };
+  scheduleTravel();
+
+  function stopTimers(): void {
     clearInterval(moveTimer);
     if (chatTimer) clearTimeout(chatTimer);
     if (fightTimer) clearTimeout(fightTimer);
-    rooms.delete(room);
-    stats.active--;
-    stats.left++;
-    if (code !== CloseCode.CONSENTED && code !== CloseCode.NORMAL_CLOSURE) {
-      console.warn(`${name} left ${district}: code ${code}${reason ? ` (${reason})` : ""}`);
-    }
-  });
+    if (travelTimer) clearTimeout(travelTimer);
+  }
 }
 
 cli(bot);
