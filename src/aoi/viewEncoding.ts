@@ -2,34 +2,48 @@ import { Encoder, StateView } from "@colyseus/schema";
 
 /**
  * Per-client patch encoding that costs what the client sees, not what the
- * whole room changed.
+ * whole room changed, and encodes each entity once per patch however many
+ * clients see it.
  *
  * @colyseus/schema encodes a StateView by walking every ChangeTree that
  * changed this patch and skipping those the view cannot see: with N clients
  * each holding a view, a patch costs N × (entities changed) visibility checks
- * even when every client sees a handful of entities. At 1,000 moving players
- * that walk is the largest single cost of the room (≈ 1 M checks per patch).
+ * even when every client sees a handful of entities (≈ 1 M checks per patch
+ * at 1,000 moving players). And an entity seen by K clients is encoded K
+ * times, byte for byte the same each time (in a crowd, K ≈ the view cap).
  *
- * Installed, each StateView also remembers which trees it made visible
- * (`markVisible` / `unmarkVisible`), and encoding a view walks only those
- * that changed, in the order of the room's change queue — exactly the trees
- * the stock walk would not skip, in the same order, through the same
- * emission code (`Encoder#encode` runs unchanged over a queue holding just
- * them). The bytes are identical; test/unit/aoi.test.ts checks that against
- * the stock path on random rooms.
+ * Installed:
+ * - each StateView remembers which trees it made visible (`markVisible` /
+ *   `unmarkVisible`), and encoding a view walks only those that changed, in
+ *   the order of the room's change queue — exactly the trees the stock walk
+ *   would not skip, in the same order;
+ * - a "plain" entity (a Schema of primitive fields filtered through its
+ *   parent collection, like PlayerState and NpcState) has its patch
+ *   encoded once, the first time a view needs it, and copied into every other
+ *   view that shows it; everything else goes through `Encoder#encode`
+ *   unchanged, over a queue holding just those trees.
  *
- * Whenever the shortcut cannot be sure — a changed tree that may inherit
- * visibility from its parent (nested collections without their own @view
- * tag), pending filter re-derivations, or internals that do not look like
- * the ones this was written against (@colyseus/schema 5.0.x) — it falls
- * back to the stock walk for that view and patch.
+ * The bytes each client receives are identical to the stock encoder's;
+ * test/unit/aoi.test.ts checks that on random rooms. Whenever the shortcut
+ * cannot be sure — a changed tree that may inherit visibility from its
+ * parent (nested collections without their own @view tag), pending filter
+ * re-derivations, or internals that do not look like the ones this was
+ * written against (@colyseus/schema 5.0.x) — it falls back to the stock
+ * walk for that view and patch.
  */
 
+interface DescriptorLike {
+  filter?: unknown;
+  metadata?: Record<number, { type?: unknown } | undefined>;
+}
 interface TreeLike {
   root?: unknown;
   changesNode?: { position: number };
   isVisibilitySharedWithParent?: boolean;
   extraParents?: unknown;
+  isFiltered?: boolean;
+  _isSchema?: boolean;
+  encDescriptor?: DescriptorLike;
 }
 interface NodeLike {
   changeTree: TreeLike;
@@ -49,6 +63,14 @@ interface ViewLike {
   isVisible(tree: TreeLike): boolean;
   [TREES]?: Set<TreeLike>;
 }
+interface Iter {
+  offset: number;
+}
+interface EncoderLike {
+  root: RootLike;
+  sharedBuffer: Uint8Array;
+  ensureCapacity(buffer: Uint8Array, offset: number): Uint8Array;
+}
 
 const TREES = Symbol("mxo.viewTrees");
 
@@ -56,36 +78,97 @@ type EncodeFn = (this: Encoder, ...args: unknown[]) => Uint8Array;
 
 let installed = false;
 let enabled = true;
-const stats = { fast: 0, stock: 0, slotted: 0 };
+const stats = { fast: 0, stock: 0, slotted: 0, shared: 0 };
 
-/** Scratch for one view's encode: trees picked, queue nodes (pooled), sort keys. */
-const picked: TreeLike[] = [];
-const nodePool: NodeLike[] = [];
-/** The stand-in change queue one view's encode walks (encodes never overlap: one thread, not re-entrant). */
-const viewQueue: ListLike = { next: undefined, tail: undefined, nextPosition: 0 };
+/** What one patch (one encoder, between two `discardChanges`) has learned so far. */
+interface PatchMemo {
+  generation: number;
+  /** A changed tree may be visible through its parent: the shortcut would miss it. */
+  lazy: boolean;
+  /**
+   * Plain trees' patch bytes, encoded once into `arena`, indexed by the
+   * tree's change-queue position (unique within a patch): valid where
+   * `segmentStamp` holds this memo's `stamp`.
+   */
+  segmentStamp: Int32Array;
+  segmentStart: Int32Array;
+  segmentLength: Int32Array;
+  stamp: number;
+  arena: Uint8Array;
+  arenaOffset: number;
+}
 
-/** A queue has a tree that may be visible through its parent: the shortcut would miss it. */
-const lazyMemo = new WeakMap<
-  ListLike,
-  { head: NodeLike; tail: NodeLike; tailPosition: number; lazy: boolean }
->();
-function hasInheritedVisibility(list: ListLike): boolean {
-  const head = list.next!;
-  const tail = list.tail!;
-  const memo = lazyMemo.get(list);
-  if (memo && memo.head === head && memo.tail === tail && memo.tailPosition === tail.position)
-    return memo.lazy;
+const generations = new WeakMap<object, number>();
+const memos = new WeakMap<object, PatchMemo>();
+const ARENA_HEADROOM = 64 * 1024;
+/** Segment length marking a tree walked for each view (not plain, or too big to share). */
+const WALK = -1;
+
+function memoFor(encoder: EncoderLike, list: ListLike): PatchMemo {
+  const generation = generations.get(encoder) ?? 0;
+  let memo = memos.get(encoder);
+  if (memo && memo.generation === generation) return memo;
   let lazy = false;
-  for (let n: NodeLike | undefined = head; n; n = n.next) {
+  for (let n: NodeLike | undefined = list.next; n; n = n.next) {
     const t = n.changeTree;
     if (t.isVisibilitySharedWithParent || t.extraParents !== undefined) {
       lazy = true;
       break;
     }
   }
-  lazyMemo.set(list, { head, tail, tailPosition: tail.position, lazy });
-  return lazy;
+  if (!memo) {
+    memo = {
+      generation,
+      lazy,
+      segmentStamp: new Int32Array(1024),
+      segmentStart: new Int32Array(1024),
+      segmentLength: new Int32Array(1024),
+      stamp: 0,
+      arena: new Uint8Array(ARENA_HEADROOM * 2),
+      arenaOffset: 0,
+    };
+    memos.set(encoder, memo);
+  }
+  memo.generation = generation;
+  memo.lazy = lazy;
+  memo.stamp = (memo.stamp + 1) | 0 || 1;
+  memo.arenaOffset = 0;
+  if (list.nextPosition > memo.segmentStamp.length) {
+    const size = Math.max(list.nextPosition, memo.segmentStamp.length * 2);
+    memo.segmentStamp = new Int32Array(size);
+    memo.segmentStart = new Int32Array(size);
+    memo.segmentLength = new Int32Array(size);
+  }
+  return memo;
 }
+
+/** Schema classes whose fields are all primitives (no child refs): their patch bytes do not depend on the view. */
+const plainDescriptors = new WeakMap<DescriptorLike, boolean>();
+function isPlain(t: TreeLike): boolean {
+  if (t._isSchema !== true || t.isFiltered !== true) return false;
+  const desc = t.encDescriptor;
+  if (!desc || desc.filter !== undefined) return false;
+  let plain = plainDescriptors.get(desc);
+  if (plain === undefined) {
+    plain = desc.metadata !== undefined;
+    if (desc.metadata) {
+      for (const key of Object.keys(desc.metadata)) {
+        const field = desc.metadata[Number(key)];
+        if (field && typeof field === "object" && "type" in field && typeof field.type !== "string")
+          plain = false;
+      }
+    }
+    plainDescriptors.set(desc, plain);
+  }
+  return plain;
+}
+
+/** Scratch for one view's encode: trees picked, queue nodes (pooled). */
+const picked: TreeLike[] = [];
+const nodePool: NodeLike[] = [];
+/** The stand-in change queue the stock walk runs over (encodes never overlap: one thread, not re-entrant). */
+const viewQueue: ListLike = { next: undefined, tail: undefined, nextPosition: 0 };
+const EMPTY_TREE: TreeLike = {};
 
 /**
  * Patches @colyseus/schema's Encoder and StateView (once per process; later
@@ -94,7 +177,11 @@ function hasInheritedVisibility(list: ListLike): boolean {
  */
 export function installViewEncoding(): boolean {
   if (installed) return true;
-  const encoderProto = Encoder.prototype as unknown as { encode: EncodeFn };
+  const encoderProto = Encoder.prototype as unknown as {
+    encode: EncodeFn;
+    discardChanges: (this: Encoder) => void;
+    ensureCapacity?: unknown;
+  };
   const viewProto = StateView.prototype as unknown as {
     markVisible: (this: ViewLike, tree: TreeLike) => void;
     unmarkVisible: (this: ViewLike, tree: TreeLike) => void;
@@ -102,6 +189,8 @@ export function installViewEncoding(): boolean {
   };
   if (
     typeof encoderProto.encode !== "function" ||
+    typeof encoderProto.discardChanges !== "function" ||
+    typeof encoderProto.ensureCapacity !== "function" ||
     typeof viewProto.markVisible !== "function" ||
     typeof viewProto.unmarkVisible !== "function" ||
     typeof viewProto.isVisible !== "function"
@@ -111,6 +200,7 @@ export function installViewEncoding(): boolean {
   const markVisible = viewProto.markVisible;
   const unmarkVisible = viewProto.unmarkVisible;
   const encode = encoderProto.encode;
+  const discardChanges = encoderProto.discardChanges;
 
   viewProto.markVisible = function (tree) {
     markVisible.call(this, tree);
@@ -120,11 +210,55 @@ export function installViewEncoding(): boolean {
     unmarkVisible.call(this, tree);
     this[TREES]?.delete(tree);
   };
+  // A patch ends when the room discards its changes: what was learned about it is void.
+  encoderProto.discardChanges = function (this: Encoder) {
+    generations.set(this, (generations.get(this) ?? 0) + 1);
+    return discardChanges.call(this);
+  };
+
+  /** Runs the stock walk over picked[from..to) with `view`, at it.offset in `buffer`; returns the buffer (maybe grown). */
+  function walk(
+    self: Encoder,
+    root: RootLike,
+    list: ListLike,
+    view: ViewLike,
+    it: Iter,
+    buffer: Uint8Array,
+    from: number,
+    to: number,
+  ): Uint8Array {
+    const queue = viewQueue;
+    queue.next = undefined;
+    queue.nextPosition = list.nextPosition;
+    let prev: NodeLike | undefined;
+    for (let i = from, k = 0; i < to; i++, k++) {
+      const t = picked[i]!;
+      const node = (nodePool[k] ??= { changeTree: t, next: undefined, position: 0 });
+      node.changeTree = t;
+      node.position = t.changesNode!.position;
+      node.next = undefined;
+      if (prev) prev.next = node;
+      else queue.next = node;
+      prev = node;
+    }
+    queue.tail = prev;
+    root.changes = queue;
+    try {
+      const out = encode.call(self, it, view, buffer, it.offset);
+      // The stock encoder grows its buffer on overflow (and re-encodes); keep writing into the grown one.
+      return out.buffer === buffer.buffer ? buffer : new Uint8Array(out.buffer);
+    } finally {
+      root.changes = list;
+      for (let k = 0; k < to - from; k++) nodePool[k]!.changeTree = EMPTY_TREE;
+      queue.next = queue.tail = undefined;
+    }
+  }
 
   encoderProto.encode = function (this: Encoder, ...args: unknown[]): Uint8Array {
     const view = args[1] as ViewLike | undefined;
     if (view === undefined || !enabled) return encode.apply(this, args);
-    const root = (this as unknown as { root: RootLike }).root;
+    const self = this as unknown as EncoderLike;
+    const root = self.root;
     const list = root.changes;
     if (list && list.next === undefined) return encode.apply(this, args); // nothing changed: nothing to walk
     if (
@@ -132,8 +266,13 @@ export function installViewEncoding(): boolean {
       !list.tail ||
       typeof list.next?.position !== "number" ||
       (root.pendingFilterRefresh?.length ?? 0) > 0 ||
-      hasInheritedVisibility(list)
+      args[0] === undefined
     ) {
+      stats.stock++;
+      return encode.apply(this, args);
+    }
+    const memo = memoFor(self, list);
+    if (memo.lazy) {
       stats.stock++;
       return encode.apply(this, args);
     }
@@ -151,37 +290,64 @@ export function installViewEncoding(): boolean {
       }
     }
     queueOrder(n);
-    const queue = viewQueue;
-    queue.next = undefined;
-    queue.nextPosition = list.nextPosition;
-    let prev: NodeLike | undefined;
-    for (let i = 0; i < n; i++) {
-      const node = (nodePool[i] ??= { changeTree: picked[i]!, next: undefined, position: 0 });
-      node.changeTree = picked[i]!;
-      node.position = picked[i]!.changesNode!.position;
-      node.next = undefined;
-      if (prev) prev.next = node;
-      else queue.next = node;
-      prev = node;
-    }
-    queue.tail = prev;
-    picked.length = 0;
-
     stats.fast++;
-    root.changes = queue;
+
+    const it = args[0] as Iter;
+    let buffer = (args[2] as Uint8Array | undefined) ?? self.sharedBuffer;
     try {
-      return encode.apply(this, args);
+      let i = 0;
+      while (i < n) {
+        const t = picked[i]!;
+        const position = t.changesNode!.position;
+        let start = 0;
+        let length = WALK;
+        if (position < memo.segmentStamp.length) {
+          if (memo.segmentStamp[position] === memo.stamp) {
+            start = memo.segmentStart[position]!;
+            length = memo.segmentLength[position]!;
+            if (length >= 0) stats.shared++;
+          } else if (isPlain(t)) {
+            // First view to show it this patch: encode it alone into the arena.
+            if (memo.arenaOffset + ARENA_HEADROOM > memo.arena.length) {
+              const grown = new Uint8Array(
+                Math.max(memo.arena.length * 2, memo.arenaOffset + ARENA_HEADROOM * 2),
+              );
+              grown.set(memo.arena.subarray(0, memo.arenaOffset));
+              memo.arena = grown;
+            }
+            start = memo.arenaOffset;
+            const at = { offset: start };
+            memo.arena = walk(this, root, list, view, at, memo.arena, i, i + 1);
+            length = at.offset - start;
+            memo.arenaOffset = at.offset;
+            if (length >= ARENA_HEADROOM) length = WALK;
+            memo.segmentStamp[position] = memo.stamp;
+            memo.segmentStart[position] = start;
+            memo.segmentLength[position] = length;
+          } else {
+            memo.segmentStamp[position] = memo.stamp;
+            memo.segmentLength[position] = WALK; // depends on the view: walked for each
+          }
+        }
+        if (length === WALK) {
+          buffer = walk(this, root, list, view, it, buffer, i, i + 1);
+        } else {
+          let o = it.offset;
+          if (o + length > buffer.length) buffer = self.ensureCapacity(buffer, o + length);
+          const arena = memo.arena;
+          for (let k = 0; k < length; k++) buffer[o++] = arena[start + k]!;
+          it.offset = o;
+        }
+        i++;
+      }
+      return buffer.subarray(0, it.offset);
     } finally {
-      root.changes = list;
-      for (let i = 0; i < n; i++) nodePool[i]!.changeTree = EMPTY_TREE;
-      queue.next = queue.tail = undefined;
+      picked.length = 0;
     }
   };
   installed = true;
   return true;
 }
-
-const EMPTY_TREE: TreeLike = {};
 
 /** Positions → trees, for putting many picked trees back in queue order without a comparison sort. */
 const slots: (TreeLike | undefined)[] = [];
@@ -229,7 +395,11 @@ export function setViewEncodingEnabled(on: boolean): void {
   enabled = on;
 }
 
-/** How many view encodes took the shortcut, how many the stock walk, how many ordered many trees by position (since start). */
-export function viewEncodingStats(): { fast: number; stock: number; slotted: number } {
+/**
+ * Since start: view encodes that took the shortcut, that fell back to the
+ * stock walk, that ordered many trees by position, and entity patches copied
+ * from another view's encode instead of encoded again.
+ */
+export function viewEncodingStats(): { fast: number; stock: number; slotted: number; shared: number } {
   return { ...stats };
 }
