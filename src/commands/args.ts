@@ -121,3 +121,12 @@ export function humanDuration(ms: number): string {
 
 export const sameName = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/** The arguments of a command that takes just a character (or account) name. */
+export function oneTarget(label = "target") {
+  return positional((r) => {
+    const target = r.name(label);
+    r.end();
+    return { target };
+  });
+}

@@ -1,6 +1,6 @@
 import { GM_STATS, type GmStat } from "../game/DistrictSimulation.js";
 import type { Command } from "./Command.js";
-import { ArgError, positional, sameName } from "./args.js";
+import { ArgError, oneTarget, positional, sameName } from "./args.js";
 import { inGame } from "./teleport.js";
 
 /** `kick <target> [reason]`: closes the player's connection with 4110. */
@@ -36,11 +36,7 @@ export const heal: Command<{ target: string }> = {
   help: "Restores a player's health and Inner Strength (a dead player stands up where it fell).",
   reversible: true,
   replayable: true,
-  args: positional((r) => {
-    const target = r.name();
-    r.end();
-    return { target };
-  }),
+  args: oneTarget(),
   async execute(ctx, { target }) {
     const entry = await ctx.world.online(target);
     const r = await ctx.world.act(entry.roomId, { op: "heal", characterId: entry.characterId });
@@ -119,11 +115,7 @@ export const inspect: Command<{ target: string }> = {
   help: "Shows a character's stats, position, inventory, missions and recent chat (online or not).",
   reversible: false,
   replayable: false,
-  args: positional((r) => {
-    const target = r.name();
-    r.end();
-    return { target };
-  }),
+  args: oneTarget(),
   async execute(ctx, { target }) {
     const stored = await ctx.world.character(target);
     const entry = await ctx.world.whereIs(target);

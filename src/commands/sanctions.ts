@@ -1,6 +1,6 @@
 import { PERMANENT } from "../gm/Sanctions.js";
 import type { Command, CommandContext } from "./Command.js";
-import { ArgError, formatDuration, humanDuration, parseDuration, positional } from "./args.js";
+import { ArgError, formatDuration, humanDuration, oneTarget, parseDuration, positional } from "./args.js";
 
 interface BanArgs {
   target: string;
@@ -55,11 +55,7 @@ export const unban: Command<{ target: string }> = {
   help: "Lifts a ban (by account or character name).",
   reversible: true,
   replayable: false,
-  args: positional((r) => {
-    const target = r.name("account");
-    r.end();
-    return { target };
-  }),
+  args: oneTarget("account"),
   async execute(ctx, { target }) {
     const account = await ctx.world.sanctions.account(target);
     const previous = await ctx.world.sanctions.setBan(account.id, null, null);
@@ -112,11 +108,7 @@ export const unmute: Command<{ target: string }> = {
   help: "Lets a muted account chat again.",
   reversible: true,
   replayable: true,
-  args: positional((r) => {
-    const target = r.name();
-    r.end();
-    return { target };
-  }),
+  args: oneTarget(),
   async execute(ctx, { target }) {
     return applyMute(ctx, target, null, null);
   },

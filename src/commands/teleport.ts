@@ -1,6 +1,6 @@
 import { AppError } from "../util/errors.js";
 import type { Actor, Command, CommandContext } from "./Command.js";
-import { positional, sameName } from "./args.js";
+import { oneTarget, positional, sameName } from "./args.js";
 import type { Point3 } from "../gm/GmOp.js";
 import type { LeaseEntry } from "../cluster/CharacterLease.js";
 
@@ -58,11 +58,7 @@ export const summon: Command<{ target: string }> = {
   help: "Brings a player to where you stand in game (across districts if need be).",
   reversible: true,
   replayable: false,
-  args: positional((r) => {
-    const target = r.name();
-    r.end();
-    return { target };
-  }),
+  args: oneTarget(),
   async execute(ctx, { target }) {
     const me = await inGame(ctx.actor, ctx);
     const here = await ctx.world.act(me.roomId, { op: "where", characterId: me.characterId });
