@@ -456,7 +456,10 @@ describe("aoi: view encoding (installViewEncoding)", () => {
       assert.ok(after.fast - before.fast > 500, `the shortcut was taken (${after.fast - before.fast} times)`);
       assert.equal(after.stock - before.stock, 0, "and never fell back");
       assert.ok(after.slotted > before.slotted, "views with many changed entities were ordered too");
-      assert.ok(after.shared > before.shared, "entities seen by several clients were encoded once and copied");
+      assert.ok(
+        after.shared > before.shared,
+        "entities seen by several clients were encoded once and copied",
+      );
     });
   }
 
