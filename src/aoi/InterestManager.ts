@@ -151,6 +151,12 @@ export class InterestManager {
     this.views.set(observerId, { ids: new Set(), entries: [], skip: 0 });
   }
 
+  /** The observer's next `update` recomputes even in a crowd (e.g. after a teleport). */
+  refresh(observerId: string): void {
+    const view = this.views.get(observerId);
+    if (view) view.skip = 0;
+  }
+
   unobserve(observerId: string): void {
     this.views.delete(observerId);
   }

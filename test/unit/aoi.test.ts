@@ -242,6 +242,20 @@ describe("aoi: InterestManager", () => {
     assert.equal(calls, 5, "four skipped, the fifth recomputes");
   });
 
+  it("refresh() makes a crowded observer's next update recompute (after a teleport)", () => {
+    const im = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 5, crowdSkipMax: 4 });
+    im.move("me", 0, 0);
+    for (let i = 0; i < 50; i++) im.move(`c${i}`, 1 + i, 0);
+    im.observe("me");
+    im.update("me");
+    im.move("me", 5000, 5000);
+    im.move("there", 5001, 5000);
+    im.refresh("me");
+    const change = im.update("me");
+    assert.deepEqual(change.enter, ["there"]);
+    assert.equal(change.leave.length, 5);
+  });
+
   it("in a crowd, still drops a hidden entity at the very next update", () => {
     const im = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 5, crowdSkipMax: 4 });
     im.move("me", 0, 0);
