@@ -648,6 +648,8 @@ export class DistrictRoom
         const from = this.sim.gmTeleport(sessionId, op.to)!;
         const now = this.sim.player(sessionId)!;
         this.interest.move(sessionId, now.x, now.y);
+        // A crowded view would otherwise catch up only at its next throttled refresh.
+        this.interest.refresh(sessionId);
         save();
         return {
           from,
