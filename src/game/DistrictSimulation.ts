@@ -21,7 +21,7 @@ import {
   type InterlockAction,
   type Position,
 } from "../sim/combat/index.js";
-import { sanitizeIntent } from "../sim/movement.js";
+import { headingOf, sanitizeIntent } from "../sim/movement.js";
 import { createRng, seedFrom, type Rng } from "../sim/npc/rng.js";
 import { stepSpawns } from "../sim/npc/spawns.js";
 import { stepNpc } from "../sim/npc/stepNpc.js";
@@ -1305,7 +1305,7 @@ export class DistrictSimulation {
       const step = Math.min(npc.template.speed * this.dt, d - ESCORT_FOLLOW_DISTANCE);
       npc.x += (dx / d) * step;
       npc.y += (dy / d) * step;
-      npc.heading = Math.atan2(dy, dx);
+      npc.heading = headingOf(dx, dy);
     }
     if (Math.hypot(npc.x - escort.to.x, npc.y - escort.to.y) <= escort.to.radius) {
       this.out.push({

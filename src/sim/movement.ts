@@ -52,7 +52,18 @@ export function stepMovement(
   if (intent.moveX === 0 && intent.moveY === 0) return body;
   const x = clamp(body.x + intent.moveX * speed * dt, bounds.minX, bounds.maxX);
   const y = clamp(body.y + intent.moveY * speed * dt, bounds.minY, bounds.maxY);
-  return { x, y, heading: Math.atan2(intent.moveY, intent.moveX) };
+  return { x, y, heading: headingOf(intent.moveX, intent.moveY) };
+}
+
+const TWO_PI = Math.PI * 2;
+
+/**
+ * The direction of (dx, dy) in radians, in [0, 2π): the range the replicated
+ * heading wraps into, so a predicting client's heading equals the server's.
+ */
+export function headingOf(dx: number, dy: number): number {
+  const a = Math.atan2(dy, dx);
+  return a < 0 ? a + TWO_PI : a;
 }
 
 function clamp(v: number, min: number, max: number): number {

@@ -115,14 +115,14 @@ describe("movement: stepMovement", () => {
     assert.deepEqual(body, { x: 1, y: 2, heading: 0 });
   });
 
-  it("sets heading to atan2(moveY, moveX)", () => {
+  it("sets heading to the direction's angle in [0, 2π) (the range the replicated heading wraps into)", () => {
     const cases: [number, number, number][] = [
       [1, 0, 0],
       [0, 1, Math.PI / 2],
       [-1, 0, Math.PI],
-      [0, -1, -Math.PI / 2],
+      [0, -1, (3 * Math.PI) / 2],
       [Math.SQRT1_2, Math.SQRT1_2, Math.PI / 4],
-      [-0.6, -0.8, Math.atan2(-0.8, -0.6)],
+      [-0.6, -0.8, Math.atan2(-0.8, -0.6) + 2 * Math.PI],
     ];
     for (const [mx, my, heading] of cases) {
       const out = stepMovement(start, { moveX: mx, moveY: my }, 6, 0.05, BOUNDS);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALTITUDE_EXTENT } from "../../../schema/wireDomains.js";
 import { ORGANIZATIONS } from "../../sim/characterRules.js";
 
 /** Highest character level in The Matrix Online. */
@@ -16,7 +17,12 @@ export const Level = z.number().int().min(1).max(MAX_LEVEL);
 export const Point = z.strictObject({
   x: z.number(),
   y: z.number(),
-  z: z.number().default(0),
+  /** Within the wire's altitude domain (schema/wireDomains.ts). */
+  z: z
+    .number()
+    .min(-ALTITUDE_EXTENT)
+    .max(ALTITUDE_EXTENT - 1 / 16)
+    .default(0),
 });
 export type Point = z.infer<typeof Point>;
 

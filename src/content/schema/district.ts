@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Bounds } from "../../sim/movement.js";
+import { WORLD_EXTENT } from "../../../schema/wireDomains.js";
 import { Description, Id, Name, Point } from "./common.js";
 
 export const COMBAT_RULES = ["CR1", "CR2"] as const;
@@ -33,11 +34,12 @@ export const District = z
     id: z.string().regex(/^[a-z][a-z0-9_-]{1,31}$/, "id must be lowercase letters, digits, _ or -"),
     name: Name,
     description: Description,
+    /** Inside [0, WORLD_EXTENT] on both axes: the domain positions are quantized over on the wire. */
     bounds: z.strictObject({
-      minX: z.number(),
-      minY: z.number(),
-      maxX: z.number(),
-      maxY: z.number(),
+      minX: z.number().min(0),
+      minY: z.number().min(0),
+      maxX: z.number().max(WORLD_EXTENT),
+      maxY: z.number().max(WORLD_EXTENT),
     }),
     moveSpeed: z.number().positive().max(100).default(6),
     pvp: z.boolean().default(false),

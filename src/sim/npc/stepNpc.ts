@@ -1,4 +1,4 @@
-import { stepMovement, type Bounds, type Kinematics } from "../movement.js";
+import { headingOf, stepMovement, type Bounds, type Kinematics } from "../movement.js";
 import { between, type Rng } from "./rng.js";
 import type { NpcIntent, NpcTargetView, NpcWorldView, Point, SimNpc } from "./types.js";
 
@@ -70,7 +70,7 @@ export function stepNpc(npc: SimNpc, world: NpcWorldView, dt: number, rng: Rng):
       break;
     case "attack":
       if (target) {
-        next.heading = Math.atan2(target.y - next.y, target.x - next.x);
+        next.heading = headingOf(target.x - next.x, target.y - next.y);
         if (next.cooldown <= 0 && next.targetId !== null) {
           intents.push({
             kind: "attack",

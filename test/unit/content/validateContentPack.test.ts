@@ -362,6 +362,22 @@ describe("content: validateContentPack", () => {
   describe("districts", () => {
     runCases([
       {
+        name: "bounds must lie inside the wire's position domain (0..8191.875)",
+        break: (p) => {
+          p.districts[0].bounds.minX = -10;
+          p.districts[0].bounds.maxY = 9000;
+        },
+        expect: [
+          { file: "districts.json", path: "districts.0.bounds.minX", message: />=\s*0/ },
+          { file: "districts.json", path: "districts.0.bounds.maxY", message: /<=\s*8191\.875/ },
+        ],
+      },
+      {
+        name: "heights must lie inside the wire's altitude domain (-2048..2047.9375)",
+        break: (p) => (p.districts[0].hardlines[0].z = 5000),
+        expect: [{ file: "districts.json", path: "districts.0.hardlines.0.z", message: /<=\s*2047\.9375/ }],
+      },
+      {
         name: "a spawn zone must lie inside the district bounds",
         break: (p) => (p.districts[0].spawnZones[0].center = { x: 995, y: 500 }),
         expect: [
