@@ -14,6 +14,7 @@ import { MoveInput } from "../schema/MoveInput.js";
 import { NpcState } from "../schema/NpcState.js";
 import { PlayerState } from "../schema/PlayerState.js";
 import { InterestManager } from "../src/aoi/InterestManager.js";
+import { setViewRates, type ViewRates } from "../src/aoi/viewEncoding.js";
 import type { AuthService, Principal } from "../src/auth/AuthService.js";
 import type { PermissionService } from "../src/auth/PermissionService.js";
 import type { GameEventKind, GameEvents } from "../src/analytics/GameEvents.js";
@@ -163,6 +164,8 @@ export class DistrictRoom
   /** The district's game rules (movement, NPCs, combat): pure and seeded, driven once per tick. */
   private sim!: DistrictSimulation;
   private interest!: InterestManager;
+  /** Each client view's update rates by distance (kept in step with its reach after every interest update). */
+  private readonly viewRates = new Map<string, ViewRates>();
   /** Recent positions of everyone, so a ranged shot is judged where the shooter saw its target. */
   private rewind!: Rewind;
   private traffic!: Traffic;
@@ -378,6 +381,7 @@ export class DistrictRoom
       this.interest.move(client.sessionId, player.x, player.y);
       this.interest.observe(client.sessionId);
       this.applyInterest(client, this.interest.update(client.sessionId));
+      this.attachViewRates(client, view);
       s.metrics.playersOnline.inc({ district: this.def.id, organization: player.organization });
       client.send("loadout", this.loadoutMessage(client.sessionId));
       // What a client shows in its mission log after a reload or a move to another process.
@@ -460,6 +464,30 @@ export class DistrictRoom
     client.view.add(own);
     this.interest.reset(client.sessionId);
     this.applyInterest(client, this.interest.update(client.sessionId));
+    this.attachViewRates(client, own);
+  }
+
+  /**
+   * Others far out in a client's view change less often for it: within
+   * `fullRateFraction` of the view's reach every patch, half-way to the edge
+   * every 2nd, beyond every `farRateEvery`-th (src/aoi/viewEncoding.ts). The
+   * reach shrinks in a crowd, so the nearest stay smooth however dense it gets.
+   */
+  private attachViewRates(client: DistrictClient, own: PlayerState): void {
+    const { fullRateFraction, farRateEvery } = svc().config.aoi;
+    if (!client.view || farRateEvery <= 1 || fullRateFraction >= 1) return;
+    const rates: ViewRates = { observer: own, fullRadius: 0, halfRadius: 0, farEvery: farRateEvery };
+    this.viewRates.set(client.sessionId, rates);
+    setViewRates(client.view, rates);
+    this.scaleViewRates(client.sessionId);
+  }
+
+  private scaleViewRates(sessionId: string): void {
+    const rates = this.viewRates.get(sessionId);
+    if (!rates) return;
+    const reach = this.interest.extentOf(sessionId);
+    rates.fullRadius = reach * svc().config.aoi.fullRateFraction;
+    rates.halfRadius = (rates.fullRadius + reach) / 2;
   }
 
   override async onLeave(client: DistrictClient): Promise<void> {
@@ -1002,6 +1030,7 @@ export class DistrictRoom
     this.sim.removePlayer(sessionId);
     // Deleting from the state map also deletes it from every view that held it.
     this.interest.remove(sessionId);
+    this.viewRates.delete(sessionId);
     this.state.players.delete(sessionId);
     s.characters.release(player.characterId);
     s.metrics.playersOnline.dec({ district: this.def.id, organization: player.organization });
@@ -1021,6 +1050,7 @@ export class DistrictRoom
     for (const client of this.clients) {
       if ((this.sim.tick + i++) % every !== 0) continue;
       this.applyInterest(client, this.interest.update(client.sessionId));
+      this.scaleViewRates(client.sessionId);
       visible.observe(this.interest.visibleTo(client.sessionId).size);
     }
   }

@@ -143,12 +143,25 @@ export class InterestManager {
 
   /** Starts tracking what `observerId` (an entity itself) sees; nothing yet. */
   observe(observerId: string): void {
-    if (!this.views.has(observerId)) this.views.set(observerId, { ids: new Set(), entries: [], skip: 0 });
+    if (!this.views.has(observerId)) this.views.set(observerId, this.emptyView());
   }
 
   /** Forgets the observer's view so the next update sends everything again (e.g. a new connection). */
   reset(observerId: string): void {
-    this.views.set(observerId, { ids: new Set(), entries: [], skip: 0 });
+    this.views.set(observerId, this.emptyView());
+  }
+
+  private emptyView(): View {
+    return { ids: new Set(), entries: [], skip: 0, extent: this.leaveRadius };
+  }
+
+  /**
+   * How far the observer's view reaches: the leave radius, or in a capped
+   * crowd the distance of the farthest entity it holds (as of its last
+   * recompute). Update rates scale with it, so a crowd's nearest stay smooth.
+   */
+  extentOf(observerId: string): number {
+    return this.views.get(observerId)?.extent ?? this.leaveRadius;
   }
 
   /** The observer's next `update` recomputes even in a crowd (e.g. after a teleport). */
@@ -202,7 +215,18 @@ export class InterestManager {
       selectSmallest(this.scanKeys, entries, n, cap);
       n = cap;
       kept = 0;
-      for (let i = 0; i < n; i++) if (entries[i]!.mark === stamp) kept++;
+      let far2 = 0;
+      for (let i = 0; i < n; i++) {
+        const e = entries[i]!;
+        if (e.mark === stamp) kept++;
+        const dx = e.x - self.x;
+        const dy = e.y - self.y;
+        const d2 = dx * dx + dy * dy;
+        if (d2 > far2) far2 = d2;
+      }
+      view.extent = Math.min(this.leaveRadius, Math.sqrt(far2));
+    } else {
+      view.extent = this.leaveRadius;
     }
     if (kept === n && kept === current.length) return EMPTY;
     const picked = ++this.epoch;
@@ -227,6 +251,8 @@ interface View {
   entries: GridEntry[];
   /** Updates still to skip before the next recompute (crowds only). */
   skip: number;
+  /** See `extentOf`. */
+  extent: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Encoder, StateView } from "@colyseus/schema";
+import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@colyseus/schema";
 
 /**
  * Per-client patch encoding that costs what the client sees, not what the
@@ -24,7 +24,11 @@ import { Encoder, StateView } from "@colyseus/schema";
  *   unchanged, over a queue holding just those trees.
  *
  * The bytes each client receives are identical to the stock encoder's;
- * test/unit/aoi.test.ts checks that on random rooms. Whenever the shortcut
+ * test/unit/aoi.test.ts checks that on random rooms — unless the view has
+ * update rates (`setViewRates`): then a plain entity far from the observer
+ * has its changes sent only every 2nd or n-th patch, and the fields it
+ * changed meanwhile are owed to that view and sent, with their values at
+ * that moment, on its next turn (so nothing is lost when it stops). Whenever the shortcut
  * cannot be sure — a changed tree that may inherit visibility from its
  * parent (nested collections without their own @view tag), pending filter
  * re-derivations, or internals that do not look like the ones this was
@@ -34,10 +38,25 @@ import { Encoder, StateView } from "@colyseus/schema";
 
 interface DescriptorLike {
   filter?: unknown;
+  /** Writes one field operation of a tree (op byte + value), as `encodeView` uses it. */
+  encoder?: (
+    encoder: unknown,
+    bytes: Uint8Array,
+    tree: TreeLike,
+    index: number,
+    operation: number,
+    it: Iter,
+    isEncodeAll: boolean,
+    hasView: boolean,
+    metadata: unknown,
+  ) => void;
   metadata?: Record<number, { type?: unknown } | undefined>;
 }
 interface TreeLike {
   root?: unknown;
+  ref?: { x?: unknown; y?: unknown; [$refId]?: number };
+  /** Bitmask of the fields (index < 32) that changed this patch. */
+  dirtyLow?: number;
   changesNode?: { position: number };
   isVisibilitySharedWithParent?: boolean;
   extraParents?: unknown;
@@ -62,6 +81,9 @@ interface RootLike {
 interface ViewLike {
   isVisible(tree: TreeLike): boolean;
   [TREES]?: Set<TreeLike>;
+  [RATES]?: ViewRates;
+  /** Plain trees whose skipped changes are still owed to this view → bitmask of the fields. */
+  [OWED]?: Map<TreeLike, number>;
 }
 interface Iter {
   offset: number;
@@ -73,12 +95,49 @@ interface EncoderLike {
 }
 
 const TREES = Symbol("mxo.viewTrees");
+const RATES = Symbol("mxo.viewRates");
+const OWED = Symbol("mxo.viewOwed");
+
+/**
+ * How often a view hears about entities by their distance from its observer:
+ * within `fullRadius` every patch, within `halfRadius` every 2nd, beyond
+ * every `farEvery`-th. The room keeps the radii current (they shrink with
+ * the view in a crowd) — the encoder reads them at each patch.
+ */
+export interface ViewRates {
+  /** The observer's own entity: its position is the centre, and it is always sent in full. */
+  observer: { x: number; y: number };
+  fullRadius: number;
+  halfRadius: number;
+  farEvery: number;
+}
+
+/** Gives a view distance-based update rates, or (undefined) sends everything every patch again. */
+export function setViewRates(view: StateView, rates: ViewRates | undefined): void {
+  const v = view as unknown as ViewLike;
+  v[RATES] = rates;
+  if (!rates) v[OWED] = undefined;
+}
+
+/** Patches between two updates of `ref` to a view with `rates` (1: every patch). */
+function intervalFor(rates: ViewRates, ref: TreeLike["ref"]): number {
+  if (ref === undefined || ref === (rates.observer as unknown)) return 1;
+  const x = ref.x;
+  const y = ref.y;
+  if (typeof x !== "number" || typeof y !== "number") return 1;
+  const dx = x - rates.observer.x;
+  const dy = y - rates.observer.y;
+  const d2 = dx * dx + dy * dy;
+  if (d2 <= rates.fullRadius * rates.fullRadius) return 1;
+  if (d2 <= rates.halfRadius * rates.halfRadius) return 2;
+  return rates.farEvery;
+}
 
 type EncodeFn = (this: Encoder, ...args: unknown[]) => Uint8Array;
 
 let installed = false;
 let enabled = true;
-const stats = { fast: 0, stock: 0, slotted: 0, shared: 0 };
+const stats = { fast: 0, stock: 0, slotted: 0, shared: 0, deferred: 0, owedSent: 0 };
 
 /** What one patch (one encoder, between two `discardChanges`) has learned so far. */
 interface PatchMemo {
@@ -154,13 +213,19 @@ function isPlain(t: TreeLike): boolean {
     if (desc.metadata) {
       for (const key of Object.keys(desc.metadata)) {
         const field = desc.metadata[Number(key)];
-        if (field && typeof field === "object" && "type" in field && typeof field.type !== "string")
+        if (field && typeof field === "object" && "type" in field && !isPrimitiveType(field.type))
           plain = false;
       }
     }
     plainDescriptors.set(desc, plain);
   }
   return plain;
+}
+
+/** A primitive field type: a name like "float32", or a quantized number (`{ quantized }`, a number on the wire). */
+function isPrimitiveType(type: unknown): boolean {
+  if (typeof type === "string") return true;
+  return typeof type === "object" && type !== null && "quantized" in type && Object.keys(type).length === 1;
 }
 
 /** Scratch for one view's encode: trees picked, queue nodes (pooled). */
@@ -294,10 +359,24 @@ export function installViewEncoding(): boolean {
 
     const it = args[0] as Iter;
     let buffer = (args[2] as Uint8Array | undefined) ?? self.sharedBuffer;
+    const rates = view[RATES];
+    const owed = rates !== undefined ? (view[OWED] ??= new Map()) : undefined;
     try {
       let i = 0;
       while (i < n) {
         const t = picked[i]!;
+        if (owed !== undefined && canDefer(t)) {
+          const mask = t.dirtyLow!;
+          if (!isDue(rates!, t, memo.generation)) {
+            // Not this one's turn: what it changed is owed, sent with its values of that patch.
+            owed.set(t, (owed.get(t) ?? 0) | mask);
+            stats.deferred++;
+            i++;
+            continue;
+          }
+          const due = owed.get(t);
+          if (due !== undefined) owed.set(t, due & ~mask); // the fields sent below need no repeat
+        }
         const position = t.changesNode!.position;
         let start = 0;
         let length = WALK;
@@ -340,6 +419,8 @@ export function installViewEncoding(): boolean {
         }
         i++;
       }
+      if (owed !== undefined && owed.size > 0)
+        buffer = payOwed(self, view, owed, root, memo.generation, it, buffer);
       return buffer.subarray(0, it.offset);
     } finally {
       picked.length = 0;
@@ -347,6 +428,60 @@ export function installViewEncoding(): boolean {
   };
   installed = true;
   return true;
+}
+
+/** A plain tree whose changed fields this encoder can tell (bitmask) and write itself: one a view may defer. */
+function canDefer(t: TreeLike): boolean {
+  return typeof t.dirtyLow === "number" && typeof t.encDescriptor?.encoder === "function" && isPlain(t);
+}
+
+/** Whether `t` is sent to a view with `rates` at this patch; turns are staggered by refId. */
+function isDue(rates: ViewRates, t: TreeLike, generation: number): boolean {
+  const every = intervalFor(rates, t.ref);
+  return every <= 1 || (generation + (t.ref?.[$refId] ?? 0)) % every === 0;
+}
+
+const SWITCH_TO_STRUCTURE = 255;
+/** Enough for one plain tree's header and every field (≤ 32 fields of ≤ 9 bytes, strings excepted: grown per field). */
+const OWED_HEADROOM = 512;
+
+/**
+ * Sends a view the fields it is owed by trees whose turn it is, with their
+ * current values, the way `Encoder#encodeView` writes a view's own changes
+ * (structure switch, then one ADD per field); forgets what is detached or
+ * left the view (a client never hears of a refId it does not hold).
+ */
+function payOwed(
+  encoder: EncoderLike,
+  view: ViewLike,
+  owed: Map<TreeLike, number>,
+  root: RootLike,
+  generation: number,
+  it: Iter,
+  buffer: Uint8Array,
+): Uint8Array {
+  const trees = view[TREES];
+  const rates = view[RATES]!;
+  for (const [t, mask] of owed) {
+    if (mask === 0 || t.root !== root || !trees?.has(t) || !view.isVisible(t)) {
+      owed.delete(t);
+      continue;
+    }
+    if (!isDue(rates, t, generation)) continue;
+    owed.delete(t);
+    const desc = t.encDescriptor!;
+    const write = desc.encoder!;
+    buffer = encoder.ensureCapacity(buffer, it.offset + OWED_HEADROOM);
+    buffer[it.offset++] = SWITCH_TO_STRUCTURE;
+    encodeValue.number(buffer, t.ref![$refId]!, it);
+    for (let index = 0; index < 32; index++) {
+      if ((mask & (1 << index)) === 0) continue;
+      buffer = encoder.ensureCapacity(buffer, it.offset + OWED_HEADROOM);
+      write(encoder, buffer, t, index, OPERATION.ADD, it, false, true, desc.metadata);
+    }
+    stats.owedSent++;
+  }
+  return buffer;
 }
 
 /** Positions → trees, for putting many picked trees back in queue order without a comparison sort. */
@@ -397,9 +532,17 @@ export function setViewEncodingEnabled(on: boolean): void {
 
 /**
  * Since start: view encodes that took the shortcut, that fell back to the
- * stock walk, that ordered many trees by position, and entity patches copied
- * from another view's encode instead of encoded again.
+ * stock walk, that ordered many trees by position, entity patches copied
+ * from another view's encode instead of encoded again, entity patches a view
+ * deferred (update rates) and owed fields sent later.
  */
-export function viewEncodingStats(): { fast: number; stock: number; slotted: number; shared: number } {
+export function viewEncodingStats(): {
+  fast: number;
+  stock: number;
+  slotted: number;
+  shared: number;
+  deferred: number;
+  owedSent: number;
+} {
   return { ...stats };
 }

@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   AOI_HYSTERESIS_PERCENT: intInRange(100, 200).default(120),
   AOI_MAX_VISIBLE: intInRange(1, 5000).default(100),
   AOI_UPDATE_TICKS: intInRange(1, 60).default(2),
+  AOI_FULL_RATE_PERCENT: intInRange(0, 100).default(40),
+  AOI_FAR_RATE_EVERY: intInRange(1, 20).default(4),
   MAX_MESSAGES_PER_SECOND: intInRange(1, 1000).default(30),
   LOGIN_MAX_FAILURES: intInRange(1, 100).default(5),
   LOGIN_LOCK_SECONDS: intInRange(1, 86_400).default(900),
@@ -93,7 +95,16 @@ export interface Config {
   reconnectGraceSeconds: number;
   maxClientsPerDistrict: number;
   /** Interest management: who receives which entities (see src/aoi). */
-  aoi: { radius: number; hysteresis: number; maxVisible: number; updateEveryTicks: number };
+  aoi: {
+    radius: number;
+    hysteresis: number;
+    maxVisible: number;
+    updateEveryTicks: number;
+    /** Others within this share of a view's reach are sent every patch (src/aoi/viewEncoding.ts `setViewRates`). */
+    fullRateFraction: number;
+    /** The far part of a view is sent every this many patches (1: rates off). */
+    farRateEvery: number;
+  };
   maxMessagesPerSecond: number;
   loginMaxFailures: number;
   loginLockSeconds: number;
@@ -186,6 +197,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       hysteresis: env.AOI_HYSTERESIS_PERCENT / 100,
       maxVisible: env.AOI_MAX_VISIBLE,
       updateEveryTicks: env.AOI_UPDATE_TICKS,
+      fullRateFraction: env.AOI_FULL_RATE_PERCENT / 100,
+      farRateEvery: env.AOI_FAR_RATE_EVERY,
     },
     maxMessagesPerSecond: env.MAX_MESSAGES_PER_SECOND,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,

@@ -2,8 +2,12 @@ import { Callbacks, Predict, type InputHandle, type Room } from "@colyseus/sdk";
 import { sanitizeIntent, stepMovement, type Bounds } from "../../../src/sim/movement.js";
 import type { DistrictStateView, MoveInputData, NpcEntity, PlayerEntity } from "./types.js";
 
-/** Remote players and NPCs are drawn this far in the past, between two patches (50 ms apart at 20 Hz). */
-const REMOTE_DELAY_MS = 100;
+/**
+ * Remote players and NPCs are drawn this far in the past, between two updates of theirs: 50 ms
+ * apart at 20 Hz when near, up to 4 patches (200 ms) apart at the far edge of the view, where the
+ * server sends less often (AOI_FAR_RATE_EVERY).
+ */
+const REMOTE_DELAY_MS = 200;
 /** A jump farther than this between two samples is a teleport or respawn: snap instead of gliding across the map. */
 const TELEPORT_UNITS = 25;
 /** The server's default TICK_RATE, for a room that does not advertise its own. */
