@@ -26,9 +26,10 @@ import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@c
  * The bytes each client receives are identical to the stock encoder's;
  * test/unit/aoi.test.ts checks that on random rooms — unless the view has
  * update rates (`setViewRates`): then a plain entity far from the observer
- * has its changes sent only every 2nd or n-th patch, and the fields it
- * changed meanwhile are owed to that view and sent, with their values at
- * that moment, on its next turn (so nothing is lost when it stops). Whenever the shortcut
+ * is sent only every 2nd or n-th patch, and on its turn it carries every
+ * field it changed since its previous turn, with the values of that moment
+ * (so nothing is lost when it stops). Which fields a tree changed in the
+ * last few patches is kept per encoder, by refId — no per-view state. Whenever the shortcut
  * cannot be sure — a changed tree that may inherit visibility from its
  * parent (nested collections without their own @view tag), pending filter
  * re-derivations, or internals that do not look like the ones this was
@@ -38,6 +39,7 @@ import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@c
 
 interface DescriptorLike {
   filter?: unknown;
+  [DEFERRABLE]?: boolean;
   /** Writes one field operation of a tree (op byte + value), as `encodeView` uses it. */
   encoder?: (
     encoder: unknown,
@@ -57,6 +59,8 @@ interface TreeLike {
   ref?: { x?: unknown; y?: unknown; [$refId]?: number };
   /** Bitmask of the fields (index < 32) that changed this patch. */
   dirtyLow?: number;
+  /** Created since the last patch. */
+  isNew?: boolean;
   changesNode?: { position: number };
   isVisibilitySharedWithParent?: boolean;
   extraParents?: unknown;
@@ -82,8 +86,6 @@ interface ViewLike {
   isVisible(tree: TreeLike): boolean;
   [TREES]?: Set<TreeLike>;
   [RATES]?: ViewRates;
-  /** Plain trees whose skipped changes are still owed to this view → bitmask of the fields. */
-  [OWED]?: Map<TreeLike, number>;
 }
 interface Iter {
   offset: number;
@@ -96,13 +98,16 @@ interface EncoderLike {
 
 const TREES = Symbol("mxo.viewTrees");
 const RATES = Symbol("mxo.viewRates");
-const OWED = Symbol("mxo.viewOwed");
+const DEFERRABLE = Symbol("mxo.deferrable");
 
 /**
  * How often a view hears about entities by their distance from its observer:
  * within `fullRadius` every patch, within `halfRadius` every 2nd, beyond
- * every `farEvery`-th. The room keeps the radii current (they shrink with
- * the view in a crowd) — the encoder reads them at each patch.
+ * every `farEvery`-th (2, 4 or 8: a power of two, so a turn under
+ * `farEvery` is a turn under 2 as well and no entity waits longer than
+ * `farEvery` patches whatever band it moves through). The room keeps the
+ * radii current (they shrink with the view in a crowd); the encoder reads
+ * them at each patch.
  */
 export interface ViewRates {
   /** The observer's own entity: its position is the centre, and it is always sent in full. */
@@ -114,19 +119,22 @@ export interface ViewRates {
 
 /** Gives a view distance-based update rates, or (undefined) sends everything every patch again. */
 export function setViewRates(view: StateView, rates: ViewRates | undefined): void {
-  const v = view as unknown as ViewLike;
-  v[RATES] = rates;
-  if (!rates) v[OWED] = undefined;
+  if (rates && !FAR_EVERY.includes(rates.farEvery)) throw new Error("farEvery must be 2, 4 or 8");
+  (view as unknown as ViewLike)[RATES] = rates;
 }
 
+const FAR_EVERY = [2, 4, 8];
+/** Patches of field masks kept per tree: the longest wait between two turns. */
+const HISTORY = 8;
+
 /** Patches between two updates of `ref` to a view with `rates` (1: every patch). */
-function intervalFor(rates: ViewRates, ref: TreeLike["ref"]): number {
+function intervalFor(rates: ViewRates, ref: TreeLike["ref"], ox: number, oy: number): number {
   if (ref === undefined || ref === (rates.observer as unknown)) return 1;
   const x = ref.x;
   const y = ref.y;
   if (typeof x !== "number" || typeof y !== "number") return 1;
-  const dx = x - rates.observer.x;
-  const dy = y - rates.observer.y;
+  const dx = x - ox;
+  const dy = y - oy;
   const d2 = dx * dx + dy * dy;
   if (d2 <= rates.fullRadius * rates.fullRadius) return 1;
   if (d2 <= rates.halfRadius * rates.halfRadius) return 2;
@@ -137,7 +145,7 @@ type EncodeFn = (this: Encoder, ...args: unknown[]) => Uint8Array;
 
 let installed = false;
 let enabled = true;
-const stats = { fast: 0, stock: 0, slotted: 0, shared: 0, deferred: 0, owedSent: 0 };
+const stats = { fast: 0, stock: 0, slotted: 0, shared: 0, deferred: 0, catchUpEncoded: 0, catchUpSent: 0 };
 
 /** What one patch (one encoder, between two `discardChanges`) has learned so far. */
 interface PatchMemo {
@@ -155,6 +163,68 @@ interface PatchMemo {
   stamp: number;
   arena: Uint8Array;
   arenaOffset: number;
+  /** Fields changed by each tree in the last HISTORY patches (update rates). */
+  history: MaskHistory;
+  /**
+   * Catch-up segments of this patch (a deferred tree's turn: every field it
+   * changed since its previous turn), by refId, encoded once and shared like
+   * `segment*`: valid where `catchStamp` holds `stamp` and `catchMask` the same fields.
+   */
+  catchStamp: Int32Array;
+  catchMask: Int32Array;
+  catchStart: Int32Array;
+  catchLength: Int32Array;
+}
+
+/**
+ * Per encoder, by refId: the field mask each Schema tree changed in each of
+ * the last HISTORY patches (a ring), the last patch it changed in, and the
+ * union of its masks over the HISTORY patches up to that one — so a view
+ * asks "what did it change lately" in O(1), however many views ask.
+ */
+class MaskHistory {
+  private masks = new Int32Array(HISTORY * 1024);
+  private gens = new Int32Array(HISTORY * 1024).fill(-1);
+  private last = new Int32Array(1024).fill(-HISTORY - 1);
+  private union = new Int32Array(1024);
+
+  record(refId: number, generation: number, mask: number): void {
+    if (refId >= this.last.length) this.grow(refId);
+    const base = refId * HISTORY;
+    this.masks[base + (generation & (HISTORY - 1))] = mask;
+    this.gens[base + (generation & (HISTORY - 1))] = generation;
+    this.last[refId] = generation;
+    let union = 0;
+    for (let k = 0; k < HISTORY; k++)
+      if (this.gens[base + k]! > generation - HISTORY) union |= this.masks[base + k]!;
+    this.union[refId] = union;
+  }
+
+  /**
+   * At least the fields `refId` changed in the `window` (≤ HISTORY) patches
+   * up to and including `generation` — possibly a few from up to HISTORY
+   * patches back, which costs a repeated field, never a missed one.
+   */
+  recent(refId: number, generation: number, window: number): number {
+    if (refId >= this.last.length || this.last[refId]! <= generation - window) return 0;
+    return this.union[refId]!;
+  }
+
+  private grow(refId: number): void {
+    const size = Math.max(refId + 1, this.last.length * 2);
+    const masks = new Int32Array(HISTORY * size);
+    const gens = new Int32Array(HISTORY * size).fill(-1);
+    const last = new Int32Array(size).fill(-HISTORY - 1);
+    const union = new Int32Array(size);
+    masks.set(this.masks);
+    gens.set(this.gens);
+    last.set(this.last);
+    union.set(this.union);
+    this.masks = masks;
+    this.gens = gens;
+    this.last = last;
+    this.union = union;
+  }
 }
 
 const generations = new WeakMap<object, number>();
@@ -167,26 +237,35 @@ function memoFor(encoder: EncoderLike, list: ListLike): PatchMemo {
   const generation = generations.get(encoder) ?? 0;
   let memo = memos.get(encoder);
   if (memo && memo.generation === generation) return memo;
-  let lazy = false;
-  for (let n: NodeLike | undefined = list.next; n; n = n.next) {
-    const t = n.changeTree;
-    if (t.isVisibilitySharedWithParent || t.extraParents !== undefined) {
-      lazy = true;
-      break;
-    }
-  }
   if (!memo) {
     memo = {
       generation,
-      lazy,
+      lazy: false,
       segmentStamp: new Int32Array(1024),
       segmentStart: new Int32Array(1024),
       segmentLength: new Int32Array(1024),
       stamp: 0,
       arena: new Uint8Array(ARENA_HEADROOM * 2),
       arenaOffset: 0,
+      history: new MaskHistory(),
+      catchStamp: new Int32Array(1024),
+      catchMask: new Int32Array(1024),
+      catchStart: new Int32Array(1024),
+      catchLength: new Int32Array(1024),
     };
     memos.set(encoder, memo);
+  }
+  // One pass over what changed: may anything inherit visibility (→ stock walk), and which fields did each tree change.
+  let lazy = false;
+  const history = memo.history;
+  for (let n: NodeLike | undefined = list.next; n; n = n.next) {
+    const t = n.changeTree;
+    if (t.isVisibilitySharedWithParent || t.extraParents !== undefined) {
+      lazy = true; // every view takes the stock walk this patch and hears everything: no history needed
+      break;
+    }
+    const refId = t.ref?.[$refId];
+    if (typeof t.dirtyLow === "number" && refId !== undefined) history.record(refId, generation, t.dirtyLow);
   }
   memo.generation = generation;
   memo.lazy = lazy;
@@ -230,6 +309,8 @@ function isPrimitiveType(type: unknown): boolean {
 
 /** Scratch for one view's encode: trees picked, queue nodes (pooled). */
 const picked: TreeLike[] = [];
+const catchUps: TreeLike[] = [];
+const catchMasks: number[] = [];
 const nodePool: NodeLike[] = [];
 /** The stand-in change queue the stock walk runs over (encodes never overlap: one thread, not re-entrant). */
 const viewQueue: ListLike = { next: undefined, tail: undefined, nextPosition: 0 };
@@ -342,16 +423,42 @@ export function installViewEncoding(): boolean {
       return encode.apply(this, args);
     }
 
-    // The view's visible trees that changed this patch, in queue order.
+    // The view's visible trees that changed this patch, in queue order; with
+    // update rates, only those whose turn it is, and apart (catchUps) those
+    // that owe the view more fields than they changed this patch.
     let n = 0;
+    let c = 0;
     const trees = view[TREES];
+    const rates = view[RATES];
+    const ox = rates?.observer.x ?? 0;
+    const oy = rates?.observer.y ?? 0;
     if (trees) {
       for (const t of trees) {
         if (t.root !== root || !view.isVisible(t)) {
           trees.delete(t); // detached, recycled or hidden since: forget it
           continue;
         }
-        if (t.changesNode !== undefined) picked[n++] = t;
+        const changed = t.changesNode !== undefined;
+        // A tree created this patch reaches views only through this walk (view.add queues no fields for it): never deferred.
+        if (rates === undefined || t.isNew === true || !canDefer(t)) {
+          if (changed) picked[n++] = t;
+          continue;
+        }
+        const refId = t.ref![$refId]!;
+        const every = intervalFor(rates, t.ref, ox, oy);
+        if (every > 1 && (memo.generation + refId) % every !== 0) {
+          if (changed) stats.deferred++;
+          continue;
+        }
+        // Its turn: everything it changed since its previous one (at most farEvery patches ago).
+        const owed = memo.history.recent(refId, memo.generation, rates.farEvery);
+        const fresh = changed ? t.dirtyLow! : 0;
+        if ((owed & ~fresh) === 0) {
+          if (changed) picked[n++] = t;
+        } else {
+          catchUps[c] = t;
+          catchMasks[c++] = owed | fresh;
+        }
       }
     }
     queueOrder(n);
@@ -359,24 +466,10 @@ export function installViewEncoding(): boolean {
 
     const it = args[0] as Iter;
     let buffer = (args[2] as Uint8Array | undefined) ?? self.sharedBuffer;
-    const rates = view[RATES];
-    const owed = rates !== undefined ? (view[OWED] ??= new Map()) : undefined;
     try {
       let i = 0;
       while (i < n) {
         const t = picked[i]!;
-        if (owed !== undefined && canDefer(t)) {
-          const mask = t.dirtyLow!;
-          if (!isDue(rates!, t, memo.generation)) {
-            // Not this one's turn: what it changed is owed, sent with its values of that patch.
-            owed.set(t, (owed.get(t) ?? 0) | mask);
-            stats.deferred++;
-            i++;
-            continue;
-          }
-          const due = owed.get(t);
-          if (due !== undefined) owed.set(t, due & ~mask); // the fields sent below need no repeat
-        }
         const position = t.changesNode!.position;
         let start = 0;
         let length = WALK;
@@ -419,11 +512,12 @@ export function installViewEncoding(): boolean {
         }
         i++;
       }
-      if (owed !== undefined && owed.size > 0)
-        buffer = payOwed(self, view, owed, root, memo.generation, it, buffer);
+      // After everything else, so a tree the patch adds to a collection is introduced before its fields.
+      for (let k = 0; k < c; k++) buffer = copyCatchUp(self, memo, catchUps[k]!, catchMasks[k]!, it, buffer);
       return buffer.subarray(0, it.offset);
     } finally {
       picked.length = 0;
+      catchUps.length = 0;
     }
   };
   installed = true;
@@ -432,55 +526,74 @@ export function installViewEncoding(): boolean {
 
 /** A plain tree whose changed fields this encoder can tell (bitmask) and write itself: one a view may defer. */
 function canDefer(t: TreeLike): boolean {
-  return typeof t.dirtyLow === "number" && typeof t.encDescriptor?.encoder === "function" && isPlain(t);
-}
-
-/** Whether `t` is sent to a view with `rates` at this patch; turns are staggered by refId. */
-function isDue(rates: ViewRates, t: TreeLike, generation: number): boolean {
-  const every = intervalFor(rates, t.ref);
-  return every <= 1 || (generation + (t.ref?.[$refId] ?? 0)) % every === 0;
+  if (typeof t.dirtyLow !== "number" || t._isSchema !== true || t.isFiltered !== true) return false;
+  const desc = t.encDescriptor;
+  if (desc === undefined) return false;
+  // Decided once per class and kept on its descriptor: this runs for every tree of every view, every patch.
+  return (desc[DEFERRABLE] ??= typeof desc.encoder === "function" && isPlain(t));
 }
 
 const SWITCH_TO_STRUCTURE = 255;
-/** Enough for one plain tree's header and every field (≤ 32 fields of ≤ 9 bytes, strings excepted: grown per field). */
-const OWED_HEADROOM = 512;
+/** Enough for one plain tree's header and a field (strings in plain trees are names and ids); checked per field. */
+const FIELD_HEADROOM = 512;
 
 /**
- * Sends a view the fields it is owed by trees whose turn it is, with their
- * current values, the way `Encoder#encodeView` writes a view's own changes
- * (structure switch, then one ADD per field); forgets what is detached or
- * left the view (a client never hears of a refId it does not hold).
+ * Writes a tree's catch-up — `mask`'s fields with their current values, the
+ * way `Encoder#encodeView` writes a view's own changes (structure switch,
+ * then one ADD per field) — encoding it once per patch and copying it into
+ * every other view that needs the same fields of it.
  */
-function payOwed(
+function copyCatchUp(
   encoder: EncoderLike,
-  view: ViewLike,
-  owed: Map<TreeLike, number>,
-  root: RootLike,
-  generation: number,
+  memo: PatchMemo,
+  t: TreeLike,
+  mask: number,
   it: Iter,
   buffer: Uint8Array,
 ): Uint8Array {
-  const trees = view[TREES];
-  const rates = view[RATES]!;
-  for (const [t, mask] of owed) {
-    if (mask === 0 || t.root !== root || !trees?.has(t) || !view.isVisible(t)) {
-      owed.delete(t);
-      continue;
-    }
-    if (!isDue(rates, t, generation)) continue;
-    owed.delete(t);
+  const refId = t.ref![$refId]!;
+  if (refId >= memo.catchStamp.length) {
+    const size = Math.max(refId + 1, memo.catchStamp.length * 2);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    memo.catchStamp = grow(memo.catchStamp);
+    memo.catchMask = grow(memo.catchMask);
+    memo.catchStart = grow(memo.catchStart);
+    memo.catchLength = grow(memo.catchLength);
+  }
+  let start = memo.catchStart[refId]!;
+  let length = memo.catchLength[refId]!;
+  if (memo.catchStamp[refId] !== memo.stamp || memo.catchMask[refId] !== mask) {
     const desc = t.encDescriptor!;
     const write = desc.encoder!;
-    buffer = encoder.ensureCapacity(buffer, it.offset + OWED_HEADROOM);
-    buffer[it.offset++] = SWITCH_TO_STRUCTURE;
-    encodeValue.number(buffer, t.ref![$refId]!, it);
+    const at = { offset: memo.arenaOffset };
+    let arena = encoder.ensureCapacity(memo.arena, at.offset + FIELD_HEADROOM);
+    arena[at.offset++] = SWITCH_TO_STRUCTURE;
+    encodeValue.number(arena, refId, at);
     for (let index = 0; index < 32; index++) {
       if ((mask & (1 << index)) === 0) continue;
-      buffer = encoder.ensureCapacity(buffer, it.offset + OWED_HEADROOM);
-      write(encoder, buffer, t, index, OPERATION.ADD, it, false, true, desc.metadata);
+      arena = encoder.ensureCapacity(arena, at.offset + FIELD_HEADROOM);
+      write(encoder, arena, t, index, OPERATION.ADD, at, false, true, desc.metadata);
     }
-    stats.owedSent++;
+    memo.arena = arena;
+    start = memo.arenaOffset;
+    length = at.offset - start;
+    memo.arenaOffset = at.offset;
+    memo.catchStamp[refId] = memo.stamp;
+    memo.catchMask[refId] = mask;
+    memo.catchStart[refId] = start;
+    memo.catchLength[refId] = length;
+    stats.catchUpEncoded++;
   }
+  let o = it.offset;
+  if (o + length > buffer.length) buffer = encoder.ensureCapacity(buffer, o + length);
+  const arena = memo.arena;
+  for (let k = 0; k < length; k++) buffer[o++] = arena[start + k]!;
+  it.offset = o;
+  stats.catchUpSent++;
   return buffer;
 }
 
@@ -534,7 +647,8 @@ export function setViewEncodingEnabled(on: boolean): void {
  * Since start: view encodes that took the shortcut, that fell back to the
  * stock walk, that ordered many trees by position, entity patches copied
  * from another view's encode instead of encoded again, entity patches a view
- * deferred (update rates) and owed fields sent later.
+ * deferred (update rates), and catch-ups encoded and sent (a deferred
+ * entity's turn with more fields than its patch).
  */
 export function viewEncodingStats(): {
   fast: number;
@@ -542,7 +656,8 @@ export function viewEncodingStats(): {
   slotted: number;
   shared: number;
   deferred: number;
-  owedSent: number;
+  catchUpEncoded: number;
+  catchUpSent: number;
 } {
   return { ...stats };
 }

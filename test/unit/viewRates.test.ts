@@ -114,10 +114,10 @@ describe("aoi: update rates by distance (setViewRates)", () => {
       deferred = seen(w, "far")!.y !== far.y;
     }
     assert.ok(deferred, "a far entity's step was deferred");
-    const before = viewEncodingStats().owedSent;
+    const before = viewEncodingStats().catchUpSent;
     for (let i = 0; i < 4; i++) patch(w);
     assert.equal(seen(w, "far")!.y, far.y);
-    assert.equal(viewEncodingStats().owedSent, before + 1);
+    assert.equal(viewEncodingStats().catchUpSent, before + 1);
     // Different fields changed on different skipped patches all arrive.
     far.hp = 77;
     patch(w);
@@ -177,5 +177,104 @@ describe("aoi: update rates by distance (setViewRates)", () => {
     assert.equal(seen(w, "gone"), undefined);
     assert.equal(seen(w, "leaving"), undefined);
     assert.ok(seen(w, "self"));
+  });
+
+  it("on random play, every client holds what the server held within the last farEvery patches, and all of it once things stop", () => {
+    let seed = 99;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const state = new DistrictState();
+    const encoder = new Encoder(state);
+    let next = 0;
+    const spawn = () => {
+      const p = player(`p${next}`, 900 + random() * 200, 900 + random() * 200);
+      p.hp = 100;
+      state.players.set(`p${next++}`, p);
+    };
+    for (let i = 0; i < 30; i++) spawn();
+    const clients: { observer: string; view: StateView; decoder: Decoder<DistrictState> }[] = [];
+    const reflection = Reflection.encode(encoder);
+    const history: Map<string, { x: number; y: number; hp: number }>[] = [];
+    const FAR = 4;
+    const refresh = (c: (typeof clients)[number]) => {
+      const self = state.players.get(c.observer)!;
+      for (const p of state.players.values()) {
+        const near = Math.hypot(p.x - self.x, p.y - self.y) <= 100;
+        if (near && !c.view.has(p)) c.view.add(p);
+        if (!near && c.view.has(p) && p !== self) c.view.remove(p);
+      }
+    };
+    const snapshot = () => new Map([...state.players].map(([id, p]) => [id, { x: p.x, y: p.y, hp: p.hp }]));
+    history.push(snapshot());
+    for (let round = 0; round < 200; round++) {
+      if (clients.length < 6 && round % 5 === 0) {
+        const observer = `p${clients.length}`;
+        const view = new StateView();
+        view.add(state.players.get(observer)!);
+        setViewRates(view, {
+          observer: state.players.get(observer)!,
+          fullRadius: 40,
+          halfRadius: 70,
+          farEvery: FAR,
+        });
+        const decoder = Reflection.decode<DistrictState>(reflection);
+        clients.push({ observer, view, decoder });
+        refresh(clients[clients.length - 1]!);
+        // A client joining mid-game starts from the full state of its view.
+        const it = { offset: 0 };
+        const shared = encoder.encodeAll(it).length;
+        decoder.decode(encoder.encodeAllView(view, shared, { ...it }));
+        view.changes.clear();
+      }
+      for (const [id, p] of state.players) {
+        if (random() < 0.6) {
+          p.x += (random() - 0.5) * 6;
+          p.y += (random() - 0.5) * 6;
+          p.heading = random() * 6;
+        }
+        if (random() < 0.05) p.hp = Math.floor(random() * 100);
+        if (random() < 0.01 && Number(id.slice(1)) >= 6) state.players.delete(id);
+      }
+      if (random() < 0.1) spawn();
+      for (const c of clients) refresh(c);
+      state.tick++;
+      const it = { offset: 0 };
+      const shared = encoder.encode(it).length;
+      for (const c of clients) c.decoder.decode(encoder.encodeView(c.view, shared, it).slice());
+      encoder.discardChanges();
+      history.push(snapshot()); // what each patch sent to whoever it was due for
+      for (const c of clients) {
+        const held = [...state.players].filter(([, p]) => c.view.has(p)).map(([id]) => id);
+        assert.deepEqual([...c.decoder.state.players.keys()].sort(), held.sort(), `round ${round}`);
+        for (const id of held) {
+          const seen = c.decoder.state.players.get(id)!;
+          const recent = history
+            .slice(-FAR)
+            .map((h) => h.get(id))
+            .filter((v) => v !== undefined);
+          assert.ok(
+            recent.some((v) => v.x === seen.x && v.y === seen.y && v.hp === seen.hp),
+            `round ${round}, ${c.observer} sees ${id} at ${seen.x},${seen.y} hp ${seen.hp}, older than ${FAR} patches`,
+          );
+        }
+      }
+    }
+    for (let i = 0; i < FAR; i++) {
+      state.tick++;
+      const it = { offset: 0 };
+      const shared = encoder.encode(it).length;
+      for (const c of clients) c.decoder.decode(encoder.encodeView(c.view, shared, it).slice());
+      encoder.discardChanges();
+    }
+    for (const c of clients) {
+      for (const [id, seen] of c.decoder.state.players) {
+        const p = state.players.get(id)!;
+        assert.deepEqual(
+          [seen.x, seen.y, seen.heading, seen.hp],
+          [p.x, p.y, p.heading, p.hp],
+          `${c.observer} sees ${id}`,
+        );
+      }
+    }
+    assert.ok(viewEncodingStats().deferred > 0);
   });
 });
