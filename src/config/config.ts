@@ -56,7 +56,10 @@ const EnvSchema = z.object({
   AOI_MAX_VISIBLE: intInRange(1, 5000).default(100),
   AOI_UPDATE_TICKS: intInRange(1, 60).default(2),
   AOI_FULL_RATE_PERCENT: intInRange(0, 100).default(40),
-  AOI_FAR_RATE_EVERY: intInRange(1, 20).default(4),
+  AOI_FAR_RATE_EVERY: z
+    .enum(["1", "2", "4", "8"], { message: "must be 1 (off), 2, 4 or 8" })
+    .transform(Number)
+    .default(4),
   MAX_MESSAGES_PER_SECOND: intInRange(1, 1000).default(30),
   LOGIN_MAX_FAILURES: intInRange(1, 100).default(5),
   LOGIN_LOCK_SECONDS: intInRange(1, 86_400).default(900),

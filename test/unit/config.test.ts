@@ -175,6 +175,23 @@ describe("config: loadConfig", () => {
     });
   });
 
+  describe("interest update rates", () => {
+    it("AOI_FAR_RATE_EVERY defaults to 4 and takes 1 (off), 2, 4 or 8", () => {
+      assert.equal(load({}).aoi.farRateEvery, 4);
+      assert.equal(load({ AOI_FAR_RATE_EVERY: "8" }).aoi.farRateEvery, 8);
+      assert.equal(load({ AOI_FAR_RATE_EVERY: "1" }).aoi.farRateEvery, 1);
+      assert.equal(load({ AOI_FULL_RATE_PERCENT: "25" }).aoi.fullRateFraction, 0.25);
+    });
+
+    it("AOI_FAR_RATE_EVERY=3 names the variable and the values it takes", () => {
+      assertConfigError(
+        () => load({ AOI_FAR_RATE_EVERY: "3" }),
+        "AOI_FAR_RATE_EVERY",
+        /must be 1 \(off\), 2, 4 or 8/,
+      );
+    });
+  });
+
   describe("integer validation", () => {
     it("TICK_RATE=0 names TICK_RATE and the lower limit", () => {
       assertConfigError(() => load({ TICK_RATE: "0" }), "TICK_RATE", /must be ≥ 1 \(got "0"\)/);
