@@ -101,6 +101,9 @@ export interface DistrictAuth {
   username: string;
   roles: string[];
   characterId: string;
+  /** The character's name and organization as onAuth found them: enough to take its lease before loading it. */
+  characterName: string;
+  organization: string;
   /** Chat is refused until then (epoch ms); kept current by `applyMute`. */
   mutedUntil: number | null;
   muteReason: string | null;
@@ -233,6 +236,8 @@ export class DistrictRoom
       username: principal.username,
       roles: principal.roles,
       characterId,
+      characterName: character.name,
+      organization: character.organization,
       mutedUntil: principal.mutedUntil,
       muteReason: principal.muteReason,
     };
@@ -315,15 +320,14 @@ export class DistrictRoom
     const s = svc();
     const auth = client.auth;
     if (!auth) throw new ServerError(401, "Not authenticated");
-    let character = await s.characters.load(auth.characterId);
-    if (!character || character.accountId !== auth.accountId) {
-      throw new ServerError(403, "Character not found on this account");
-    }
+    // onAuth checked that the account owns the character; the lease comes
+    // first and the load after it, so the state read is the one the last
+    // holder (on any process) saved before letting go.
     const entry: LeaseEntry = {
-      characterId: character.id,
-      name: character.name,
-      accountId: character.accountId,
-      organization: character.organization,
+      characterId: auth.characterId,
+      name: auth.characterName,
+      accountId: auth.accountId,
+      organization: auth.organization,
       district: this.def.id,
       roomId: this.roomId,
       processId: matchMaker.processId,
@@ -333,8 +337,10 @@ export class DistrictRoom
       throw new ServerError(409, "This character is already in play and could not be taken over");
     }
     try {
-      // Whoever held the character saved it before letting go: read it again.
-      character = (await s.characters.load(auth.characterId)) ?? character;
+      const character = await s.characters.load(auth.characterId);
+      if (!character || character.accountId !== auth.accountId) {
+        throw new ServerError(403, "Character not found on this account");
+      }
       // A character saved in another district arrives at this one's hardline.
       const at =
         character.district === this.def.id

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
 import { unauthorized } from "../util/errors.js";
 
@@ -24,13 +24,22 @@ export interface TravelClaims {
 }
 
 export class TokenSigner {
+  /**
+   * The secret as a KeyObject, made once: given a string, jsonwebtoken first
+   * tries it as a public key (an exception) and then builds a secret key, on
+   * every sign and verify — which is every join and every API call.
+   */
+  private readonly key: KeyObject;
+
   constructor(
-    private readonly secret: string,
+    secret: string,
     readonly accessTtlSeconds: number,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, "utf8"));
+  }
 
   signAccess(claims: AccessClaims): string {
-    return jwt.sign({ sid: claims.sid, ver: claims.ver, roles: claims.roles }, this.secret, {
+    return jwt.sign({ sid: claims.sid, ver: claims.ver, roles: claims.roles }, this.key, {
       algorithm: "HS256",
       subject: claims.sub,
       expiresIn: this.accessTtlSeconds,
@@ -41,7 +50,7 @@ export class TokenSigner {
 
   /** Short-lived (seconds): it only has to survive the hop to the target room. */
   signTravel(claims: TravelClaims, ttlSeconds = 30): string {
-    return jwt.sign({ sid: claims.sid, characterId: claims.characterId }, this.secret, {
+    return jwt.sign({ sid: claims.sid, characterId: claims.characterId }, this.key, {
       algorithm: "HS256",
       subject: claims.sub,
       expiresIn: ttlSeconds,
@@ -56,7 +65,7 @@ export class TokenSigner {
     if (!decoded || typeof decoded !== "object" || decoded.aud !== TRAVEL_AUDIENCE) return undefined;
     let payload: jwt.JwtPayload | string;
     try {
-      payload = jwt.verify(token, this.secret, {
+      payload = jwt.verify(token, this.key, {
         algorithms: ["HS256"],
         issuer: ISSUER,
         audience: TRAVEL_AUDIENCE,
@@ -79,7 +88,7 @@ export class TokenSigner {
   verifyAccess(token: string): AccessClaims {
     let payload: jwt.JwtPayload | string;
     try {
-      payload = jwt.verify(token, this.secret, { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
+      payload = jwt.verify(token, this.key, { algorithms: ["HS256"], issuer: ISSUER, audience: AUDIENCE });
     } catch (err) {
       throw unauthorized(err instanceof jwt.TokenExpiredError ? "Token expired" : "Invalid token");
     }

@@ -13,7 +13,8 @@ import { migrations } from "../../src/persistence/migrations/index.js";
 import { walkAndStop } from "../helpers/movement.js";
 import { DB_MODES, deploy, type TestDeployment } from "../helpers/servers.js";
 
-const F32 = 1e-2; // positions travel as float32
+/** Positions travel in 1/8-unit steps (schema/wireDomains.ts): what a client sees is within half a step of what is saved. */
+const WIRE = 1 / 16 + 1e-9;
 
 for (const mode of DB_MODES) {
   describe(`persistence of play (${mode} database)`, function () {
@@ -49,7 +50,7 @@ for (const mode of DB_MODES) {
       try {
         const self = await waitFor(() => me(again.room), { what: "own player after restart" });
         assert.ok(
-          Math.abs(self.x - left.x) < F32 && Math.abs(self.y - left.y) < F32,
+          Math.abs(self.x - left.x) < WIRE && Math.abs(self.y - left.y) < WIRE,
           `${self.x},${self.y} vs ${left.x},${left.y}`,
         );
       } finally {
@@ -73,7 +74,7 @@ for (const mode of DB_MODES) {
       const again = await joinDistrict(d.server.ws, player);
       try {
         const self = await waitFor(() => me(again.room));
-        assert.ok(Math.abs(self.x - pos.x) < F32 && Math.abs(self.y - pos.y) < F32);
+        assert.ok(Math.abs(self.x - pos.x) < WIRE && Math.abs(self.y - pos.y) < WIRE);
       } finally {
         await again.room.leave();
       }
@@ -98,13 +99,13 @@ for (const mode of DB_MODES) {
       try {
         const self = await waitFor(() => me(again.room));
         // Saved somewhere between the last autosave before the walk and the crash point.
-        assert.ok(self.y >= pos.y - F32, `lost more than the walk: ${self.y} < ${pos.y}`);
+        assert.ok(self.y >= pos.y - WIRE, `lost more than the walk: ${self.y} < ${pos.y}`);
         assert.ok(
           self.y <= beforeCrash.y + 6 * 0.2,
           `saved ahead of the crash point: ${self.y} > ${beforeCrash.y}`,
         );
         const lost = beforeCrash.y - self.y;
-        assert.ok(lost <= 6 * 1 + F32, `lost ${lost} units, more than one autosave interval of movement`);
+        assert.ok(lost <= 6 * 1 + WIRE, `lost ${lost} units, more than one autosave interval of movement`);
       } finally {
         await again.room.leave();
       }
@@ -141,7 +142,7 @@ describe("reconnection (postgres database)", function () {
       const back = await joinedA.client.reconnect(token);
       assert.equal(back.sessionId, joinedA.room.sessionId);
       const self = await waitFor(() => me(back));
-      assert.ok(Math.abs(self.x - pos.x) < F32);
+      assert.ok(Math.abs(self.x - pos.x) < WIRE);
       assert.equal(self.characterId, a.characterId);
       // And it still plays.
       const moved = await walkAndStop(back, 1, 0, 300, 50);
@@ -172,7 +173,7 @@ describe("reconnection (postgres database)", function () {
         "SELECT x, y FROM characters WHERE id = $1",
         [a.characterId],
       );
-      assert.ok(Math.abs(row!.y - pos.y) < F32, `saved y ${row!.y} vs ${pos.y}`);
+      assert.ok(Math.abs(row!.y - pos.y) < WIRE, `saved y ${row!.y} vs ${pos.y}`);
       await assert.rejects(joinedA.client.reconnect(token));
     } finally {
       await joinedB.room.leave();
