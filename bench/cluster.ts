@@ -101,10 +101,36 @@ async function main() {
     const second = other;
 
     // --- travel -------------------------------------------------------------
+    // Everyone leaves so the district rooms close; then travellers open them
+    // again one district at a time, alternating the two live processes, so
+    // the rooms spread and travel crosses a process boundary.
     process.stdout.write(`${TRAVELS} travels between districts across two processes… `);
+    const listRooms = async () =>
+      (await http(survivor.http, "GET", "/api/v1/admin/districts", { token })).body as {
+        roomId: string;
+        district: string;
+        processId: string;
+      }[];
+    await Promise.all(seated.map((s) => s.room.leave().catch(() => {})));
+    await waitFor(async () => (await listRooms()).length === 0, { timeoutMs: 30_000, intervalMs: 200 });
+    const travellers: { client: Client; room: Room<any> }[] = [];
+    const perDistrict = Math.max(1, Math.floor(Math.min(players.length, 20) / DISTRICTS.length));
+    for (const [i, district] of DISTRICTS.entries()) {
+      const via = i % 2 === 0 ? survivor : other;
+      for (let k = 0; k < perDistrict; k++) {
+        travellers.push(await join(via.ws, players[i * perDistrict + k]!, district));
+      }
+      await waitFor(async () => (await listRooms()).some((r) => r.district === district), {
+        timeoutMs: 10_000,
+      });
+      await sleep(1500); // presence stats settle, so the next room goes to the process with fewer
+    }
+    for (const t of travellers) await waitFor(() => me(t.room));
+    const processOf = new Map((await listRooms()).map((r) => [r.roomId, r.processId]));
     const travelMs: number[] = [];
+    const crossingMs: number[] = [];
     for (let i = 0; i < TRAVELS; i++) {
-      const s = seated[i % seated.length]!;
+      const s = travellers[i % travellers.length]!;
       const target = DISTRICTS[(DISTRICTS.indexOf(s.room.state.district) + 1 + (i % 3)) % 4]!;
       const started = performance.now();
       const answer = new Promise<any>((resolve) => s.room.onMessage("travel", resolve));
@@ -114,17 +140,20 @@ async function main() {
       next.onMessage("*", () => {});
       next.reconnection.enabled = false;
       await waitFor(() => me(next));
-      travelMs.push(performance.now() - started);
+      const ms = performance.now() - started;
+      travelMs.push(ms);
+      if (processOf.get(s.room.roomId) !== processOf.get(next.roomId)) crossingMs.push(ms);
       void s.room.leave();
-      seated[i % seated.length] = { client: s.client, room: next };
+      travellers[i % travellers.length] = { client: s.client, room: next };
     }
     console.log("done");
-    const rooms = (await http(survivor.http, "GET", "/api/v1/admin/districts", { token })).body as any[];
+    seated.splice(0, seated.length, ...travellers);
     results.travel = {
       p50: pct(travelMs, 50),
       p99: pct(travelMs, 99),
       max: Math.max(...travelMs),
-      processesHostingRooms: new Set(rooms.map((r) => r.processId)).size,
+      processesHostingRooms: new Set(processOf.values()).size,
+      crossing: { count: crossingMs.length, p50: pct(crossingMs, 50), p99: pct(crossingMs, 99) },
     };
 
     // --- kill -9 -------------------------------------------------------------
@@ -148,7 +177,13 @@ async function main() {
   }
 
   const d = results.drain as { serverReportedMs: number; drainCallMs: number; allPlayingAgainMs: number };
-  const t = results.travel as { p50: number; p99: number; max: number; processesHostingRooms: number };
+  const t = results.travel as {
+    p50: number;
+    p99: number;
+    max: number;
+    processesHostingRooms: number;
+    crossing: { count: number; p50: number; p99: number };
+  };
   const k = results.killMinus9 as { roomsLeftMatchmakingAfterMs: number };
   console.log("\n| measurement | value |\n|---|---|");
   console.log(`| drain with ${CLIENTS} clients (server-side) | ${d.serverReportedMs.toFixed(0)} ms |`);
@@ -156,7 +191,10 @@ async function main() {
     `| drain call returned / all ${CLIENTS} playing again on another process | ${d.drainCallMs.toFixed(0)} ms / ${d.allPlayingAgainMs.toFixed(0)} ms |`,
   );
   console.log(
-    `| travel latency (${TRAVELS} travels, ${t.processesHostingRooms} processes) | p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms, max ${t.max.toFixed(1)} ms |`,
+    `| travel latency (${TRAVELS} travels, rooms on ${t.processesHostingRooms} processes) | p50 ${t.p50.toFixed(1)} ms, p99 ${t.p99.toFixed(1)} ms, max ${t.max.toFixed(1)} ms |`,
+  );
+  console.log(
+    `| of which across processes (${t.crossing.count}) | p50 ${t.crossing.p50.toFixed(1)} ms, p99 ${t.crossing.p99.toFixed(1)} ms |`,
   );
   console.log(`| kill -9 → rooms out of matchmaking | ${k.roomsLeftMatchmakingAfterMs.toFixed(0)} ms |`);
   mkdirSync("bench/results", { recursive: true });
