@@ -29,8 +29,9 @@ import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@c
  * is sent only every 2nd or n-th patch, and on its turn it carries every
  * field it changed since its previous turn, with the values of that moment
  * (so nothing is lost when it stops). Which fields a tree changed in the
- * last few patches is kept per encoder, by refId — no per-view state. Whenever the shortcut
- * cannot be sure — a changed tree that may inherit visibility from its
+ * last few patches is kept per encoder, by refId — no per-view state.
+ *
+ * Whenever the shortcut cannot be sure — a changed tree that may inherit visibility from its
  * parent (nested collections without their own @view tag), pending filter
  * re-derivations, or internals that do not look like the ones this was
  * written against (@colyseus/schema 5.0.x) — it falls back to the stock
@@ -524,13 +525,20 @@ export function installViewEncoding(): boolean {
   return true;
 }
 
-/** A plain tree whose changed fields this encoder can tell (bitmask) and write itself: one a view may defer. */
+/**
+ * A plain tree whose changed fields this encoder can tell (the `dirtyLow`
+ * bitmask covers field indexes 0–31 only, so a class with more fields is
+ * never deferred) and write itself: one a view may defer.
+ */
 function canDefer(t: TreeLike): boolean {
   if (typeof t.dirtyLow !== "number" || t._isSchema !== true || t.isFiltered !== true) return false;
   const desc = t.encDescriptor;
   if (desc === undefined) return false;
   // Decided once per class and kept on its descriptor: this runs for every tree of every view, every patch.
-  return (desc[DEFERRABLE] ??= typeof desc.encoder === "function" && isPlain(t));
+  return (desc[DEFERRABLE] ??=
+    typeof desc.encoder === "function" &&
+    isPlain(t) &&
+    Object.keys(desc.metadata ?? {}).every((key) => !/^\d+$/.test(key) || Number(key) < 32));
 }
 
 const SWITCH_TO_STRUCTURE = 255;

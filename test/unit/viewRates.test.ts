@@ -203,6 +203,7 @@ describe("aoi: update rates by distance (setViewRates)", () => {
         if (!near && c.view.has(p) && p !== self) c.view.remove(p);
       }
     };
+    const deferredBefore = viewEncodingStats().deferred;
     const snapshot = () => new Map([...state.players].map(([id, p]) => [id, { x: p.x, y: p.y, hp: p.hp }]));
     history.push(snapshot());
     for (let round = 0; round < 200; round++) {
@@ -275,6 +276,6 @@ describe("aoi: update rates by distance (setViewRates)", () => {
         );
       }
     }
-    assert.ok(viewEncodingStats().deferred > 0);
+    assert.ok(viewEncodingStats().deferred > deferredBefore, "some changes were deferred in this run");
   });
 });
