@@ -12,18 +12,29 @@ export const ADMIN = { username: "cluster_admin", password: "admin password 123"
  */
 export interface TestCluster {
   servers: ServerHandle[];
+  /** The database itself (not through any proxy), for checks. */
+  databaseUrl: string;
   env: Record<string, string>;
   /** Starts one more process (or restarts index `i`) with the shared settings. */
   start(i?: number): Promise<ServerHandle>;
   cleanup(): Promise<void>;
 }
 
-export async function startCluster(n: number, extraEnv: Record<string, string> = {}): Promise<TestCluster> {
+export async function startCluster(
+  n: number,
+  extraEnv: Record<string, string> = {},
+  opts: {
+    /** Redis of the test's own (a fault test kills it); default: a logical DB of the shared one. */
+    redisUrl?: string;
+    /** Rewrites the database URL the processes use (e.g. through a proxy a fault test cuts). */
+    databaseUrl?: (url: string) => string;
+  } = {},
+): Promise<TestCluster> {
   const db = await createTestDatabase();
-  const redis = await useRedisDatabase();
+  const redis = opts.redisUrl ? { url: opts.redisUrl, flush: async () => {} } : await useRedisDatabase();
   const dirs: { remove(): void }[] = [];
   const env: Record<string, string> = {
-    DATABASE_URL: db.url,
+    DATABASE_URL: opts.databaseUrl ? opts.databaseUrl(db.url) : db.url,
     REDIS_URL: redis.url,
     JWT_SECRET: randomBytes(32).toString("hex"),
     ADMIN_USERNAME: ADMIN.username,
@@ -32,6 +43,7 @@ export async function startCluster(n: number, extraEnv: Record<string, string> =
   };
   const cluster: TestCluster = {
     servers: [],
+    databaseUrl: db.url,
     env,
     async start(i?: number) {
       const data = tempDataDir();
