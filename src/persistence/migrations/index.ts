@@ -4,6 +4,7 @@ import { Missions1732400000000 } from "./1732400000000-Missions.js";
 import { GmAdmin1732500000000 } from "./1732500000000-GmAdmin.js";
 import { Loadouts1732600000000 } from "./1732600000000-Loadouts.js";
 import { Analytics1732700000000 } from "./1732700000000-Analytics.js";
+import { AccountHardening1732800000000 } from "./1732800000000-AccountHardening.js";
 import { CharacterOwnership1732820000000 } from "./1732820000000-CharacterOwnership.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
@@ -14,5 +15,6 @@ export const migrations = [
   GmAdmin1732500000000,
   Loadouts1732600000000,
   Analytics1732700000000,
+  AccountHardening1732800000000,
   CharacterOwnership1732820000000,
 ];
