@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"]).optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  TOTP_ENCRYPTION_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  STAFF_MFA_REQUIRED: booleanString.optional(),
   ACCESS_TOKEN_TTL_SECONDS: intInRange(30, 86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: intInRange(60, 90 * 86_400).default(30 * 86_400),
   TICK_RATE: intInRange(1, 60).default(20),
@@ -89,7 +91,19 @@ export interface Config {
   redisUrl: string | undefined;
   dataDir: string;
   contentDir: string;
-  jwtSecret: string;
+  /**
+   * Signs access tokens. `undefined` only in development with DATABASE_URL:
+   * then one secret is generated and kept in that database, so every process
+   * sharing it signs alike (see src/auth/SharedSecrets.ts).
+   */
+  jwtSecret: string | undefined;
+  /**
+   * Encrypts TOTP secrets at rest (AES-256-GCM). `undefined` only in
+   * development: then a generated key is kept in the database (embedded or shared).
+   */
+  totpEncryptionKey: string | undefined;
+  /** Staff accounts (any role but `player`) must turn TOTP on before their tokens reach anything else. */
+  staffMfaRequired: boolean;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   tickRate: number;
@@ -170,13 +184,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
 
   const dataDir = resolve(env.DATA_DIR);
-  let jwtSecret = env.JWT_SECRET;
-  if (jwtSecret === undefined) {
-    if (env.NODE_ENV === "production") {
-      throw new ConfigError("JWT_SECRET", "is required when NODE_ENV=production");
+  for (const variable of ["JWT_SECRET", "TOTP_ENCRYPTION_KEY"] as const) {
+    if (env[variable] === undefined && env.NODE_ENV === "production") {
+      throw new ConfigError(variable, "is required when NODE_ENV=production");
     }
-    jwtSecret = devSecret(dataDir);
   }
+  // Development: with a shared PostgreSQL a data-dir secret would differ per
+  // process, so the database keeps one for all (undefined here).
+  const jwtSecret = env.JWT_SECRET ?? (env.DATABASE_URL === undefined ? devSecret(dataDir) : undefined);
 
   return {
     nodeEnv: env.NODE_ENV,
@@ -188,6 +203,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     contentDir: resolve(env.CONTENT_DIR),
     jwtSecret,
+    totpEncryptionKey: env.TOTP_ENCRYPTION_KEY,
+    staffMfaRequired: env.STAFF_MFA_REQUIRED ?? env.NODE_ENV === "production",
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     tickRate: env.TICK_RATE,
@@ -221,7 +238,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   };
 }
 
-const SECRET_VARIABLES = new Set(["JWT_SECRET", "ADMIN_PASSWORD"]);
+const SECRET_VARIABLES = new Set(["JWT_SECRET", "TOTP_ENCRYPTION_KEY", "ADMIN_PASSWORD"]);
 
 /** Echoes the offending value to help the operator, but never a secret or a URL's password. */
 function describeValue(variable: string, value: string | undefined): string {

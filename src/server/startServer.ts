@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { DistrictRoom, provideDistrictServices } from "../../rooms/DistrictRoom.js";
 import { AuthService } from "../auth/AuthService.js";
 import { TokenSigner } from "../auth/tokens.js";
+import { resolveSecrets } from "../auth/SharedSecrets.js";
 import type { CharacterLease } from "../cluster/CharacterLease.js";
 import { ClusterBus } from "../cluster/ClusterBus.js";
 import { ChatHistory } from "../social/ChatHistory.js";
@@ -87,7 +88,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const rooms = new LocalRooms();
     rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
     const events = new GameEvents(db.dataSource, metrics, log);
-    const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
+    const secrets = await resolveSecrets(config, db.dataSource);
+    const signer = new TokenSigner(secrets.jwtSecret, config.accessTokenTtlSeconds);
     const auth = new AuthService(
       db.dataSource,
       signer,

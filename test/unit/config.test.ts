@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { ConfigError, loadConfig, resolvePublicAddress, type Config } from "../../src/config/config.js";
 
 const SECRET = "s".repeat(32);
+const KEY = "k".repeat(32);
 
 /** Always passes a JWT secret unless told otherwise, so no test writes into ./data. */
 function load(extra: Record<string, string | undefined> = {}): Config {
@@ -55,6 +56,8 @@ describe("config: loadConfig", () => {
       assert.equal(c.shutdownTimeoutSeconds, 25);
       assert.equal(c.admin, undefined);
       assert.equal(c.trustProxy, false);
+      assert.equal(c.totpEncryptionKey, undefined);
+      assert.equal(c.staffMfaRequired, false);
     });
 
     it("parses explicit values into typed fields", () => {
@@ -85,6 +88,8 @@ describe("config: loadConfig", () => {
         ADMIN_USERNAME: "root_admin",
         ADMIN_PASSWORD: "correct horse",
         TRUST_PROXY: "true",
+        TOTP_ENCRYPTION_KEY: "t".repeat(40),
+        STAFF_MFA_REQUIRED: "yes",
       });
       assert.equal(c.nodeEnv, "test");
       assert.equal(c.port, 8080);
@@ -111,6 +116,8 @@ describe("config: loadConfig", () => {
       assert.equal(c.shutdownTimeoutSeconds, 600);
       assert.deepEqual(c.admin, { username: "root_admin", password: "correct horse" });
       assert.equal(c.trustProxy, true);
+      assert.equal(c.totpEncryptionKey, "t".repeat(40));
+      assert.equal(c.staffMfaRequired, true);
     });
 
     it("accepts postgres:// as well as postgresql://, and redis:// as well as rediss://", () => {
@@ -339,9 +346,24 @@ describe("config: loadConfig", () => {
     });
 
     it("NODE_ENV=production with JWT_SECRET uses it", () => {
-      const c = loadConfig({ NODE_ENV: "production", JWT_SECRET: SECRET, DATA_DIR: dir });
+      const c = loadConfig({
+        NODE_ENV: "production",
+        JWT_SECRET: SECRET,
+        TOTP_ENCRYPTION_KEY: KEY,
+        DATA_DIR: dir,
+      });
       assert.equal(c.jwtSecret, SECRET);
       assert.equal(existsSync(join(dir, "jwt-secret")), false);
+    });
+
+    it("with DATABASE_URL and no JWT_SECRET leaves the secret to the shared database, writing no file", () => {
+      const c = loadConfig({ DATA_DIR: dir, DATABASE_URL: "postgres://db/mxo" });
+      assert.equal(c.jwtSecret, undefined);
+      assert.equal(existsSync(join(dir, "jwt-secret")), false);
+      assert.equal(
+        loadConfig({ DATA_DIR: dir, DATABASE_URL: "postgres://db/mxo", JWT_SECRET: SECRET }).jwtSecret,
+        SECRET,
+      );
     });
 
     it("an explicit JWT_SECRET wins over a stored dev secret", () => {
@@ -355,7 +377,7 @@ describe("config: loadConfig", () => {
       assert.equal(first.dataDir, dataDir);
       const file = join(dataDir, "jwt-secret");
       assert.ok(existsSync(file), "secret file should be written");
-      assert.ok(first.jwtSecret.length >= 32, "generated secret is long enough for HS256");
+      assert.ok(first.jwtSecret!.length >= 32, "generated secret is long enough for HS256");
       assert.equal(readFileSync(file, "utf8").trim(), first.jwtSecret);
       if (process.platform !== "win32") {
         assert.equal(statSync(file).mode & 0o077, 0, "secret file must not be readable by group/others");
@@ -383,8 +405,46 @@ describe("config: loadConfig", () => {
       writeFileSync(join(dir, "jwt-secret"), "short\n");
       const c = loadConfig({ DATA_DIR: dir });
       assert.notEqual(c.jwtSecret, "short");
-      assert.ok(c.jwtSecret.length >= 32);
+      assert.ok(c.jwtSecret!.length >= 32);
       assert.equal(readFileSync(join(dir, "jwt-secret"), "utf8").trim(), c.jwtSecret);
+    });
+  });
+
+  describe("TOTP encryption key and staff MFA", () => {
+    it("NODE_ENV=production without TOTP_ENCRYPTION_KEY fails naming it", () => {
+      assertConfigError(
+        () => loadConfig({ NODE_ENV: "production", JWT_SECRET: SECRET }),
+        "TOTP_ENCRYPTION_KEY",
+        /required when NODE_ENV=production/,
+      );
+    });
+
+    it("rejects a TOTP_ENCRYPTION_KEY shorter than 32 characters without echoing it", () => {
+      const short = "too-short-totp-key";
+      assertConfigError(() => load({ TOTP_ENCRYPTION_KEY: short }), "TOTP_ENCRYPTION_KEY", /at least 32/);
+      assert.throws(
+        () => load({ TOTP_ENCRYPTION_KEY: short }),
+        (err: Error) => !err.message.includes(short),
+      );
+    });
+
+    it("in development without TOTP_ENCRYPTION_KEY leaves the key to the database", () => {
+      assert.equal(load().totpEncryptionKey, undefined);
+      assert.equal(load({ TOTP_ENCRYPTION_KEY: KEY }).totpEncryptionKey, KEY);
+    });
+
+    it("STAFF_MFA_REQUIRED defaults to on in production and off elsewhere, and can be set either way", () => {
+      const prod = { NODE_ENV: "production", JWT_SECRET: SECRET, TOTP_ENCRYPTION_KEY: KEY };
+      assert.equal(loadConfig(prod).staffMfaRequired, true);
+      assert.equal(loadConfig({ ...prod, STAFF_MFA_REQUIRED: "false" }).staffMfaRequired, false);
+      assert.equal(load().staffMfaRequired, false);
+      assert.equal(load({ NODE_ENV: "test" }).staffMfaRequired, false);
+      assert.equal(load({ STAFF_MFA_REQUIRED: "true" }).staffMfaRequired, true);
+      assertConfigError(
+        () => load({ STAFF_MFA_REQUIRED: "sometimes" }),
+        "STAFF_MFA_REQUIRED",
+        /true or false/,
+      );
     });
   });
 
