@@ -3,10 +3,11 @@
 # mxo-server image.
 #
 #   docker build -t mxo-server .
-#   docker run -p 2567:2567 -v mxo-data:/data -e JWT_SECRET="$(openssl rand -base64 48)" mxo-server
+#   docker run -p 2567:2567 -v mxo-data:/data -e JWT_SECRET="$(openssl rand -base64 48)" \
+#     -e TOTP_ENCRYPTION_KEY="$(openssl rand -base64 48)" mxo-server
 #
-# NODE_ENV=production makes JWT_SECRET (≥ 32 characters) mandatory: without it
-# the server exits with code 2 and says so. Several replicas also need
+# NODE_ENV=production makes JWT_SECRET and TOTP_ENCRYPTION_KEY (≥ 32 characters
+# each) mandatory: without them the server exits with code 2 and says so. Several replicas also need
 # REDIS_URL and DATABASE_URL (the embedded database in /data is single-process)
 # and a PUBLIC_ADDRESS each that clients can reach. See src/config/config.ts
 # for every variable.

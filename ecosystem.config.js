@@ -50,7 +50,16 @@ const shutdownSeconds = Number(env.SHUTDOWN_TIMEOUT_SECONDS) || 25;
 
 /** Variables passed through only when set, so the server's own defaults apply otherwise. */
 const passThrough = Object.fromEntries(
-  ["REDIS_URL", "DATABASE_URL", "JWT_SECRET", "DATA_DIR", "HOST", "LOG_LEVEL", "TRANSPORT"]
+  [
+    "REDIS_URL",
+    "DATABASE_URL",
+    "JWT_SECRET",
+    "TOTP_ENCRYPTION_KEY",
+    "DATA_DIR",
+    "HOST",
+    "LOG_LEVEL",
+    "TRANSPORT",
+  ]
     .filter((name) => env[name] !== undefined && env[name] !== "")
     .map((name) => [name, env[name]]),
 );
@@ -81,8 +90,8 @@ export const apps = [
     // and let WebSocket clients reach every port (or route by it).
     increment_var: "PORT",
     env: {
-      // Production refuses to start without JWT_SECRET (≥ 32 characters),
-      // which all instances must share.
+      // Production refuses to start without JWT_SECRET and TOTP_ENCRYPTION_KEY
+      // (≥ 32 characters each), which all instances must share.
       NODE_ENV: env.NODE_ENV ?? "production",
       PORT: basePort,
       ...passThrough,

@@ -495,7 +495,11 @@ describe("deployment files", () => {
     it("exposes the configured port", () => {
       const exposed = (last(runtime, "EXPOSE") ?? "").split(" ").map((p) => Number(p.replace(/\/tcp$/, "")));
       assert.deepEqual(exposed, [defaults.port], "EXPOSE is not the default PORT");
-      const inImage = configFor({ ...dockerEnv(runtime), JWT_SECRET: STRONG_SECRET });
+      const inImage = configFor({
+        ...dockerEnv(runtime),
+        JWT_SECRET: STRONG_SECRET,
+        TOTP_ENCRYPTION_KEY: STRONG_SECRET,
+      });
       assert.equal(inImage.port, defaults.port, "the image's ENV PORT differs from EXPOSE");
     });
 
@@ -608,7 +612,7 @@ describe("deployment files", () => {
           env[e.name] = secretData(one("Secret", ref.name))[ref.key]!;
         }
       }
-      config = configFor({ ...env, JWT_SECRET: STRONG_SECRET });
+      config = configFor({ ...env, JWT_SECRET: STRONG_SECRET, TOTP_ENCRYPTION_KEY: STRONG_SECRET });
       const ports = container.ports ?? [];
       assert.equal(ports.length, 1, "the container declares one port (HTTP and WebSocket share it)");
       containerPort = ports[0].containerPort;
@@ -951,9 +955,15 @@ describe("deployment files", () => {
         const r = new URL(config.redisUrl);
         assert.equal(r.hostname, redis[0]);
         assert.equal(Number(r.port || 6379), 6379);
-        shared.add(JSON.stringify([config.databaseUrl, config.redisUrl, config.jwtSecret]));
+        shared.add(
+          JSON.stringify([config.databaseUrl, config.redisUrl, config.jwtSecret, config.totpEncryptionKey]),
+        );
       }
-      assert.equal(shared.size, 1, "every instance needs the same DATABASE_URL, REDIS_URL and JWT_SECRET");
+      assert.equal(
+        shared.size,
+        1,
+        "every instance needs the same DATABASE_URL, REDIS_URL, JWT_SECRET and TOTP_ENCRYPTION_KEY",
+      );
     });
 
     it("publishes each server on its own host port and advertises that port as PUBLIC_ADDRESS", () => {

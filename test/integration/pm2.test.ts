@@ -175,6 +175,7 @@ describe("under pm2 (ecosystem.config.js, two instances, Redis + Postgres)", fun
       REDIS_URL: redis.url,
       DATABASE_URL: db.url,
       JWT_SECRET: "pm2-test-secret-0123456789abcdefghijklmnop",
+      TOTP_ENCRYPTION_KEY: "pm2-test-totp-key-0123456789abcdefghijklmn",
       DATA_DIR: data.dir,
       LOG_LEVEL: "info",
       AUTH_RATE_LIMIT_PER_MINUTE: "10000",
