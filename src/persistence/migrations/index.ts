@@ -5,6 +5,7 @@ import { GmAdmin1732500000000 } from "./1732500000000-GmAdmin.js";
 import { Loadouts1732600000000 } from "./1732600000000-Loadouts.js";
 import { Analytics1732700000000 } from "./1732700000000-Analytics.js";
 import { AccountHardening1732800000000 } from "./1732800000000-AccountHardening.js";
+import { StaffRules1732810000000 } from "./1732810000000-StaffRules.js";
 import { CharacterOwnership1732820000000 } from "./1732820000000-CharacterOwnership.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
@@ -16,5 +17,6 @@ export const migrations = [
   Loadouts1732600000000,
   Analytics1732700000000,
   AccountHardening1732800000000,
+  StaffRules1732810000000,
   CharacterOwnership1732820000000,
 ];
