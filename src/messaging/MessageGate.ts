@@ -62,6 +62,14 @@ export class MessageGate {
     schema: S,
     payload: unknown,
   ): z.infer<S> | undefined {
+    if (hasNul(payload)) {
+      this.metrics.messages.inc({ type: label(type), result: "invalid" });
+      client.send("error", {
+        code: "invalid_message",
+        message: `Invalid ${type} message: text must not contain NUL characters`,
+      });
+      return undefined;
+    }
     const parsed = schema.safeParse(payload);
     if (parsed.success) {
       this.metrics.messages.inc({ type: label(type), result: "ok" });
@@ -88,6 +96,19 @@ export class MessageGate {
     this.buckets.delete(sessionId);
     this.strikes.delete(sessionId);
   }
+}
+
+/**
+ * NUL is never game text, and PostgreSQL refuses it in every text column
+ * (`invalid byte sequence for encoding "UTF8"`): refused here, once for every
+ * message, instead of failing deep in a handler that stores it. Payloads are
+ * small and shallow (the frame guard bounds their size and depth).
+ */
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (typeof value !== "object" || value === null || depth > 32 || ArrayBuffer.isView(value)) return false;
+  if (Array.isArray(value)) return value.some((v) => hasNul(v, depth + 1));
+  return Object.entries(value).some(([k, v]) => k.includes("\u0000") || hasNul(v, depth + 1));
 }
 
 /** Label values must stay a small fixed set: arbitrary client strings would explode the series. */

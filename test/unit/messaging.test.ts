@@ -228,6 +228,21 @@ describe("messaging: MessageGate.parse", () => {
     assert.equal(client.sent.length, 0);
   });
 
+  it("refuses NUL anywhere in a payload (PostgreSQL refuses it in text), whatever the schema", async () => {
+    const anything = z.unknown();
+    for (const payload of [
+      { channel: "say", text: "a\u0000b" },
+      { command: "kick", args: ["ok", "bad\u0000"] },
+      { nested: { deeper: [{ "key\u0000": 1 }] } },
+    ]) {
+      assert.equal(gate.parse(client, "gm", anything, payload), undefined, JSON.stringify(payload));
+    }
+    assert.deepEqual(new Set(client.codes()), new Set(["invalid_message"]));
+    assert.match(client.sent[0]!.message.message!, /NUL/);
+    assert.equal(await count(metrics, { type: "gm", result: "invalid" }), 3);
+    assert.deepEqual(gate.parse(client, "gm", anything, { text: "fine" }), { text: "fine" });
+  });
+
   it("returns the schema's output (transforms and stripped keys applied)", () => {
     const schema = z.object({ n: z.string().transform(Number) });
     assert.deepEqual(gate.parse(client, "gm", schema, { n: "42", extra: true }), { n: 42 });
