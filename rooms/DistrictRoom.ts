@@ -31,6 +31,8 @@ import { InsufficientQuantityError } from "../src/economy/errors.js";
 import { DistrictSimulation } from "../src/game/DistrictSimulation.js";
 import type { GameEvent, NpcView, PlayerView } from "../src/game/GameEvent.js";
 import { MessageGate } from "../src/messaging/MessageGate.js";
+import { InputFrameGuard } from "../src/net/InputFrameGuard.js";
+import { isProtocolAbuseClose } from "../src/net/protocolCloses.js";
 import {
   ChatHistoryRequest,
   ChatMessage,
@@ -262,6 +264,17 @@ export class DistrictRoom
     const patch = s.metrics.patchBytes.labels({ district: def.id });
     this.traffic = { sent: (n) => sent.inc(n), patch: (n) => patch.inc(n) };
     this.gate = new MessageGate(s.metrics, s.config.maxMessagesPerSecond);
+    // Frames are checked before Colyseus decodes them; abuse ends the session at once.
+    InputFrameGuard.install(this, {
+      input: MoveInput,
+      metrics: s.metrics,
+      log: s.log,
+      maxStrikes: s.config.maxMessagesPerSecond * 3,
+      onAbuse: (client, reason) => {
+        this.closing.add(client.sessionId);
+        client.leave(CloseCodes.KICKED, reason);
+      },
+    });
     this.state.district = def.id;
     this.maxClients = s.config.maxClientsPerDistrict;
     this.patchRate = 1000 / s.config.patchRate;
@@ -451,7 +464,8 @@ export class DistrictRoom
     });
     this.saveLater(client.sessionId);
     const grace = svc().config.reconnectGraceSeconds;
-    if (grace > 0 && !this.disposing && !this.closing.has(client.sessionId)) {
+    const abuse = this.closing.has(client.sessionId) || isProtocolAbuseClose(code);
+    if (grace > 0 && !this.disposing && !abuse) {
       const wait = this.allowReconnection(client, grace);
       this.awaitingReconnect.set(client.sessionId, wait);
       wait.then(

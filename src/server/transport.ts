@@ -1,6 +1,8 @@
 import type { Transport } from "@colyseus/core";
+import type { WebSocketServer } from "ws";
 import type { Config } from "../config/config.js";
 import { allowWritableEndedAssignment } from "../http/expressAbortCompat.js";
+import { withUwsProtocolCloses, withWsProtocolCloses } from "../net/protocolCloses.js";
 import type { Logger } from "../util/logger.js";
 
 /** Largest client frame accepted; game messages are far smaller. */
@@ -18,12 +20,18 @@ export async function createTransport(
   if (config.transport === "uws") {
     try {
       const { uWebSocketsTransport } = await import("@colyseus/uwebsockets-transport");
+      const { default: uws } = await import("uWebSockets.js");
       await allowWritableEndedAssignment();
-      const transport = new uWebSocketsTransport({
-        maxPayloadLength: MAX_PAYLOAD_BYTES,
-        idleTimeout: 60,
-        maxBackpressure: 1024 * 1024,
-      });
+      // A client cut for an oversized frame must read as abuse, not as a network drop.
+      const transport = withUwsProtocolCloses(
+        uws,
+        () =>
+          new uWebSocketsTransport({
+            maxPayloadLength: MAX_PAYLOAD_BYTES,
+            idleTimeout: 60,
+            maxBackpressure: 1024 * 1024,
+          }),
+      );
       return { transport, kind: "uws" };
     } catch (err) {
       log.warn(
@@ -33,5 +41,7 @@ export async function createTransport(
     }
   }
   const { WebSocketTransport } = await import("@colyseus/ws-transport");
-  return { transport: new WebSocketTransport({ maxPayload: MAX_PAYLOAD_BYTES }), kind: "ws" };
+  const transport = new WebSocketTransport({ maxPayload: MAX_PAYLOAD_BYTES });
+  withWsProtocolCloses((transport as unknown as { wss: WebSocketServer }).wss);
+  return { transport, kind: "ws" };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { Room } from "@colyseus/sdk";
 import { joinDistrict, me, newPlayer, sleep, waitFor, type MoveInputData } from "../helpers/api.js";
 import { sampleValue, samplesOf, scrape } from "../helpers/metrics.js";
 import { walk } from "../helpers/movement.js";
@@ -126,27 +127,180 @@ describe("hostile input (postgres)", function () {
       for (const c of [normal, late, ...stormers]) await c.room.leave();
     });
 
-    it("closes a client that sends bytes that are not a message, and only that client", async () => {
+    it("drops frames that are not messages, counts them, and keeps the client and the room", async () => {
       const normal = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
       const rogue = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
       rogue.room.reconnection.enabled = false;
       let rogueClosed: number | undefined;
       rogue.room.onLeave((code: number) => (rogueClosed = code));
       await waitFor(() => me(normal.room) && me(rogue.room));
-      // Protocol byte for ROOM_DATA followed by a type and bytes that are not msgpack.
+      const before = await scrape(d.server.http);
+      // Protocol byte for ROOM_DATA followed by a type and bytes that are not msgpack; then no opcode at all.
       rogue.room.connection.send(new Uint8Array([13, 0xa3, 0x63, 0x68, 0x74, 0xc1, 0xc1, 0xc1, 0xff]));
       rogue.room.connection.send(new Uint8Array([0xff, 0xfe, 0x00, 0x01]));
-      await waitFor(() => rogueClosed, { what: "rogue closed", timeoutMs: 5000 });
-      assert.equal(rogueClosed, 4002, "protocol violation closes with Colyseus's error code");
+      await sleep(500);
       const m = await scrape(d.server.http);
-      assert.ok((sampleValue(m, "mxo_messages_total", { type: "protocol", result: "malformed" }) ?? 0) >= 1);
+      const malformed = (x: typeof m) =>
+        sampleValue(x, "mxo_messages_total", { type: "protocol", result: "malformed" }) ?? 0;
+      assert.equal(malformed(m) - malformed(before), 2);
+      assert.equal(rogueClosed, undefined, "two bad frames are dropped, not punished");
       const tick = normal.room.state.tick;
       await sleep(300);
       assert.ok(normal.room.state.tick > tick, "room keeps ticking");
-      assert.ok(normal.room.connection.isOpen);
+      rogue.room.send("chat", { channel: "say", text: "still here" });
+      await sleep(200);
+      assert.ok(rogue.room.connection.isOpen && normal.room.connection.isOpen);
       await normal.room.leave();
+      await rogue.room.leave();
+    });
+
+    it("refuses NUL in any message with an error, before a handler stores it", async () => {
+      const player = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+      const errors: { code: string; message: string }[] = [];
+      const results: unknown[] = [];
+      player.room.onMessage("error", (e: { code: string; message: string }) => errors.push(e));
+      player.room.onMessage("gm:result", (r: unknown) => results.push(r));
+      await waitFor(() => me(player.room));
+      const lines = d.server.lines.length;
+      player.room.send("gm", { command: "kick", args: ["Some\u0000one", "r\u0000"] });
+      player.room.send("chat", { channel: "say", text: "hi\u0000there" });
+      await waitFor(() => errors.length >= 2, { what: "two refusals" });
+      assert.deepEqual(
+        errors.map((e) => e.code),
+        ["invalid_message", "invalid_message"],
+      );
+      assert.match(errors[0]!.message, /NUL/);
+      await sleep(300);
+      assert.deepEqual(results, [], "the command never ran");
+      assert.deepEqual(
+        d.server.lines.slice(lines).filter((l) => /unhandled|invalid byte sequence/i.test(l)),
+        [],
+      );
+      assert.equal(d.server.proc.exitCode, null);
+      await player.room.leave();
     });
   });
+
+  describe("hostile frames on the input channel", () => {
+    let d: TestDeployment;
+    // A generous rate, so hundreds of bad frames are dropped without closing the sender.
+    before(async () => (d = await deploy("postgres", { MAX_MESSAGES_PER_SECOND: "400" })));
+    after(async () => d?.cleanup());
+
+    it("drops [20, 0, 255] and random input bytes: the process keeps answering, nothing is logged per frame", async () => {
+      const normal = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+      const rogue = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+      rogue.room.reconnection.enabled = false;
+      await waitFor(() => me(normal.room) && me(rogue.room));
+      const logLines = d.server.lines.length;
+      const tick0 = normal.room.state.tick;
+
+      // The unreliable-input ring with a slot length of -1: @colyseus/schema 5.0.34 loops forever on it.
+      rogue.room.connection.send(Uint8Array.from([20, 0, 255]));
+      let seed = 13;
+      const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
+      for (let i = 0; i < 300; i++) {
+        const frame = new Uint8Array(2 + (random() % 40)).map(random);
+        frame[0] = [19, 20, 19 | 0x80, 20 | 0x80][i % 4]!;
+        frame[1] = 0xff - (i % 16); // never an honest first field byte
+        rogue.room.connection.send(frame);
+      }
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${d.server.http}/health`, { signal: AbortSignal.timeout(1000) });
+        assert.equal(res.status, 200);
+        await sleep(100);
+      }
+      await sleep(300);
+      assert.ok(normal.room.state.tick > tick0 + 5, "the room keeps ticking");
+      assert.ok(rogue.room.connection.isOpen, "bad frames under the strike limit do not close the client");
+
+      const m = await scrape(d.server.http);
+      assert.equal(sampleValue(m, "mxo_messages_total", { type: "input", result: "malformed" }), 301);
+      const fresh = d.server.lines.slice(logLines);
+      assert.deepEqual(
+        fresh.filter((l) => /field not defined|definition mismatch|refId|Invalid byte|decode/i.test(l)),
+        [],
+      );
+      assert.ok(
+        fresh.filter((l) => l.includes("dropped malformed client frames")).length <= 1,
+        "at most one summary line",
+      );
+      await normal.room.leave();
+      await rogue.room.leave();
+    });
+  });
+
+  describe("protocol abuse ends the session at once (no reconnection grace)", () => {
+    let d: TestDeployment;
+    // The default 20 s grace, a low rate: 30 strikes allowed, a 120 frames/s backstop.
+    before(async () => (d = await deploy("postgres", { MAX_MESSAGES_PER_SECOND: "10" })));
+    after(async () => d?.cleanup());
+
+    const online = async (base: string) =>
+      samplesOf(await scrape(base), "mxo_players_online").reduce((n, s) => n + s.value, 0);
+
+    async function cutAndCount(send: (room: Room<any>) => void) {
+      const normal = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+      const player = await newPlayer(d.server.http);
+      const rogue = await joinDistrict(d.server.ws, player);
+      rogue.room.reconnection.enabled = false;
+      let closed: number | undefined;
+      rogue.room.onLeave((code: number) => (closed = code));
+      await waitFor(() => me(normal.room) && me(rogue.room));
+      const seated = await online(d.server.http);
+      send(rogue.room);
+      await waitFor(() => closed, { what: "rogue closed", timeoutMs: 5000 });
+      // Within 3 s, far inside the 20 s grace: the seat and the count are gone, the character is free.
+      await waitFor(async () => (await online(d.server.http)) === seated - 1, {
+        what: "players online to drop",
+        timeoutMs: 3000,
+      });
+      const again = await joinDistrict(d.server.ws, player);
+      await waitFor(() => me(again.room), { what: "rejoin", timeoutMs: 3000 });
+      await again.room.leave();
+      await normal.room.leave();
+      return closed;
+    }
+
+    it("repeated malformed frames: closed with 4110", async () => {
+      const code = await cutAndCount((room) => {
+        for (let i = 0; i < 40; i++) room.connection.send(Uint8Array.from([19, 0xff]));
+      });
+      assert.equal(code, 4110);
+    });
+
+    it("over Colyseus's frame-rate backstop: closed with 4002", async () => {
+      const code = await cutAndCount((room) => {
+        for (let i = 0; i < 400; i++) room.connection.send(Uint8Array.from([18]));
+      });
+      assert.equal(code, 4002);
+    });
+  });
+
+  for (const transport of ["uws", "ws"] as const) {
+    describe(`a frame over the max payload (${transport} transport)`, () => {
+      let d: TestDeployment;
+      before(async () => (d = await deploy("postgres", { TRANSPORT: transport })));
+      after(async () => d?.cleanup());
+
+      it("cuts the client, whose seat and player count go at once", async () => {
+        const normal = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+        const rogue = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+        rogue.room.reconnection.enabled = false;
+        let closed: number | undefined;
+        rogue.room.onLeave((code: number) => (closed = code));
+        await waitFor(() => me(normal.room) && me(rogue.room));
+        const count = async () =>
+          samplesOf(await scrape(d.server.http), "mxo_players_online").reduce((n, s) => n + s.value, 0);
+        assert.equal(await count(), 2);
+        rogue.room.connection.send(new Uint8Array(20_000).fill(13));
+        await waitFor(() => closed, { what: "rogue closed", timeoutMs: 5000 });
+        await waitFor(async () => (await count()) === 1, { what: "players online to drop", timeoutMs: 3000 });
+        assert.ok(normal.room.connection.isOpen);
+        await normal.room.leave();
+      });
+    });
+  }
 
   describe("message rate limits", () => {
     let d: TestDeployment;
