@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
+import { RefusalCoalescer } from "./RefusalCoalescer.js";
 
 export type AuditResult = "ok" | "refused" | "failed" | "queued";
 
@@ -56,10 +57,25 @@ const CHAIN_LOCK_KEY = 0x6d786f_a0d17;
  * advisory lock: processes sharing one database append in one order.
  */
 export class AuditLog {
+  private readonly refusals = new RefusalCoalescer((entry) => this.append(entry));
+
   constructor(private readonly db: DataSource) {}
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
     return this.db.transaction((em) => this.appendIn(em, entry));
+  }
+
+  /**
+   * A refused attempt: written at once while the actor refuses rarely,
+   * counted into one record per window while it floods (see RefusalCoalescer).
+   */
+  async refused(entry: Omit<AuditEntry, "result">): Promise<void> {
+    await this.refusals.record({ ...entry, result: "refused" });
+  }
+
+  /** Writes the refusals still being counted (call before the database closes). */
+  async drain(): Promise<void> {
+    await this.refusals.drain();
   }
 
   /** Inside a caller's transaction, so the record commits (or not) with the change it describes. */
@@ -71,21 +87,23 @@ export class AuditLog {
     const prevHash = last[0]?.hash ?? GENESIS;
     // Millisecond precision: what JavaScript holds is exactly what the row holds.
     const at = new Date(Math.floor(Date.now()));
+    // Whatever a caller passes is stored: text PostgreSQL refuses (NUL, lone
+    // surrogates) is escaped and every column kept within its width.
     const record = {
       id: entry.id ?? randomUUID(),
       at,
       actorId: entry.actorId,
-      actor: entry.actor,
-      action: entry.action,
-      target: entry.target ?? null,
+      actor: storableText(entry.actor, 64),
+      action: storableText(entry.action, 64),
+      target: entry.target == null ? null : storableText(entry.target, 128),
       args: normalize(entry.args ?? []),
       oldValue: normalize(entry.oldValue ?? null),
       newValue: normalize(entry.newValue ?? null),
       result: entry.result,
-      message: entry.message.slice(0, 2000),
+      message: storableText(entry.message, 2000),
       via: entry.via,
-      ip: entry.ip?.slice(0, 64) ?? null,
-      userAgent: entry.userAgent?.slice(0, 512) ?? null,
+      ip: entry.ip == null ? null : storableText(entry.ip, 64),
+      userAgent: entry.userAgent == null ? null : storableText(entry.userAgent, 512),
     };
     const hash = chainHash(prevHash, record);
     const rows = (await em.query(
@@ -246,7 +264,42 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/** What survives a jsonb round trip (undefined dropped, dates as strings), hashed as stored. */
+/**
+ * What survives a jsonb round trip (undefined dropped, dates as strings, text
+ * made storable, in keys too), hashed as stored.
+ */
 function normalize(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value ?? null)) as unknown;
+  return JSON.parse(JSON.stringify(value ?? null), (_key, v: unknown) => {
+    if (typeof v === "string") return storableText(v);
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const obj = v as Record<string, unknown>;
+      if (!Object.keys(obj).some(hasUnstorable)) return obj;
+      return Object.fromEntries(Object.entries(obj).map(([k, x]) => [storableText(k), x]));
+    }
+    return v;
+  }) as unknown;
+}
+
+// eslint-disable-next-line no-control-regex -- NUL is exactly what PostgreSQL refuses
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, "g");
+
+/** Whether PostgreSQL would refuse the text (NUL in text or jsonb, an unpaired surrogate). */
+export function hasUnstorable(text: string): boolean {
+  return UNSTORABLE.test(text);
+}
+
+/**
+ * The text as PostgreSQL can store it: NUL written out as the six characters
+ * `\u0000` (so the record still shows it was there), an unpaired surrogate as
+ * U+FFFD; then cut to `max` characters.
+ */
+export function storableText(text: string, max = Infinity): string {
+  const clean = hasUnstorable(text)
+    ? text.replace(UNSTORABLE_ALL, (c) => (c === "\u0000" ? "\\u0000" : "\ufffd"))
+    : text;
+  if (clean.length <= max) return clean;
+  // Never cut a surrogate pair in half: that would make it unstorable again.
+  const cut = clean.slice(0, max);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
