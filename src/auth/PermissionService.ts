@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
-import { unauthorized } from "../util/errors.js";
-import { allows, type PermissionSet } from "./permissions.js";
+import { notFound, unauthorized } from "../util/errors.js";
+import { allows, rankOf, type PermissionSet } from "./permissions.js";
 
 /** An account's standing right now, as the database says. */
 export interface Standing {
@@ -8,6 +8,10 @@ export interface Standing {
   username: string;
   /** Roles held, plus the escalated tier while an escalation runs. */
   roles: string[];
+  /** Roles held, without any escalation. */
+  ownRoles: string[];
+  /** Position in `RANK_ORDER` of the highest role (escalation included). */
+  rank: number;
   escalation: { id: string; role: string; expiresAt: Date } | null;
   permissions: PermissionSet;
 }
@@ -26,7 +30,11 @@ export class PermissionService {
 
   constructor(readonly db: DataSource) {}
 
-  async standing(accountId: string): Promise<Standing> {
+  /** `missing`: what an unknown account is — the caller's own (401) or one it named (404). */
+  async standing(
+    accountId: string,
+    missing: "unauthorized" | "not_found" = "unauthorized",
+  ): Promise<Standing> {
     const row = (
       await this.db.query(
         `SELECT a.username, a.roles,
@@ -34,7 +42,8 @@ export class PermissionService {
                    FROM account_permission_overrides o WHERE o.account_id = a.id) AS overrides,
                 (SELECT json_build_object('id', e.id, 'role', e.role, 'expiresAt', e.expires_at)
                    FROM escalations e
-                  WHERE e.account_id = a.id AND e.ended_at IS NULL AND e.expires_at > now()
+                  WHERE e.account_id = a.id AND e.approved_at IS NOT NULL AND e.ended_at IS NULL
+                    AND e.expires_at > now()
                   ORDER BY e.expires_at DESC LIMIT 1) AS escalation
            FROM accounts a WHERE a.id = $1`,
         [accountId],
@@ -47,7 +56,10 @@ export class PermissionService {
           escalation: { id: string; role: string; expiresAt: string } | null;
         }
       | undefined;
-    if (!row) throw unauthorized("Account no longer exists");
+    if (!row)
+      throw missing === "not_found"
+        ? notFound(`No account ${accountId}`)
+        : unauthorized("Account no longer exists");
     const roles = [...row.roles];
     if (row.escalation && !roles.includes(row.escalation.role)) roles.push(row.escalation.role);
     const byRole = await this.grantsByRole();
@@ -57,6 +69,8 @@ export class PermissionService {
       accountId,
       username: row.username,
       roles,
+      ownRoles: [...row.roles],
+      rank: rankOf(roles),
       escalation: row.escalation
         ? { id: row.escalation.id, role: row.escalation.role, expiresAt: new Date(row.escalation.expiresAt) }
         : null,
@@ -69,6 +83,12 @@ export class PermissionService {
 
   async can(accountId: string, permission: string): Promise<boolean> {
     return allows((await this.standing(accountId)).permissions, permission);
+  }
+
+  /** The permissions a role carries, from `role_permissions`. */
+  async grantsOf(): Promise<(role: string) => readonly string[]> {
+    const byRole = await this.grantsByRole();
+    return (role) => byRole.get(role) ?? [];
   }
 
   private async grantsByRole(): Promise<Map<string, string[]>> {

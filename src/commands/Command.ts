@@ -12,6 +12,30 @@ export interface Actor {
   characterName?: string | undefined;
 }
 
+/**
+ * Whom a command acts on, as its arguments name it: a character by name
+ * (contract §5 `<target>`), or an account by username where the command is
+ * about accounts (`unban <account>`, or `account:<username>` written out).
+ * The two are never guessed from one another.
+ */
+export interface TargetRef {
+  kind: "character" | "account";
+  name: string;
+}
+
+/** A target found in the database: the account the rank rule is applied to. */
+export interface ResolvedTarget {
+  accountId: string;
+  username: string;
+  /** Set when a character was named. */
+  character?: { id: string; name: string } | undefined;
+  /** How the audit log and messages name it. */
+  label: string;
+}
+
+/** What a command may do when its target is the actor's own account. */
+export type SelfRule = "allow" | "approval" | "refuse";
+
 export interface CommandContext {
   actor: Actor;
   world: GmWorld;
@@ -19,6 +43,8 @@ export interface CommandContext {
   can(permission: string): boolean;
   /** This action's id: keys ledger entries so a retried give can never pay twice. */
   actionId: string;
+  /** The target the registry resolved and checked (rank rule), when the command has one. */
+  target?: ResolvedTarget | undefined;
 }
 
 /** The command (and positional args) that undoes an action, built from what the action recorded. */
@@ -30,6 +56,9 @@ export interface Inverse {
 export interface CommandResult {
   ok: boolean;
   message: string;
+  /** Why it was refused (stable code) and the HTTP status that fits; 409 `refused` when unset. */
+  code?: string | undefined;
+  status?: number | undefined;
   /** Who or what was acted on, for the audit log and its filters. */
   target?: string | undefined;
   oldValue?: unknown;
@@ -37,6 +66,17 @@ export interface CommandResult {
   inverse?: Inverse | undefined;
   /** Structured answer (inspect's report, spawned ids…), passed to the caller. */
   data?: unknown;
+}
+
+/** A refusal as a command result: `status` is the HTTP status it maps to. */
+export function refusal(status: number, code: string, message: string, target?: string): CommandResult {
+  return { ok: false, status, code, message, target };
+}
+
+/** What the two-person rule may look up about earlier actions of the same actor on the same target. */
+export interface ApprovalHistory {
+  /** Units of `itemId` this actor gave the target alone (without approval) in the current budget window. */
+  soloGiven(itemId: string): Promise<number>;
 }
 
 /**
@@ -60,12 +100,27 @@ export interface Command<A = unknown> {
    * oneself needs only `gm.command.teleport.self`).
    */
   selfService?: { permission: string; applies(args: A, actor: Actor): boolean };
+  /** Whom these arguments act on: the registry refuses a target ranked at or above the actor. */
+  target?(args: A): TargetRef | undefined;
+  /** When the target is the actor's own account; "refuse" unless said otherwise. */
+  onSelf?: SelfRule;
   /** Two-person rule: why these arguments need a second GM's approval, or undefined. */
-  needsApproval?(args: A, policy: ApprovalPolicy): string | undefined;
+  needsApproval?(
+    args: A,
+    policy: ApprovalPolicy,
+    history: ApprovalHistory,
+  ): Promise<string | undefined> | string | undefined;
   execute(ctx: CommandContext, args: A): Promise<CommandResult>;
 }
 
 export interface ApprovalPolicy {
-  /** A give of more than this many items (or this much currency) waits for a second GM. */
+  /**
+   * What one GM alone may give one character of one item (or currency) within
+   * `GIVE_BUDGET_HOURS`; a give past it, replays and repeats included, waits
+   * for a second GM.
+   */
   bulkGiveThreshold: number;
 }
+
+/** The window over which a GM's solo gives to one character add up. */
+export const GIVE_BUDGET_HOURS = 24;

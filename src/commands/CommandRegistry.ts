@@ -1,15 +1,26 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { z } from "zod";
-import type { AuditLog, AuditResult } from "../audit/AuditLog.js";
-import type { PermissionService } from "../auth/PermissionService.js";
+import { hasUnstorable, type AuditLog, type AuditResult } from "../audit/AuditLog.js";
+import type { PermissionService, Standing } from "../auth/PermissionService.js";
 import { allows } from "../auth/permissions.js";
 import type { GmWorld } from "../gm/GmWorld.js";
-import { returnedRows } from "../persistence/sql.js";
 import type { Metrics } from "../metrics/metrics.js";
-import { AppError, conflict, forbidden, notFound } from "../util/errors.js";
+import { PerAccountLimit } from "./PerAccountLimit.js";
+import { AppError, conflict, forbidden } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import type { Actor, ApprovalPolicy, Command, CommandContext, CommandResult } from "./Command.js";
+import type {
+  Actor,
+  ApprovalHistory,
+  ApprovalPolicy,
+  Command,
+  CommandContext,
+  CommandResult,
+} from "./Command.js";
+import { GmActions, type GmActionRow } from "./GmActions.js";
+import { checkApprover, checkTarget } from "./StaffCheck.js";
+
+export type { GmActionRow } from "./GmActions.js";
 
 export type CommandStatus = "done" | "refused" | "failed" | "queued";
 
@@ -18,8 +29,10 @@ export interface CommandOutcome {
   message: string;
   actionId: string;
   status: CommandStatus;
-  /** Why it was refused: `unknown_command`, `forbidden`, `invalid_arguments`, or the command's own code. */
+  /** Why it was refused: `unknown_command`, `forbidden`, `outranked`, `invalid_arguments`, … */
   code?: string | undefined;
+  /** The HTTP status this outcome maps to (the in-game `gm:result` carries it too). */
+  httpStatus: number;
   data?: unknown;
   /** Set when the command waits for a second GM (two-person rule). */
   approvalId?: string | undefined;
@@ -37,28 +50,24 @@ interface RunOptions {
   note?: string | undefined;
 }
 
-export interface GmActionRow {
-  id: string;
-  command: string;
-  args: string[];
-  actor: string;
-  target: string | null;
-  inverse: { command: string; args: string[] } | null;
-  replayable: boolean;
-  createdAt: Date;
-  reversedAt: Date | null;
-  reversedBy: string | null;
-}
+type Finished = CommandResult & { approvalId?: string | undefined };
+
+/** In-game `gm` messages per account: a GM types far slower; a script flooding refusals is cut here. */
+const GAME_RATE = { perSecond: 2, burst: 10 };
 
 /**
  * The one place privileged commands run (in-game `gm` and the admin API):
  * lookup, permission check against the database, argument validation, the
- * two-person rule, execution, and a hash-chained audit record of every
- * attempt, allowed or refused. Successful actions are kept with what undoes
- * them, so they can be reversed (once) or replayed.
+ * rank rule on the target, the two-person rule, execution, and a
+ * hash-chained audit record of every attempt, allowed or refused (refusals
+ * coalesced while an actor floods). Successful actions are kept with what
+ * undoes them, so they can be reversed (once) or replayed, under the same
+ * rules as the original. `run` never throws: every failure is an outcome.
  */
 export class CommandRegistry {
   private readonly commands = new Map<string, Command<unknown>>();
+  private readonly actions: GmActions;
+  private readonly gameLimit = new PerAccountLimit(GAME_RATE.perSecond, GAME_RATE.burst);
 
   constructor(
     private readonly deps: {
@@ -70,7 +79,9 @@ export class CommandRegistry {
       log: Logger;
       policy: ApprovalPolicy;
     },
-  ) {}
+  ) {
+    this.actions = new GmActions(deps.db);
+  }
 
   register<A>(...commands: Command<A>[]): this {
     for (const command of commands) {
@@ -82,6 +93,10 @@ export class CommandRegistry {
 
   get(name: string): Command | undefined {
     return this.commands.get(name);
+  }
+
+  all(): Command[] {
+    return [...this.commands.values()];
   }
 
   /** What the account may run, for help listings. */
@@ -103,10 +118,6 @@ export class CommandRegistry {
       }));
   }
 
-  all(): Command[] {
-    return [...this.commands.values()];
-  }
-
   async run(
     actor: Actor,
     name: string,
@@ -114,125 +125,166 @@ export class CommandRegistry {
     options: RunOptions = {},
   ): Promise<CommandOutcome> {
     const actionId = randomUUID();
-    const { audit, metrics, log } = this.deps;
-    const finish = async (
-      status: CommandStatus,
-      result: CommandResult & { code?: string | undefined; approvalId?: string | undefined },
-    ): Promise<CommandOutcome> => {
-      const auditResult: AuditResult = status === "done" ? "ok" : status;
-      const message = options.note ? `${result.message} (${options.note})` : result.message;
-      await audit.append({
-        id: actionId,
-        actorId: actor.accountId,
-        actor: actor.username,
-        action: `command.${name}`.slice(0, 64),
-        target: result.target ?? null,
-        args: rawArgs,
-        oldValue: result.oldValue ?? null,
-        newValue: result.newValue ?? null,
-        result: auditResult,
-        message: options.approval ? `${message} (approved by ${options.approval.approver})` : message,
-        via: actor.via,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
+    const finish = (status: CommandStatus, result: Finished) =>
+      this.finish(actor, name, rawArgs, options, actionId, status, result);
+    try {
+      if (actor.via === "game" && !options.approval && !this.gameLimit.admit(actor.accountId)) {
+        return await finish("refused", fail(429, "rate_limited", "Too many GM commands; slow down"));
+      }
+      if ([name, ...rawArgs].some(hasUnstorable)) {
+        return await finish(
+          "refused",
+          fail(400, "invalid_arguments", "Commands and arguments cannot hold NUL or unpaired surrogates"),
+        );
+      }
+      const command = this.commands.get(name);
+      if (!command) return await finish("refused", fail(400, "unknown_command", `Unknown command "${name}"`));
+      const standing = await this.deps.permissions.standing(actor.accountId);
+      return await this.runChecked(actor, standing, command, rawArgs, options, actionId, finish);
+    } catch (err) {
+      const known = err instanceof AppError;
+      if (!known) this.deps.log.error({ err, actionId, command: name }, "command failed");
+      const result = known
+        ? fail(err.status, err.code, err.message)
+        : fail(500, "command_failed", `${name} failed: ${(err as Error).message}`);
+      const status: CommandStatus = result.status! >= 500 ? "failed" : "refused";
+      return finish(status, result).catch((auditErr: unknown) => {
+        // The audit itself failed (the database is down): the caller still gets an answer.
+        this.deps.log.error({ err: auditErr, actionId }, "command outcome not audited");
+        return outcome(actionId, status, known ? result : fail(503, "unavailable", "Try again shortly"));
       });
-      metrics.gmActions.inc({ command: this.commands.has(name) ? name : "unknown", result: auditResult });
-      log.info(
-        {
-          audit: true,
-          actionId,
-          actor: actor.username,
-          via: actor.via,
-          command: name,
-          args: rawArgs,
-          status,
-        },
-        `command ${name}: ${result.message}`,
-      );
-      return {
-        ok: status === "done" || status === "queued",
-        message: result.message,
-        actionId,
-        status,
-        ...(result.code ? { code: result.code } : {}),
-        ...(result.data !== undefined ? { data: result.data } : {}),
-        ...(result.approvalId ? { approvalId: result.approvalId } : {}),
-      };
-    };
-
-    const command = this.commands.get(name);
-    if (!command) {
-      return finish("refused", { ok: false, message: `Unknown command "${name}"`, code: "unknown_command" });
     }
-    const standing = await this.deps.permissions.standing(actor.accountId);
+  }
+
+  private async runChecked(
+    actor: Actor,
+    standing: Standing,
+    command: Command<unknown>,
+    rawArgs: string[],
+    options: RunOptions,
+    actionId: string,
+    finish: (status: CommandStatus, result: Finished) => Promise<CommandOutcome>,
+  ): Promise<CommandOutcome> {
     const can = (permission: string) => allows(standing.permissions, permission);
     const selfOnly = !can(command.permission) && command.selfService && can(command.selfService.permission);
     if (!can(command.permission) && !selfOnly) {
-      return finish("refused", {
-        ok: false,
-        message: `Not permitted: ${command.name} needs ${command.permission}`,
-        code: "forbidden",
-      });
+      return finish(
+        "refused",
+        fail(403, "forbidden", `Not permitted: ${command.name} needs ${command.permission}`),
+      );
     }
     const parsed = command.args.safeParse(rawArgs);
     if (!parsed.success) {
-      return finish("refused", {
-        ok: false,
-        message: `${parsed.error.issues[0]?.message ?? "invalid arguments"}. Usage: ${command.usage}`,
-        code: "invalid_arguments",
-      });
+      const why = parsed.error.issues[0]?.message ?? "invalid arguments";
+      return finish("refused", fail(400, "invalid_arguments", `${why}. Usage: ${command.usage}`));
     }
     if (selfOnly && !command.selfService!.applies(parsed.data, actor)) {
-      return finish("refused", {
-        ok: false,
-        message: `Not permitted: ${command.name} of others needs ${command.permission} (you may only use it on yourself)`,
-        code: "forbidden",
-      });
+      return finish(
+        "refused",
+        fail(
+          403,
+          "forbidden",
+          `Not permitted: ${command.name} of others needs ${command.permission} (you may only use it on yourself)`,
+        ),
+      );
     }
+    const verdict = await checkTarget(this.deps, command, parsed.data, standing, Boolean(options.approval));
     const approvalReason = options.approval
       ? undefined
-      : command.needsApproval?.(parsed.data, this.deps.policy);
+      : (verdict.needsApproval ??
+        (await command.needsApproval?.(
+          parsed.data,
+          this.deps.policy,
+          this.history(actor, verdict.target?.label),
+        )));
     if (approvalReason) {
       const approvalId = randomUUID();
-      await this.deps.db.query(
-        `INSERT INTO gm_approvals (id, command, args, requested_by, requested_by_name, reason)
-         VALUES ($1, $2, $3, $4, $5, $6)`,
-        [approvalId, name, JSON.stringify(rawArgs), actor.accountId, actor.username, approvalReason],
-      );
+      await this.actions.queueApproval({
+        id: approvalId,
+        command: command.name,
+        args: rawArgs,
+        requestedBy: actor.accountId,
+        requestedByName: actor.username,
+        reason: approvalReason,
+      });
       return finish("queued", {
         ok: true,
+        status: 202,
         message: `Needs a second GM's approval (${approvalReason}): approval ${approvalId}`,
+        target: verdict.target?.label,
         approvalId,
       });
     }
-
-    const ctx: CommandContext = { actor, world: this.deps.world, can, actionId };
-    let result: CommandResult;
-    try {
-      result = await command.execute(ctx, parsed.data);
-    } catch (err) {
-      if (err instanceof AppError) {
-        return finish("refused", { ok: false, message: err.message, code: err.code });
-      }
-      log.error({ err, actionId }, "command failed");
-      return finish("failed", { ok: false, message: `${command.name} failed: ${(err as Error).message}` });
+    const ctx: CommandContext = { actor, world: this.deps.world, can, actionId, target: verdict.target };
+    const result = await command.execute(ctx, parsed.data);
+    if (!result.ok) {
+      return finish("refused", { ...result, status: result.status ?? 409, code: result.code ?? "refused" });
     }
-    if (!result.ok) return finish("refused", { ...result, code: "refused" });
-    await this.deps.db.query(
-      `INSERT INTO gm_actions (id, command, args, actor_id, actor, target, inverse, replayable)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
+    await this.actions.record({
+      id: actionId,
+      command: command.name,
+      args: rawArgs,
+      actorId: actor.accountId,
+      actor: actor.username,
+      target: result.target ?? null,
+      inverse: command.reversible ? (result.inverse ?? null) : null,
+      replayable: command.replayable,
+    });
+    return finish("done", { ...result, status: 200 });
+  }
+
+  private async finish(
+    actor: Actor,
+    name: string,
+    rawArgs: string[],
+    options: RunOptions,
+    actionId: string,
+    status: CommandStatus,
+    result: Finished,
+  ): Promise<CommandOutcome> {
+    const auditResult: AuditResult = status === "done" ? "ok" : status;
+    const noted = options.note ? `${result.message} (${options.note})` : result.message;
+    const message = options.approval ? `${noted} (approved by ${options.approval.approver})` : noted;
+    const entry = {
+      id: actionId,
+      actorId: actor.accountId,
+      actor: actor.username,
+      action: `command.${name}`.slice(0, 64),
+      target: result.target ?? null,
+      args: rawArgs,
+      oldValue: result.oldValue ?? null,
+      newValue: result.newValue ?? null,
+      message,
+      via: actor.via,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+    };
+    if (auditResult === "refused") await this.deps.audit.refused(entry);
+    else await this.deps.audit.append({ ...entry, result: auditResult });
+    const known = this.commands.has(name) ? name : "unknown";
+    this.deps.metrics.gmActions.inc({ command: known, result: auditResult });
+    this.deps.log.info(
+      {
+        audit: true,
         actionId,
-        name,
-        JSON.stringify(rawArgs),
-        actor.accountId,
-        actor.username,
-        result.target ?? null,
-        command.reversible && result.inverse ? JSON.stringify(result.inverse) : null,
-        command.replayable,
-      ],
+        actor: actor.username,
+        via: actor.via,
+        command: known,
+        status,
+        code: result.code,
+      },
+      `command ${known}: ${result.message.slice(0, 200)}`,
     );
-    return finish("done", result);
+    return outcome(actionId, status, result);
+  }
+
+  /** Earlier gives by this actor to this target, for the two-person rule. */
+  private history(actor: Actor, target: string | undefined): ApprovalHistory {
+    const give = this.commands.get("give");
+    return {
+      soloGiven: async (itemId) =>
+        target && give ? this.actions.soloGiven(actor.accountId, target, itemId, give.args) : 0,
+    };
   }
 
   /** The username of an account id (routes that name accounts by id run commands that take names). */
@@ -241,102 +293,68 @@ export class CommandRegistry {
   }
 
   async action(id: string): Promise<GmActionRow> {
-    const row = (
-      await this.deps.db.query(`SELECT * FROM gm_actions WHERE id = $1`, [id]).catch(() => [])
-    )[0] as Record<string, unknown> | undefined;
-    if (!row) throw notFound(`No GM action ${id}`);
-    return {
-      id: String(row.id),
-      command: String(row.command),
-      args: row.args as string[],
-      actor: String(row.actor),
-      target: (row.target as string | null) ?? null,
-      inverse: (row.inverse as GmActionRow["inverse"]) ?? null,
-      replayable: Boolean(row.replayable),
-      createdAt: new Date(row.created_at as string),
-      reversedAt: row.reversed_at ? new Date(row.reversed_at as string) : null,
-      reversedBy: (row.reversed_by as string | null) ?? null,
-    };
+    return this.actions.get(id);
   }
 
   /**
-   * Runs an action's inverse and marks it reversed, once: the mark is claimed
-   * before the inverse runs (two concurrent reversals cannot both pass) and
-   * given back if the inverse fails.
+   * Runs an action's inverse as `actor` — with the actor's permissions, the
+   * rank rule on the target as it is now and the two-person rule — and marks
+   * the original reversed, once: the mark is claimed before the inverse runs
+   * (two concurrent reversals cannot both pass) and given back if the inverse
+   * is refused. A reversal that waits for a second GM holds the mark until
+   * the approval is decided.
    */
   async reverse(actor: Actor, id: string): Promise<CommandOutcome> {
-    const action = await this.action(id);
+    const action = await this.actions.get(id);
     if (!action.inverse) {
       throw conflict("irreversible", `${action.command} cannot be reversed (it recorded nothing to undo)`);
     }
-    const claimed = returnedRows(
-      await this.deps.db.query(
-        `UPDATE gm_actions SET reversed_at = now() WHERE id = $1 AND reversed_at IS NULL RETURNING id`,
-        [id],
-      ),
-    );
-    if (claimed.length === 0) {
-      throw conflict("already_reversed", `Action ${id} was already reversed`);
-    }
+    await this.actions.claimReversal(id);
     const outcome = await this.run(actor, action.inverse.command, action.inverse.args, {
       note: `reversal of ${action.command} ${id}`,
     });
-    if (outcome.status !== "done" && outcome.status !== "queued") {
-      await this.deps.db.query(`UPDATE gm_actions SET reversed_at = NULL WHERE id = $1`, [id]);
-      return outcome;
-    }
-    await this.deps.db.query(`UPDATE gm_actions SET reversed_by = $2 WHERE id = $1`, [id, outcome.actionId]);
+    if (outcome.status === "done") await this.actions.setReversedBy(id, outcome.actionId);
+    else if (outcome.status === "queued") await this.actions.setReversedBy(id, outcome.approvalId!);
+    else await this.actions.releaseReversal(id);
     return outcome;
   }
 
+  /** Runs a replayable action again as `actor`, under every rule the original ran under. */
   async replay(actor: Actor, id: string): Promise<CommandOutcome> {
-    const action = await this.action(id);
+    const action = await this.actions.get(id);
     if (!action.replayable) throw conflict("not_replayable", `${action.command} cannot be replayed`);
     return this.run(actor, action.command, action.args, { note: `replay of ${id}` });
   }
 
   async approvals(status = "pending") {
-    return (await this.deps.db.query(
-      `SELECT id, command, args, requested_by_name AS "requestedBy", reason, status, created_at AS "createdAt",
-              decided_at AS "decidedAt", action_id AS "actionId"
-         FROM gm_approvals WHERE status = $1 ORDER BY created_at DESC LIMIT 200`,
-      [status],
-    )) as unknown[];
+    return this.actions.approvals(status);
   }
 
   /**
    * A second GM approves (runs it, as requested, in the requester's name) or
-   * rejects a queued command. The approver needs the command's permission too
-   * and may not approve their own request.
+   * rejects a queued command. The approver needs the command's permission,
+   * may not approve their own request, and must pass the rank rule on the
+   * target themselves (so a GM's benefit to itself needs someone above it).
    */
   async decide(
     approver: Actor,
     id: string,
     approve: boolean,
   ): Promise<CommandOutcome | { status: "rejected" }> {
-    const row = (
-      await this.deps.db.query(`SELECT * FROM gm_approvals WHERE id = $1`, [id]).catch(() => [])
-    )[0] as
-      | { command: string; args: string[]; requested_by: string; requested_by_name: string; status: string }
-      | undefined;
-    if (!row) throw notFound(`No approval ${id}`);
-    if (row.requested_by === approver.accountId) {
+    const row = await this.actions.approval(id);
+    if (row.requestedBy === approver.accountId) {
       throw forbidden("same_person", "A second GM must approve: you requested this one");
     }
     const command = this.commands.get(row.command);
-    if (command && !(await this.deps.permissions.can(approver.accountId, command.permission))) {
+    const standing = await this.deps.permissions.standing(approver.accountId);
+    if (command && !allows(standing.permissions, command.permission)) {
       throw forbidden("forbidden", `Not permitted: approving ${row.command} needs ${command.permission}`);
     }
-    const claimed = returnedRows(
-      await this.deps.db.query(
-        `UPDATE gm_approvals SET status = $2, decided_by = $3, decided_at = now()
-          WHERE id = $1 AND status = 'pending' RETURNING id`,
-        [id, approve ? "approved" : "rejected", approver.accountId],
-      ),
-    );
-    if (claimed.length === 0) {
-      throw conflict("already_decided", `Approval ${id} is ${row.status}`);
+    if (approve && command) {
+      const parsed = command.args.safeParse(row.args);
+      if (parsed.success) await checkApprover(this.deps, command, parsed.data, standing);
     }
+    await this.actions.decideApproval(id, approve, approver.accountId);
     await this.deps.audit.append({
       actorId: approver.accountId,
       actor: approver.username,
@@ -344,21 +362,42 @@ export class CommandRegistry {
       target: id,
       args: [row.command, ...row.args],
       result: "ok",
-      message: `${approve ? "Approved" : "Rejected"} ${row.command} requested by ${row.requested_by_name}`,
+      message: `${approve ? "Approved" : "Rejected"} ${row.command} requested by ${row.requestedByName}`,
       via: approver.via,
       ip: approver.ip ?? null,
       userAgent: approver.userAgent ?? null,
     });
-    if (!approve) return { status: "rejected" };
-    const requester: Actor = {
-      accountId: row.requested_by,
-      username: row.requested_by_name,
-      via: approver.via,
-    };
+    const reversed = await this.actions.reversalWaitingFor(id);
+    if (!approve) {
+      if (reversed) await this.actions.releaseReversal(reversed);
+      return { status: "rejected" };
+    }
+    const requester: Actor = { accountId: row.requestedBy, username: row.requestedByName, via: approver.via };
     const outcome = await this.run(requester, row.command, row.args, {
       approval: { id, approver: approver.username },
     });
-    await this.deps.db.query(`UPDATE gm_approvals SET action_id = $2 WHERE id = $1`, [id, outcome.actionId]);
+    await this.actions.setApprovalAction(id, outcome.actionId);
+    if (reversed) {
+      if (outcome.status === "done") await this.actions.setReversedBy(reversed, outcome.actionId);
+      else await this.actions.releaseReversal(reversed);
+    }
     return outcome;
   }
+}
+
+function fail(status: number, code: string, message: string): Finished {
+  return { ok: false, status, code, message };
+}
+
+function outcome(actionId: string, status: CommandStatus, result: Finished): CommandOutcome {
+  return {
+    ok: status === "done" || status === "queued",
+    message: result.message,
+    actionId,
+    status,
+    httpStatus: result.status ?? (status === "done" ? 200 : 409),
+    ...(result.code ? { code: result.code } : {}),
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    ...(result.approvalId ? { approvalId: result.approvalId } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { TargetRef } from "./Command.js";
 
 /** A positional argument that does not parse; its message reaches the GM with the usage. */
 export class ArgError extends Error {}
@@ -32,6 +33,19 @@ export class ArgReader {
     const v = this.word(label);
     if (!/^[A-Za-z0-9_ '-]{1,24}$/.test(v)) throw new ArgError(`<${label}> "${v}" is not a valid name`);
     return v;
+  }
+
+  /**
+   * A target: a name of the kind the command is about (a character for
+   * `<target>`, an account for `<account>`), or an account written out as
+   * `account:<username>`. Nothing is looked up here and nothing is guessed.
+   */
+  target(label = "target", kind: TargetRef["kind"] = "character"): TargetRef {
+    const raw = this.word(label);
+    const explicit = /^account:(.*)$/i.exec(raw);
+    const name = explicit ? explicit[1]!.trim() : raw;
+    if (!/^[A-Za-z0-9_ '-]{1,24}$/.test(name)) throw new ArgError(`<${label}> "${raw}" is not a valid name`);
+    return { kind: explicit ? "account" : kind, name };
   }
 
   number(label: string, { min = -Infinity, max = Infinity, integer = false } = {}): number {
@@ -122,7 +136,7 @@ export function humanDuration(ms: number): string {
 export const sameName = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 
-/** The arguments of a command that takes just a character (or account) name. */
+/** The arguments of a command that takes just a character name. */
 export function oneTarget(label = "target") {
   return positional((r) => {
     const target = r.name(label);
@@ -130,3 +144,6 @@ export function oneTarget(label = "target") {
     return { target };
   });
 }
+
+/** The target of a command whose `target` argument is a character name. */
+export const characterTarget = (a: { target: string }): TargetRef => ({ kind: "character", name: a.target });

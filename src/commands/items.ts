@@ -1,7 +1,8 @@
 import { InsufficientQuantityError, UnknownCharacterError } from "../economy/errors.js";
 import { CURRENCY } from "../economy/ledgerOps.js";
-import type { Command, CommandContext } from "./Command.js";
-import { ArgError, positional } from "./args.js";
+import type { Command, CommandContext, CommandResult } from "./Command.js";
+import { GIVE_BUDGET_HOURS, refusal } from "./Command.js";
+import { ArgError, characterTarget, positional } from "./args.js";
 
 interface ItemArgs {
   target: string;
@@ -21,13 +22,15 @@ const itemArgs = positional((r) => {
 /** Currency is the economy itself: moving it needs more than handing out items (contract §4). */
 export const CURRENCY_PERMISSION = "economy.currency";
 
-function checkItem(ctx: CommandContext, itemId: string): string | undefined {
+function checkItem(ctx: CommandContext, itemId: string): CommandResult | undefined {
   if (itemId === CURRENCY) {
     return ctx.can(CURRENCY_PERMISSION)
       ? undefined
-      : `Not permitted: ${CURRENCY} needs ${CURRENCY_PERMISSION}`;
+      : refusal(403, "forbidden", `Not permitted: ${CURRENCY} needs ${CURRENCY_PERMISSION}`);
   }
-  return ctx.world.content().item(itemId) ? undefined : `Unknown item "${itemId}"`;
+  return ctx.world.content().item(itemId)
+    ? undefined
+    : refusal(400, "unknown_item", `Unknown item "${itemId}"`);
 }
 
 /** `give <target> <itemId> [qty]`: through the ledger, online or offline, keyed by the action id. */
@@ -39,13 +42,23 @@ export const give: Command<ItemArgs> = {
   reversible: true,
   replayable: true,
   args: itemArgs,
-  needsApproval: (a, policy) =>
-    a.quantity > policy.bulkGiveThreshold
-      ? `a give of ${a.quantity} is above the bulk threshold of ${policy.bulkGiveThreshold}`
-      : undefined,
+  target: characterTarget,
+  // Giving oneself anything takes a second person who outranks the giver.
+  onSelf: "approval",
+  // The threshold holds over repeats and replays: what one GM gives one
+  // character alone adds up over the budget window.
+  async needsApproval(a, policy, history) {
+    if (a.quantity > policy.bulkGiveThreshold) {
+      return `a give of ${a.quantity} is above the bulk threshold of ${policy.bulkGiveThreshold}`;
+    }
+    const earlier = await history.soloGiven(a.itemId);
+    return earlier + a.quantity > policy.bulkGiveThreshold
+      ? `with ${earlier} ${a.itemId} you gave alone in the last ${GIVE_BUDGET_HOURS} h, ${a.quantity} more passes the bulk threshold of ${policy.bulkGiveThreshold}`
+      : undefined;
+  },
   async execute(ctx, a) {
     const refused = checkItem(ctx, a.itemId);
-    if (refused) return { ok: false, message: refused };
+    if (refused) return refused;
     const character = await ctx.world.character(a.target);
     const entry = await ctx.world.ledger.apply({
       characterId: character.id,
@@ -77,9 +90,12 @@ export const take: Command<ItemArgs> = {
   reversible: true,
   replayable: true,
   args: itemArgs,
+  target: characterTarget,
+  // Taking from oneself only loses; it is also how one's own approved give is undone.
+  onSelf: "allow",
   async execute(ctx, a) {
     const refused = checkItem(ctx, a.itemId);
-    if (refused) return { ok: false, message: refused };
+    if (refused) return refused;
     const character = await ctx.world.character(a.target);
     try {
       const entry = await ctx.world.ledger.apply({
@@ -102,7 +118,7 @@ export const take: Command<ItemArgs> = {
       };
     } catch (err) {
       if (err instanceof InsufficientQuantityError || err instanceof UnknownCharacterError) {
-        return { ok: false, message: `${character.name}: ${err.message}`, target: character.name };
+        return refusal(err.status, err.code, `${character.name}: ${err.message}`, character.name);
       }
       throw err;
     }

@@ -1,4 +1,5 @@
 import type { Command } from "./Command.js";
+import { refusal } from "./Command.js";
 import { ArgError, positional } from "./args.js";
 import { inGame } from "./teleport.js";
 
@@ -18,7 +19,7 @@ export const spawn: Command<{ template: string; count: number }> = {
   }),
   async execute(ctx, { template, count }) {
     if (!ctx.world.content().npc(template))
-      return { ok: false, message: `Unknown NPC template "${template}"` };
+      return refusal(400, "unknown_template", `Unknown NPC template "${template}"`);
     const me = await inGame(ctx.actor, ctx);
     const here = await ctx.world.act(me.roomId, { op: "where", characterId: me.characterId });
     const { npcIds } = await ctx.world.act(me.roomId, { op: "spawn", template, count, at: here.position });
@@ -62,7 +63,7 @@ export const despawn: Command<{ roomId?: string | undefined; npcIds: string[] }>
         missing.push(npcId);
       }
     }
-    if (removed.length === 0) return { ok: false, message: `No such NPC here: ${missing.join(", ")}` };
+    if (removed.length === 0) return refusal(404, "not_found", `No such NPC here: ${missing.join(", ")}`);
     return {
       ok: true,
       message: `Despawned ${removed.join(", ")}${missing.length ? `; not found: ${missing.join(", ")}` : ""}`,

@@ -1,6 +1,6 @@
 import { GM_STATS, type GmStat } from "../game/DistrictSimulation.js";
 import type { Command } from "./Command.js";
-import { ArgError, oneTarget, positional, sameName } from "./args.js";
+import { ArgError, characterTarget, oneTarget, positional, sameName } from "./args.js";
 import { inGame } from "./teleport.js";
 
 /** `kick <target> [reason]`: closes the player's connection with 4110. */
@@ -17,6 +17,7 @@ export const kick: Command<{ target: string; reason: string }> = {
     if (reason.length > 256) throw new ArgError("<reason> is at most 256 characters");
     return { target, reason };
   }),
+  target: characterTarget,
   async execute(ctx, { target, reason }) {
     const entry = await ctx.world.online(target);
     await ctx.world.act(entry.roomId, {
@@ -37,6 +38,9 @@ export const heal: Command<{ target: string }> = {
   reversible: true,
   replayable: true,
   args: oneTarget(),
+  target: characterTarget,
+  // Healing oneself mid-fight is a benefit: a second person decides.
+  onSelf: "approval",
   async execute(ctx, { target }) {
     const entry = await ctx.world.online(target);
     const r = await ctx.world.act(entry.roomId, { op: "heal", characterId: entry.characterId });
@@ -79,6 +83,9 @@ export const setstat: Command<{ target: string; stat: GmStat; value: number }> =
     r.end();
     return { target, stat, value };
   }),
+  target: characterTarget,
+  // Levels or stats for oneself need a second person who outranks the GM.
+  onSelf: "approval",
   async execute(ctx, { target, stat, value }) {
     const entry = await ctx.world.whereIs(target);
     let name: string;
@@ -116,6 +123,9 @@ export const inspect: Command<{ target: string }> = {
   reversible: false,
   replayable: false,
   args: oneTarget(),
+  target: characterTarget,
+  // Looking at one's own characters harms no one.
+  onSelf: "allow",
   async execute(ctx, { target }) {
     const stored = await ctx.world.character(target);
     const entry = await ctx.world.whereIs(target);

@@ -1,6 +1,7 @@
 import { AppError } from "../util/errors.js";
-import type { Actor, Command, CommandContext } from "./Command.js";
-import { oneTarget, positional, sameName } from "./args.js";
+import type { Actor, Command, CommandContext, CommandResult } from "./Command.js";
+import { refusal } from "./Command.js";
+import { characterTarget, oneTarget, positional, sameName } from "./args.js";
 import type { Point3 } from "../gm/GmOp.js";
 import type { LeaseEntry } from "../cluster/CharacterLease.js";
 
@@ -29,6 +30,9 @@ export const teleport: Command<TeleportArgs> = {
     permission: "gm.command.teleport.self",
     applies: (args, actor) => sameName(args.target, actor.characterName),
   },
+  target: characterTarget,
+  // Moving oneself is the tier-1 travel tool; it gives nothing a player could not walk to.
+  onSelf: "allow",
   args: positional((r) => {
     const target = r.name();
     const first = r.peek();
@@ -59,11 +63,12 @@ export const summon: Command<{ target: string }> = {
   reversible: true,
   replayable: false,
   args: oneTarget(),
+  target: characterTarget,
   async execute(ctx, { target }) {
     const me = await inGame(ctx.actor, ctx);
     const here = await ctx.world.act(me.roomId, { op: "where", characterId: me.characterId });
     const entry = await ctx.world.online(target);
-    if (entry.characterId === me.characterId) return { ok: false, message: "You cannot summon yourself" };
+    if (entry.characterId === me.characterId) return refusal(403, "self", "You cannot summon yourself");
     return moveTo(ctx, entry, here.district, here.position, "summoned");
   },
 };
@@ -82,12 +87,13 @@ async function moveTo(
   district: string,
   to: Point3 | undefined,
   verb: string,
-) {
+): Promise<CommandResult> {
   if (!ctx.world.districts.get(district)) {
-    return {
-      ok: false,
-      message: `Unknown district "${district}"; known: ${ctx.world.districts.ids().join(", ")}`,
-    };
+    return refusal(
+      400,
+      "unknown_district",
+      `Unknown district "${district}"; known: ${ctx.world.districts.ids().join(", ")}`,
+    );
   }
   if (district === entry.district) {
     const point = to ?? ctx.world.districts.arrivalPoint(district);

@@ -15,6 +15,14 @@ import { maxHealth } from "../sim/characterRules.js";
 import type { Sanctions } from "./Sanctions.js";
 import { AppError, notFound } from "../util/errors.js";
 import type { GmOp, GmOpResult } from "./GmOp.js";
+import type { ResolvedTarget, TargetRef } from "../commands/Command.js";
+
+/** Room refusals that mean "not found" or "bad argument" rather than a conflict (contract: 404/400/409). */
+const ROOM_REFUSAL_STATUS: Record<string, number> = {
+  player_offline: 404,
+  not_found: 404,
+  unknown_district: 400,
+};
 
 /** A character as stored, for commands that also work on offline characters. */
 export interface StoredCharacter {
@@ -84,6 +92,31 @@ export class GmWorld {
     };
   }
 
+  /**
+   * The account a target names: a character by its name, or an account by
+   * its username, as the reference says; 404 when there is none.
+   */
+  async resolve(ref: TargetRef): Promise<ResolvedTarget> {
+    if (ref.kind === "account") {
+      const account = await this.sanctions.byUsername(ref.name);
+      return { accountId: account.id, username: account.username, label: `account:${account.username}` };
+    }
+    const row = (
+      await this.db.query(
+        `SELECT c.id, c.name, c.account_id, a.username
+           FROM characters c JOIN accounts a ON a.id = c.account_id WHERE lower(c.name) = lower($1)`,
+        [ref.name],
+      )
+    )[0] as { id: string; name: string; account_id: string; username: string } | undefined;
+    if (!row) throw notFound(`No character named "${ref.name}"`);
+    return {
+      accountId: row.account_id,
+      username: row.username,
+      character: { id: row.id, name: row.name },
+      label: row.name,
+    };
+  }
+
   /** Where a character is in play right now, on any process; undefined when offline. */
   async whereIs(name: string): Promise<LeaseEntry | undefined> {
     return this.lease.findByName(name);
@@ -92,7 +125,7 @@ export class GmWorld {
   /** Like `whereIs`, but an offline target is an error naming it. */
   async online(name: string): Promise<LeaseEntry> {
     const entry = await this.lease.findByName(name);
-    if (!entry) throw new AppError("player_offline", 409, `${name} is not online`);
+    if (!entry) throw new AppError("player_offline", 404, `${name} is not online`);
     return entry;
   }
 
@@ -182,7 +215,8 @@ export class GmWorld {
       );
     }
     if (!result || !result.ok) {
-      throw new AppError(result?.code ?? "gm_failed", 409, result?.message ?? "The room refused");
+      const code = result?.code ?? "gm_failed";
+      throw new AppError(code, ROOM_REFUSAL_STATUS[code] ?? 409, result?.message ?? "The room refused");
     }
     return result.value as GmOpResult<O>;
   }

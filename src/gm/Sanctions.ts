@@ -26,19 +26,12 @@ export class Sanctions {
     private readonly bus: ClusterBus,
   ) {}
 
-  /** By username, or by the name of one of its characters. */
-  async account(nameOrCharacter: string): Promise<AccountRef> {
+  /** The account with this username (case-insensitive); 404 otherwise. Never a character's name. */
+  async byUsername(username: string): Promise<AccountRef> {
     const row = (
-      await this.db.query(
-        `SELECT id, username FROM accounts WHERE lower(username) = lower($1)
-         UNION ALL
-         SELECT a.id, a.username FROM characters c JOIN accounts a ON a.id = c.account_id
-          WHERE lower(c.name) = lower($1)
-         LIMIT 1`,
-        [nameOrCharacter],
-      )
+      await this.db.query(`SELECT id, username FROM accounts WHERE lower(username) = lower($1)`, [username])
     )[0] as AccountRef | undefined;
-    if (!row) throw notFound(`No account or character named "${nameOrCharacter}"`);
+    if (!row) throw notFound(`No account named "${username}"`);
     return row;
   }
 

@@ -62,15 +62,17 @@ describe("GM and admin (embedded database)", function () {
     const verify = async () => (await http(d.server.http, "GET", `${A}/audit-logs/verify`, { token })).body;
     const before = await verify();
     assert.equal(before.ok, true);
-    assert.equal(before.records, 22, "20 commands, an inspect and the reversal");
+    assert.equal(before.records, 23, "20 commands, an inspect, the reversal and the refused second one");
 
     await d.restart();
     await login();
     const after = await verify();
     assert.equal(after.ok, true);
     assert.ok(after.records >= before.records);
-    const newest = (await http(d.server.http, "GET", `${A}/audit-logs?limit=1`, { token })).body.records[0];
-    assert.equal(newest.action, "command.take", "the reversal is the newest command");
+    const newest = (await http(d.server.http, "GET", `${A}/audit-logs?limit=2`, { token })).body.records;
+    assert.equal(newest[0].action, "admin.post /gm-actions/:id/reverse", "the refused second reversal");
+    assert.equal(newest[0].result, "refused");
+    assert.equal(newest[1].action, "command.take", "the reversal is the newest command");
   });
 
   it("rate-limits the admin API per account, not per address", async () => {

@@ -3,7 +3,7 @@ import { canonical } from "../../src/audit/AuditLog.js";
 import { allows, grantMatches, nextTier } from "../../src/auth/permissions.js";
 import { humanDuration, parseDuration, positional } from "../../src/commands/args.js";
 import { teleport } from "../../src/commands/teleport.js";
-import { ban } from "../../src/commands/sanctions.js";
+import { ban, mute, unban } from "../../src/commands/sanctions.js";
 import { give } from "../../src/commands/items.js";
 
 describe("permission strings", () => {
@@ -63,22 +63,49 @@ describe("GM command arguments", () => {
     assert.equal(teleport.args.safeParse([]).success, false);
   });
 
-  it("ban needs a reason; perm and big gives ask for a second GM", () => {
+  it("ban needs a reason; perm and big gives ask for a second GM", async () => {
+    const none = { soloGiven: async () => 0 };
     assert.equal(ban.args.safeParse(["Neo", "1h"]).success, false);
     const perm = ban.args.parse(["Neo", "perm", "real", "bad"]);
     assert.equal(perm.reason, "real bad");
-    assert.ok(ban.needsApproval!(perm, { bulkGiveThreshold: 10 }));
+    assert.deepEqual(perm.target, { kind: "character", name: "Neo" });
+    assert.ok(ban.needsApproval!(perm, { bulkGiveThreshold: 10 }, none));
     assert.equal(
-      ban.needsApproval!(ban.args.parse(["Neo", "1d", "x"]), { bulkGiveThreshold: 10 }),
+      ban.needsApproval!(ban.args.parse(["Neo", "1d", "x"]), { bulkGiveThreshold: 10 }, none),
       undefined,
     );
-    assert.ok(give.needsApproval!(give.args.parse(["Neo", "w-katana", "11"]), { bulkGiveThreshold: 10 }));
-    assert.equal(
-      give.needsApproval!(give.args.parse(["Neo", "w-katana"]), { bulkGiveThreshold: 10 }),
-      undefined,
-    );
+    const policy = { bulkGiveThreshold: 10 };
+    assert.ok(await give.needsApproval!(give.args.parse(["Neo", "w-katana", "11"]), policy, none));
+    assert.equal(await give.needsApproval!(give.args.parse(["Neo", "w-katana"]), policy, none), undefined);
     assert.equal(give.args.safeParse(["Neo", "w-katana", "0"]).success, false);
     assert.equal(give.args.safeParse(["Neo", "w-katana", "1.5"]).success, false);
+  });
+
+  it("gives add up: what one GM gave the same character alone counts toward the threshold", async () => {
+    const policy = { bulkGiveThreshold: 100 };
+    const asked: string[] = [];
+    const history = (given: number) => ({
+      soloGiven: async (itemId: string) => {
+        asked.push(itemId);
+        return given;
+      },
+    });
+    const hundred = give.args.parse(["Neo", "w-katana", "100"]);
+    assert.equal(await give.needsApproval!(hundred, policy, history(0)), undefined);
+    assert.match((await give.needsApproval!(hundred, policy, history(100)))!, /passes the bulk threshold/);
+    assert.match(
+      (await give.needsApproval!(give.args.parse(["Neo", "w-katana"]), policy, history(100)))!,
+      /100/,
+    );
+    assert.deepEqual([...new Set(asked)], ["w-katana"]);
+  });
+
+  it("targets are character names unless an account is written out; unban names an account", () => {
+    assert.deepEqual(ban.args.parse(["account:neo_1", "1h", "x"]).target, { kind: "account", name: "neo_1" });
+    assert.deepEqual(unban.args.parse(["neo_1"]).target, { kind: "account", name: "neo_1" });
+    assert.deepEqual(mute.args.parse(["Trinity", "5m"]).target, { kind: "character", name: "Trinity" });
+    assert.equal(ban.args.safeParse(["account:", "1h", "x"]).success, false);
+    assert.equal(mute.args.safeParse(["Tri\u0000nity", "5m"]).success, false);
   });
 
   it("positional readers report the first problem", () => {
