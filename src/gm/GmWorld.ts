@@ -41,6 +41,9 @@ export interface StoredCharacter {
   stats: CharacterStats;
 }
 
+/** The lease's room while a GM changes an offline character: no room to call there. */
+const GM_HOLD = "gm";
+
 /** How long a GM command waits for the room holding its target, on any process. */
 const ROOM_CALL_TIMEOUT_MS = 3000;
 
@@ -119,12 +122,14 @@ export class GmWorld {
 
   /** Where a character is in play right now, on any process; undefined when offline. */
   async whereIs(name: string): Promise<LeaseEntry | undefined> {
-    return this.lease.findByName(name);
+    const entry = await this.lease.findByName(name);
+    // Held by another GM's offline change: not in play, and no room answers for it.
+    return entry && entry.roomId !== GM_HOLD ? entry : undefined;
   }
 
   /** Like `whereIs`, but an offline target is an error naming it. */
   async online(name: string): Promise<LeaseEntry> {
-    const entry = await this.lease.findByName(name);
+    const entry = await this.whereIs(name);
     if (!entry) throw new AppError("player_offline", 404, `${name} is not online`);
     return entry;
   }
@@ -146,12 +151,16 @@ export class GmWorld {
       accountId: c.accountId,
       organization: "",
       district: c.district,
-      roomId: "gm",
+      roomId: GM_HOLD,
       processId: matchMaker.processId,
       sessionId: `gm-${randomUUID()}`,
     };
     if (!(await this.lease.acquire(entry))) {
-      throw new AppError("player_online", 409, `${c.name} just came online; try again`);
+      throw new AppError(
+        "player_busy",
+        409,
+        `${c.name} just came online or another GM is changing it; try again`,
+      );
     }
     try {
       let previous: number;
