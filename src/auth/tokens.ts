@@ -13,6 +13,7 @@ export interface AccessClaims {
 }
 
 const ISSUER = "mxo-server";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AUDIENCE = "mxo";
 const TRAVEL_AUDIENCE = "mxo-travel";
 
@@ -125,6 +126,7 @@ export function splitRefreshToken(token: string): { sessionId: string; secret: s
   if (dot <= 0) return undefined;
   const sessionId = token.slice(0, dot);
   const secret = token.slice(dot + 1);
-  if (!/^[0-9a-f-]{36}$/.test(sessionId) || secret.length < 20) return undefined;
+  // A real UUID: anything else would fail the uuid cast in the session lookup (a 500).
+  if (!UUID.test(sessionId) || secret.length < 20) return undefined;
   return { sessionId, secret };
 }

@@ -1,6 +1,8 @@
 import type { Transport } from "@colyseus/core";
 import type { WebSocketServer } from "ws";
 import type { Config } from "../config/config.js";
+import { bodyLimitFor } from "../http/body.js";
+import { limitNodeBodies, limitUwsBodies } from "../http/bodyLimit.js";
 import { allowWritableEndedAssignment } from "../http/expressAbortCompat.js";
 import { withUwsProtocolCloses, withWsProtocolCloses } from "../net/protocolCloses.js";
 import type { Logger } from "../util/logger.js";
@@ -32,6 +34,7 @@ export async function createTransport(
             maxBackpressure: 1024 * 1024,
           }),
       );
+      limitUwsBodies(transport.app, bodyLimitFor);
       return { transport, kind: "uws" };
     } catch (err) {
       log.warn(
@@ -43,5 +46,6 @@ export async function createTransport(
   const { WebSocketTransport } = await import("@colyseus/ws-transport");
   const transport = new WebSocketTransport({ maxPayload: MAX_PAYLOAD_BYTES });
   withWsProtocolCloses((transport as unknown as { wss: WebSocketServer }).wss);
+  if (transport.server) limitNodeBodies(transport.server, bodyLimitFor);
   return { transport, kind: "ws" };
 }
