@@ -40,12 +40,20 @@ export class Account {
   @Column("text", { name: "mute_reason", nullable: true })
   muteReason!: string | null;
 
-  /** RFC 6238 secret (base32); set at enrolment, in force once `totpEnabledAt` is set. */
+  /**
+   * RFC 6238 secret, sealed with AES-256-GCM (`v1:…`, see src/auth/SecretBox.ts;
+   * plain base32 from older versions is sealed at start); set at enrolment, in
+   * force once `totpEnabledAt` is set.
+   */
   @Column("text", { name: "totp_secret", nullable: true })
   totpSecret!: string | null;
 
   @Column("timestamptz", { name: "totp_enabled_at", nullable: true })
   totpEnabledAt!: Date | null;
+
+  /** The last 30-second time-step whose code was used: only a later one is accepted (codes are single-use). */
+  @Column("bigint", { name: "totp_last_step", nullable: true })
+  totpLastStep!: string | null;
 
   @Column("timestamptz", { name: "created_at", default: () => "now()" })
   createdAt!: Date;

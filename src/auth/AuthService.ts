@@ -4,7 +4,9 @@ import { z } from "zod";
 import { Account } from "../../entities/Account.js";
 import { Session } from "../../entities/Session.js";
 import { AppError, conflict, forbidden, unauthorized } from "../util/errors.js";
-import { Totp } from "./Totp.js";
+import { Lockout, type LoginCandidate } from "./Lockout.js";
+import { isStaff, staffMfaError } from "./StaffMfa.js";
+import type { Totp } from "./Totp.js";
 import { burnVerification, hashPassword, verifyPassword } from "./passwords.js";
 import {
   hashSecret,
@@ -39,6 +41,8 @@ export interface Principal {
   /** Chat is refused until then (epoch ms); null when not muted. */
   mutedUntil: number | null;
   muteReason: string | null;
+  /** The session proved a second factor (a one-time code at login, or the code that turned TOTP on). */
+  mfa: boolean;
 }
 
 export interface ClientInfo {
@@ -57,15 +61,25 @@ export interface AuthPolicy {
   loginMaxFailures: number;
   loginLockSeconds: number;
   refreshTtlSeconds: number;
+  /** Staff sessions without a second factor reach only TOTP enrolment and logout (see StaffMfa). */
+  staffMfaRequired: boolean;
 }
 
 export class AuthService {
+  private readonly lockout: Lockout;
+
   constructor(
     private readonly db: DataSource,
     private readonly signer: TokenSigner,
+    private readonly totp: Totp,
     private readonly policy: AuthPolicy,
     private readonly revocations: RevocationNotifier,
-  ) {}
+  ) {
+    this.lockout = new Lockout(db, {
+      maxFailures: policy.loginMaxFailures,
+      lockSeconds: policy.loginLockSeconds,
+    });
+  }
 
   async register(username: string, password: string): Promise<{ accountId: string }> {
     const id = randomUUID();
@@ -79,72 +93,87 @@ export class AuthService {
     return { accountId: id };
   }
 
+  /**
+   * Each guess takes its place in the lockout count before the password is
+   * checked (see Lockout), so no number of parallel guesses gets more than
+   * LOGIN_MAX_FAILURES evaluated. Wrong passwords and wrong codes keep their
+   * place; a ban or a missing code gives it back.
+   */
   async login(username: string, password: string, client: ClientInfo, totp?: string): Promise<TokenPair> {
-    const accounts = this.db.getRepository(Account);
-    const account = await accounts
-      .createQueryBuilder("a")
-      .where("lower(a.username) = lower(:username)", { username })
-      .getOne();
-    if (!account) {
+    const reservation = await this.lockout.reserveByUsername(username);
+    if (!reservation) {
       await burnVerification(password);
       throw unauthorized("Invalid username or password");
     }
-    const now = new Date();
-    if (account.lockedUntil && account.lockedUntil > now) {
-      throw new AppError(
-        "account_locked",
-        423,
-        `Too many failed logins; try again after ${account.lockedUntil.toISOString()}`,
-        { lockedUntil: account.lockedUntil.toISOString() },
-      );
-    }
+    const account = reservation.account;
     if (!(await verifyPassword(account.passwordHash, password))) {
-      await this.recordFailure(account.id);
       throw unauthorized("Invalid username or password");
     }
-    // Checked after the password so a ban is not revealed to someone guessing.
-    assertNotBanned(account);
+    let mfa = false;
     try {
-      Totp.check(account, totp);
+      // Checked after the password so a ban is not revealed to someone guessing.
+      assertNotBanned(account);
+      if (account.totpEnabledAt && account.totpSecret && !totp) {
+        throw new AppError("totp_required", 401, "This account needs a one-time code (totp)");
+      }
     } catch (err) {
-      // A wrong code counts like a wrong password: guessing codes meets the same lockout.
-      if (err instanceof AppError && err.code === "totp_invalid") await this.recordFailure(account.id);
+      await this.lockout.release(reservation);
       throw err;
     }
-    await accounts.update(account.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+    if (account.totpEnabledAt && account.totpSecret && totp) {
+      await this.totp.useCode(
+        { id: account.id, username: account.username, totpSecret: account.totpSecret },
+        totp,
+      );
+      mfa = true;
+    }
+    await this.lockout.succeeded(reservation);
     this.revocations.loggedIn?.(account.id);
-    return this.openSession(account, client);
+    return this.openSession(account, client, mfa);
   }
 
-  /** Atomic so that parallel guesses cannot slip past the limit. */
-  private async recordFailure(accountId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE accounts SET
-         failed_login_count = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
-                                   ELSE failed_login_count + 1 END,
-         locked_until = CASE WHEN (CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1
-                                        ELSE failed_login_count + 1 END) >= $2
-                             THEN now() + make_interval(secs => $3) ELSE NULL END
-       WHERE id = $1`,
-      [accountId, this.policy.loginMaxFailures, this.policy.loginLockSeconds],
-    );
+  /**
+   * TOTP enrolment re-checks the password, counted like a login guess: a
+   * stolen access token alone cannot put a second factor of its own on the
+   * account and lock the owner out.
+   */
+  async enrollTotp(principal: Principal, password: string): Promise<{ secret: string; otpauthUrl: string }> {
+    const reservation = await this.lockout.reserveById(principal.accountId);
+    if (!(await verifyPassword(reservation.account.passwordHash, password))) {
+      throw unauthorized("Wrong password");
+    }
+    await this.lockout.succeeded(reservation);
+    return this.totp.enroll(principal.accountId, principal.username);
   }
 
-  private async openSession(account: Account, client: ClientInfo): Promise<TokenPair> {
+  async confirmTotp(principal: Principal, code: string): Promise<{ enabled: true }> {
+    return this.totp.confirm(principal.accountId, principal.username, principal.sessionId, code);
+  }
+
+  private async openSession(account: LoginCandidate, client: ClientInfo, mfa: boolean): Promise<TokenPair> {
     const sessionId = randomUUID();
     const secret = newRefreshSecret();
-    await this.db.getRepository(Session).insert({
-      id: sessionId,
-      accountId: account.id,
-      refreshHash: hashSecret(secret),
-      expiresAt: new Date(Date.now() + this.policy.refreshTtlSeconds * 1000),
-      ip: client.ip ?? null,
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
-    });
+    await this.db.query(
+      `INSERT INTO sessions (id, account_id, refresh_hash, expires_at, ip, user_agent, mfa_at)
+       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN now() ELSE NULL END)`,
+      [
+        sessionId,
+        account.id,
+        hashSecret(secret),
+        new Date(Date.now() + this.policy.refreshTtlSeconds * 1000),
+        client.ip ?? null,
+        client.userAgent?.slice(0, 512) ?? null,
+        mfa,
+      ],
+    );
     return this.pair(account, sessionId, secret);
   }
 
-  private pair(account: Account, sessionId: string, secret: string): TokenPair {
+  private pair(
+    account: Pick<Account, "id" | "tokenVersion" | "roles">,
+    sessionId: string,
+    secret: string,
+  ): TokenPair {
     const claims: AccessClaims = {
       sub: account.id,
       sid: sessionId,
@@ -244,17 +273,30 @@ export class AuthService {
   /**
    * Full check of an access token: signature and expiry, then the database so
    * a logout or token-version bump on any process takes effect at once.
+   * `mfaPending` admits a staff session still without a second factor: only
+   * for the routes that let it get one (TOTP enrolment) or leave.
    */
-  async authenticate(token: string | undefined): Promise<Principal> {
+  async authenticate(token: string | undefined, opts: { mfaPending?: boolean } = {}): Promise<Principal> {
     if (!token) throw unauthorized("Missing access token");
     const claims = this.signer.verifyAccess(token);
-    return this.checkSession(claims.sub, claims.sid, claims.ver);
+    return this.checkSession(claims.sub, claims.sid, claims.ver, opts.mfaPending === true);
+  }
+
+  /** For a privileged act by a session already admitted (a GM in a room): is its second factor in order? */
+  async staffMfaSatisfied(accountId: string, sessionId: string): Promise<boolean> {
+    try {
+      await this.checkSession(accountId, sessionId, undefined, false);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async checkSession(
     accountId: string,
     sessionId: string,
     tokenVersion: number | undefined,
+    mfaPending = false,
   ): Promise<Principal> {
     const claims = { sub: accountId, sid: sessionId };
     const row:
@@ -268,11 +310,16 @@ export class AuthService {
           mute_reason: string | null;
           revoked_at: Date | null;
           expires_at: Date;
+          mfa_at: Date | null;
+          totp_enabled_at: Date | null;
+          has_grants: boolean;
         }
       | undefined = (
       await this.db.query(
         `SELECT a.username, a.roles, a.token_version, a.banned_until, a.ban_reason, a.muted_until, a.mute_reason,
-                s.revoked_at, s.expires_at
+                s.revoked_at, s.expires_at, s.mfa_at, a.totp_enabled_at,
+                EXISTS (SELECT 1 FROM account_permission_overrides o
+                         WHERE o.account_id = a.id AND o.effect = 'grant') AS has_grants
            FROM sessions s JOIN accounts a ON a.id = s.account_id
           WHERE s.id = $1 AND a.id = $2`,
         [claims.sid, claims.sub],
@@ -286,6 +333,10 @@ export class AuthService {
       bannedUntil: row.banned_until ? new Date(row.banned_until) : null,
       banReason: row.ban_reason,
     });
+    const mfa = row.mfa_at !== null;
+    if (this.policy.staffMfaRequired && !mfa && !mfaPending && isStaff(row.roles, row.has_grants)) {
+      throw staffMfaError(row.totp_enabled_at !== null);
+    }
     const mutedUntil = row.muted_until ? new Date(row.muted_until).getTime() : null;
     const muted = mutedUntil !== null && mutedUntil > Date.now();
     return {
@@ -295,6 +346,7 @@ export class AuthService {
       roles: row.roles,
       mutedUntil: muted ? mutedUntil : null,
       muteReason: muted ? row.mute_reason : null,
+      mfa,
     };
   }
 }

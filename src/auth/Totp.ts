@@ -1,8 +1,11 @@
 import { Secret, TOTP } from "otpauth";
 import type { DataSource } from "typeorm";
+import { returnedRows } from "../persistence/sql.js";
 import { AppError, conflict } from "../util/errors.js";
+import { SecretBox } from "./SecretBox.js";
 
 const ISSUER = "mxo-server";
+const PERIOD_SECONDS = 30;
 
 function totpFor(username: string, secret: string): TOTP {
   return new TOTP({
@@ -10,7 +13,7 @@ function totpFor(username: string, secret: string): TOTP {
     label: username,
     algorithm: "SHA1",
     digits: 6,
-    period: 30,
+    period: PERIOD_SECONDS,
     secret: Secret.fromBase32(secret),
   });
 }
@@ -18,10 +21,15 @@ function totpFor(username: string, secret: string): TOTP {
 /**
  * RFC 6238 one-time codes (the `otpauth` library) as a second factor. An
  * account enrols (gets a secret to scan), proves it with a first code, and
- * from then on every login needs a current code.
+ * from then on every login needs a current code. Secrets are stored sealed
+ * (AES-256-GCM, see SecretBox); each code works once per account: the last
+ * time-step used is kept in the database and only a later one is accepted.
  */
 export class Totp {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   /** A new secret, pending until `confirm`; refused once enrolment is complete. */
   async enroll(accountId: string, username: string): Promise<{ secret: string; otpauthUrl: string }> {
@@ -30,37 +38,92 @@ export class Totp {
     )[0] as { totp_enabled_at: Date | null } | undefined;
     if (row?.totp_enabled_at) throw conflict("totp_enrolled", "Two-factor authentication is already on");
     const secret = new Secret({ size: 20 }).base32;
-    await this.db.query(`UPDATE accounts SET totp_secret = $2 WHERE id = $1`, [accountId, secret]);
+    await this.db.query(
+      `UPDATE accounts SET totp_secret = $2, totp_last_step = NULL WHERE id = $1 AND totp_enabled_at IS NULL`,
+      [accountId, this.box.seal(secret, accountId)],
+    );
     return { secret, otpauthUrl: totpFor(username, secret).toString() };
   }
 
-  async confirm(accountId: string, username: string, code: string): Promise<{ enabled: true }> {
+  /** Turns TOTP on with a first code, which is used up; the session that proved it counts as verified. */
+  async confirm(
+    accountId: string,
+    username: string,
+    sessionId: string,
+    code: string,
+  ): Promise<{ enabled: true }> {
     const row = (
       await this.db.query(`SELECT totp_secret, totp_enabled_at FROM accounts WHERE id = $1`, [accountId])
     )[0] as { totp_secret: string | null; totp_enabled_at: Date | null } | undefined;
     if (!row?.totp_secret) throw conflict("totp_not_enrolling", "Start with POST /auth/totp/enroll");
     if (row.totp_enabled_at) throw conflict("totp_enrolled", "Two-factor authentication is already on");
-    if (!valid(username, row.totp_secret, code))
-      throw new AppError("totp_invalid", 400, "That code is not valid");
-    await this.db.query(`UPDATE accounts SET totp_enabled_at = now() WHERE id = $1`, [accountId]);
+    const step = matchingStep(username, this.reveal(accountId, row.totp_secret), code);
+    if (step === null) throw new AppError("totp_invalid", 400, "That code is not valid");
+    // The secret compared is the one the code was checked against: a parallel re-enrolment loses.
+    const done = returnedRows(
+      await this.db.query(
+        `UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $3
+          WHERE id = $1 AND totp_secret = $2 AND totp_enabled_at IS NULL RETURNING id`,
+        [accountId, row.totp_secret, step],
+      ),
+    );
+    if (done.length === 0) throw conflict("totp_not_enrolling", "Enrolment changed meanwhile; start again");
+    await this.db.query(`UPDATE sessions SET mfa_at = now() WHERE id = $1`, [sessionId]);
     return { enabled: true };
   }
 
-  /** At login: nothing to check without enrolment; otherwise a current code is required. */
-  static check(
-    account: { username: string; totpSecret: string | null; totpEnabledAt: Date | null },
-    code?: string,
-  ): void {
-    if (!account.totpEnabledAt || !account.totpSecret) return;
-    if (!code) throw new AppError("totp_required", 401, "This account needs a one-time code (totp)");
-    if (!valid(account.username, account.totpSecret, code)) {
-      throw new AppError("totp_invalid", 401, "Invalid one-time code");
+  /** At login, for an account with TOTP on: a valid code not used before, or 401. */
+  async useCode(account: { id: string; username: string; totpSecret: string }, code: string): Promise<void> {
+    const step = matchingStep(account.username, this.reveal(account.id, account.totpSecret), code);
+    if (step === null) throw new AppError("totp_invalid", 401, "Invalid one-time code");
+    // Atomic, so one code cannot serve two logins racing on two processes.
+    const used = returnedRows(
+      await this.db.query(
+        `UPDATE accounts SET totp_last_step = $2
+          WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
+        [account.id, step],
+      ),
+    );
+    if (used.length === 0) {
+      throw new AppError("totp_invalid", 401, "That one-time code was already used; wait for the next one");
+    }
+  }
+
+  /** Seals secrets stored in plain text by earlier versions; returns how many. */
+  async sealPlainSecrets(): Promise<number> {
+    const rows = (await this.db.query(
+      `SELECT id, totp_secret FROM accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'`,
+    )) as { id: string; totp_secret: string }[];
+    for (const r of rows) {
+      await this.db.query(`UPDATE accounts SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2`, [
+        r.id,
+        r.totp_secret,
+        this.box.seal(r.totp_secret, r.id),
+      ]);
+    }
+    return rows.length;
+  }
+
+  /** Plain base32 still reads (a row written by an older process during a rolling deploy). */
+  private reveal(accountId: string, stored: string): string {
+    if (!SecretBox.isSealed(stored)) return stored;
+    try {
+      return this.box.open(stored, accountId);
+    } catch {
+      throw new AppError(
+        "totp_unavailable",
+        503,
+        "The one-time code cannot be checked right now (the server's TOTP key does not open this secret)",
+      );
     }
   }
 }
 
-/** One period either side, for clock drift. */
-function valid(username: string, secret: string, code: string): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
-  return totpFor(username, secret).validate({ token: code, window: 1 }) !== null;
+/** The time-step a code belongs to, one period either side for clock drift; null if it matches none. */
+function matchingStep(username: string, secret: string, code: string): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
+  const timestamp = Date.now();
+  const delta = totpFor(username, secret).validate({ token: code, timestamp, window: 1 });
+  if (delta === null) return null;
+  return TOTP.counter({ period: PERIOD_SECONDS, timestamp }) + delta;
 }

@@ -10,12 +10,11 @@ import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
 import { registerWebPages } from "./webPages.js";
-import { parseBody } from "./body.js";
+import { isUuid, JSON_BODY_LIMIT_BYTES, parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
 import { worldInfo } from "./worldInfo.js";
 import type { ContentPack } from "../content/ContentPack.js";
 import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
-import type { Totp } from "../auth/Totp.js";
 import { randomUUID } from "node:crypto";
 
 export interface ReadinessCheck {
@@ -35,7 +34,6 @@ export interface HttpDeps {
   rateLimits: { perMinute: number; authPerMinute: number; adminPerMinute: number };
   /** Shared rate-limit counters across processes (set with REDIS_URL). */
   rateLimitRedis?: Redis | undefined;
-  totp: Totp;
   /** The content this process runs now (it changes with deploys). */
   content(): { revision: number | null; pack: ContentPack };
   /** package.json version, for the OpenAPI document. */
@@ -48,6 +46,9 @@ const LoginBody = z.object({
   username: z.string({ message: "username is required" }).min(1).max(64),
   password: z.string({ message: "password is required" }).min(1).max(256),
   totp: z.string().max(16).optional(),
+});
+const TotpEnrollBody = z.object({
+  password: z.string({ message: "password is required" }).min(1).max(256),
 });
 const TotpBody = z.object({
   code: z.string({ message: "code is required" }).regex(/^\d{6}$/, "code is 6 digits"),
@@ -66,6 +67,25 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     const id = given && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : randomUUID();
     setRequestId(req, res, id);
     next();
+  });
+
+  // PostgreSQL cannot store NUL: refused here for every path and query string
+  // (bodies are checked by parseBody), so no route reaches the database with one.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (/%00/i.test(req.url) || req.url.includes("\u0000")) {
+      return sendError(
+        res,
+        new AppError("invalid_request", 400, "The URL must not contain NUL characters"),
+        log,
+        req,
+      );
+    }
+    next();
+  });
+  // Every `:id` is a UUID: anything else would reach a uuid column and fail there.
+  app.param("id", (req: Request, res: Response, next: NextFunction, value: unknown) => {
+    if (isUuid(value)) return next();
+    sendError(res, new AppError("invalid_request", 400, `Invalid id: not a UUID`), log, req);
   });
 
   // Probes and metrics stay outside the rate limits: orchestrators poll them.
@@ -131,7 +151,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       },
     });
 
-  const json = express.json({ limit: "16kb", type: () => true });
+  const json = express.json({ limit: JSON_BODY_LIMIT_BYTES, type: () => true });
   const authLimit = limited("auth", deps.rateLimits.authPerMinute);
   const apiLimit = limited("api", deps.rateLimits.perMinute);
   // Staff share offices and VPNs: the admin limit follows the account when the
@@ -141,7 +161,8 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     return account ? `account:${account}` : undefined;
   });
 
-  const requireAuth = async (req: Request): Promise<Principal> => deps.auth.authenticate(bearerToken(req));
+  const requireAuth = async (req: Request, opts: { mfaPending?: boolean } = {}): Promise<Principal> =>
+    deps.auth.authenticate(bearerToken(req), opts);
 
   api.add(
     {
@@ -216,7 +237,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     },
     [authLimit],
     async (req) => {
-      await deps.auth.logout(await requireAuth(req));
+      await deps.auth.logout(await requireAuth(req, { mfaPending: true }));
       return undefined;
     },
   );
@@ -224,15 +245,16 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     {
       method: "post",
       path: "/auth/totp/enroll",
-      summary: "Start TOTP enrolment: a secret and otpauth:// URL to scan",
+      summary: "Start TOTP enrolment (the password again): a secret and otpauth:// URL to scan",
       tag: "auth",
       auth: true,
-      errors: { 409: "Already enrolled" },
+      body: TotpEnrollBody,
+      errors: { 401: "Wrong password", 409: "Already enrolled", 423: "Locked after failed attempts" },
     },
-    [authLimit],
+    [authLimit, json],
     async (req) => {
-      const principal = await requireAuth(req);
-      return deps.totp.enroll(principal.accountId, principal.username);
+      const principal = await requireAuth(req, { mfaPending: true });
+      return deps.auth.enrollTotp(principal, parseBody(req, TotpEnrollBody).password);
     },
   );
   api.add(
@@ -247,8 +269,8 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     },
     [authLimit, json],
     async (req) => {
-      const principal = await requireAuth(req);
-      return deps.totp.confirm(principal.accountId, principal.username, parseBody(req, TotpBody).code);
+      const principal = await requireAuth(req, { mfaPending: true });
+      return deps.auth.confirmTotp(principal, parseBody(req, TotpBody).code);
     },
   );
 

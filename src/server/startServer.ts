@@ -13,6 +13,7 @@ import { AnalyticsQueries } from "../analytics/AnalyticsQueries.js";
 import { GameEvents } from "../analytics/GameEvents.js";
 import { Escalations } from "../auth/Escalations.js";
 import { PermissionService } from "../auth/PermissionService.js";
+import { SecretBox } from "../auth/SecretBox.js";
 import { Totp } from "../auth/Totp.js";
 import { ALL_COMMANDS } from "../commands/index.js";
 import { CommandRegistry } from "../commands/CommandRegistry.js";
@@ -90,13 +91,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const events = new GameEvents(db.dataSource, metrics, log);
     const secrets = await resolveSecrets(config, db.dataSource);
     const signer = new TokenSigner(secrets.jwtSecret, config.accessTokenTtlSeconds);
+    const totp = new Totp(db.dataSource, new SecretBox(secrets.totpEncryptionKey, "totp"));
+    const sealed = await totp.sealPlainSecrets();
+    if (sealed > 0) log.info({ accounts: sealed }, "encrypted TOTP secrets stored in plain text");
     const auth = new AuthService(
       db.dataSource,
       signer,
+      totp,
       {
         loginMaxFailures: config.loginMaxFailures,
         loginLockSeconds: config.loginLockSeconds,
         refreshTtlSeconds: config.refreshTokenTtlSeconds,
+        staffMfaRequired: config.staffMfaRequired,
       },
       {
         // Through the bus, so the close happens on whichever process holds the session.
@@ -230,7 +236,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           trustProxy: config.trustProxy,
           rateLimitRedis,
           content: () => ({ revision: deployer.revision, pack: deployer.pack }),
-          totp: new Totp(db.dataSource),
           version: PACKAGE_VERSION,
           admin: {
             drain,

@@ -336,7 +336,7 @@ describe("web pages in a browser", function () {
       assert.equal(roles.status, 200, JSON.stringify(roles.body));
       const token = (await http(server.http, "POST", "/auth/login", { body: { username, password } })).body
         .token;
-      const enroll = await http(server.http, "POST", "/auth/totp/enroll", { token });
+      const enroll = await http(server.http, "POST", "/auth/totp/enroll", { token, body: { password } });
       const totp = new TOTP({ secret: Secret.fromBase32(enroll.body.secret), digits: 6, period: 30 });
       assert.equal(
         (await http(server.http, "POST", "/auth/totp/verify", { token, body: { code: totp.generate() } }))
@@ -352,7 +352,8 @@ describe("web pages in a browser", function () {
       await p.click("form.login button[type=submit]");
       await p.locator("input[name=totp]").waitFor({ state: "visible" });
       assert.match((await p.textContent(".form-status")) ?? "", /one-time code/);
-      await p.fill("input[name=totp]", totp.generate());
+      // Codes are single-use and verify used this step's: the next step's is still in the window.
+      await p.fill("input[name=totp]", totp.generate({ timestamp: Date.now() + 30_000 }));
       await p.click("form.login button[type=submit]");
       await p.waitForSelector("nav.tabs");
 
