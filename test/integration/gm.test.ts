@@ -341,6 +341,36 @@ describe("GM and admin (postgres)", function () {
       assert.equal((await run(g.token, "setstat", g.characterName, "level", "50")).status, 202);
     });
 
+    it("H7: a reversal past the threshold waits for a second GM and holds the action until decided", async () => {
+      const g = await staff(["gm_tier3"]);
+      const g2 = await staff(["gm_tier3"]);
+      const p = await newPlayer(base);
+      const decide = (id: string, decision: string) =>
+        http(base, "POST", `${A}/approvals/${id}/${decision}`, { token: g2.token });
+      const action = async (id: string) =>
+        (await http(base, "GET", `${A}/gm-actions/${id}`, { token: adminToken })).body;
+      const bulk = await run(g.token, "give", p.characterName, "w-katana", "300");
+      assert.equal(bulk.status, 202);
+      assert.equal((await decide(bulk.body.approvalId, "approve")).status, 200);
+      const take = await run(g.token, "take", p.characterName, "w-katana", "300");
+      assert.equal(take.status, 200, JSON.stringify(take.body));
+      const reverse = () =>
+        http(base, "POST", `${A}/gm-actions/${take.body.actionId}/reverse`, { token: g.token });
+      const queued = await reverse();
+      assert.equal(queued.status, 202, JSON.stringify(queued.body));
+      assert.notEqual((await action(take.body.actionId)).reversedAt, null, "held while it waits");
+      assert.equal((await reverse()).status, 409);
+      assert.equal((await decide(queued.body.approvalId, "reject")).status, 200);
+      assert.equal((await action(take.body.actionId)).reversedAt, null, "given back when rejected");
+      const again = await reverse();
+      assert.equal(again.status, 202);
+      const done = await decide(again.body.approvalId, "approve");
+      assert.equal(done.status, 200, JSON.stringify(done.body));
+      assert.equal((await action(take.body.actionId)).reversedBy, done.body.actionId);
+      const inv = (await run(adminToken, "inspect", p.characterName)).body.data.inventory;
+      assert.deepEqual(inv, [{ itemId: "w-katana", quantity: 300 }]);
+    });
+
     it("H7: reverse checks the target as it is now", async () => {
       const g = await staff(["gm_tier2"]);
       const p = await newPlayer(base);
