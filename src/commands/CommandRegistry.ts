@@ -9,34 +9,13 @@ import type { Metrics } from "../metrics/metrics.js";
 import { PerAccountLimit } from "./PerAccountLimit.js";
 import { AppError, conflict, forbidden } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
-import type {
-  Actor,
-  ApprovalHistory,
-  ApprovalPolicy,
-  Command,
-  CommandContext,
-  CommandResult,
-} from "./Command.js";
+import type { Actor, ApprovalHistory, ApprovalPolicy, Command, CommandContext } from "./Command.js";
 import { GmActions, type GmActionRow } from "./GmActions.js";
 import { checkApprover, checkTarget } from "./StaffCheck.js";
+import { fail, outcome, type CommandOutcome, type CommandStatus, type Finished } from "./CommandOutcome.js";
 
 export type { GmActionRow } from "./GmActions.js";
-
-export type CommandStatus = "done" | "refused" | "failed" | "queued";
-
-export interface CommandOutcome {
-  ok: boolean;
-  message: string;
-  actionId: string;
-  status: CommandStatus;
-  /** Why it was refused: `unknown_command`, `forbidden`, `outranked`, `invalid_arguments`, … */
-  code?: string | undefined;
-  /** The HTTP status this outcome maps to (the in-game `gm:result` carries it too). */
-  httpStatus: number;
-  data?: unknown;
-  /** Set when the command waits for a second GM (two-person rule). */
-  approvalId?: string | undefined;
-}
+export type { CommandOutcome, CommandStatus } from "./CommandOutcome.js";
 
 export const CommandRequest = z.object({
   command: z.string().min(1).max(32),
@@ -49,8 +28,6 @@ interface RunOptions {
   /** Human context for the audit record ("reversal of …", "replay of …"). */
   note?: string | undefined;
 }
-
-type Finished = CommandResult & { approvalId?: string | undefined };
 
 /** In-game `gm` messages per account: a GM types far slower; a script flooding refusals is cut here. */
 const GAME_RATE = { perSecond: 2, burst: 10 };
@@ -263,13 +240,16 @@ export class CommandRegistry {
     else await this.deps.audit.append({ ...entry, result: auditResult });
     const known = this.commands.has(name) ? name : "unknown";
     this.deps.metrics.gmActions.inc({ command: known, result: auditResult });
-    this.deps.log.info(
+    // A flood cut by the rate limit is counted in the audit log; one line each would flood the log instead.
+    const level = result.code === "rate_limited" ? "debug" : "info";
+    this.deps.log[level](
       {
         audit: true,
         actionId,
         actor: actor.username,
         via: actor.via,
         command: known,
+        args: JSON.stringify(rawArgs).slice(0, 300),
         status,
         code: result.code,
       },
@@ -383,21 +363,4 @@ export class CommandRegistry {
     }
     return outcome;
   }
-}
-
-function fail(status: number, code: string, message: string): Finished {
-  return { ok: false, status, code, message };
-}
-
-function outcome(actionId: string, status: CommandStatus, result: Finished): CommandOutcome {
-  return {
-    ok: status === "done" || status === "queued",
-    message: result.message,
-    actionId,
-    status,
-    httpStatus: result.status ?? (status === "done" ? 200 : 409),
-    ...(result.code ? { code: result.code } : {}),
-    ...(result.data !== undefined ? { data: result.data } : {}),
-    ...(result.approvalId ? { approvalId: result.approvalId } : {}),
-  };
 }

@@ -4,6 +4,14 @@ import { Secret, TOTP } from "otpauth";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
 import { queryDatabase } from "../helpers/postgres.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
+import { AuditLog } from "../../src/audit/AuditLog.js";
+import { PermissionService } from "../../src/auth/PermissionService.js";
+import { CommandRegistry } from "../../src/commands/CommandRegistry.js";
+import { ALL_COMMANDS } from "../../src/commands/index.js";
+import { loadConfig } from "../../src/config/config.js";
+import { Metrics } from "../../src/metrics/metrics.js";
+import { openDatabase } from "../../src/persistence/database.js";
+import { createLogger } from "../../src/util/logger.js";
 
 const ADMIN = { username: "gm_admin", password: "admin password 123" };
 const A = "/api/v1/admin";
@@ -408,12 +416,74 @@ describe("GM and admin (postgres)", function () {
           `${who.username}'s refusal stored with the NUL escaped`,
         );
       }
-      // In game: an answer, not an unhandled rejection.
+      // In game: an answer, not an unhandled rejection. The registry answers
+      // gm:result {ok:false} (and audits it) when the message reaches it;
+      // MessageGate now refuses NUL in any room message before that.
       const j = await join(p);
-      const result = await gm(j.room, "kick\u0000", "x");
-      assert.equal(result.ok, false);
+      const answer = await new Promise<{ type: string; m: any }>((resolve) => {
+        j.room.onMessage("gm:result", (m: any) => resolve({ type: "gm:result", m }));
+        j.room.onMessage("error", (m: any) => resolve({ type: "error", m }));
+        j.room.send("gm", { command: "kick\u0000", args: ["x"] });
+      });
+      if (answer.type === "gm:result") {
+        assert.equal(answer.m.ok, false);
+        assert.equal(answer.m.code, "invalid_arguments");
+      } else assert.equal(answer.m.code, "invalid_message");
       assert.ok(!d.server.lines.some((l) => /unhandled/i.test(l)), "no unhandled rejection");
       assert.equal((await http(base, "GET", `${A}/audit-logs/verify`, { token: adminToken })).body.ok, true);
+    });
+
+    it("M1: the audit log and the registry are safe on their own, with no guard in front of them", async () => {
+      // The same database as the server, opened here: nothing between the caller and these two.
+      const db = await openDatabase(
+        loadConfig({ DATABASE_URL: d.env.DATABASE_URL! }),
+        createLogger("silent"),
+      );
+      try {
+        const log = new AuditLog(db.dataSource);
+        const nul = "x\u0000y";
+        const record = await log.append({
+          actorId: null,
+          actor: nul,
+          action: `test.${nul}`,
+          target: nul,
+          args: { [nul]: [nul, "\ud800"] },
+          newValue: nul,
+          result: "refused",
+          message: nul,
+          via: "system",
+          userAgent: nul,
+        });
+        assert.equal(record.actor, "x\\u0000y");
+        assert.deepEqual(record.args, { "x\\u0000y": ["x\\u0000y", "\ufffd"] });
+        const registry = new CommandRegistry({
+          db: db.dataSource,
+          // Never reached: the registry refuses the arguments before it looks anything up.
+          world: undefined as never,
+          permissions: new PermissionService(db.dataSource),
+          audit: log,
+          metrics: new Metrics(),
+          log: createLogger("silent"),
+          policy: { bulkGiveThreshold: 100 },
+        }).register(...ALL_COMMANDS);
+        const p = await newPlayer(base);
+        const outcome = await registry.run(
+          { accountId: p.accountId, username: p.username, via: "game" },
+          "mute",
+          ["Someone", "10m", nul],
+        );
+        assert.equal(outcome.ok, false);
+        assert.equal(outcome.code, "invalid_arguments");
+        assert.equal(outcome.httpStatus, 400);
+        const stored = (await audit(`actor=${p.username}`)).find((r) => r.id === outcome.actionId);
+        assert.deepEqual(stored?.args, ["Someone", "10m", "x\\u0000y"]);
+        assert.equal(
+          (await http(base, "GET", `${A}/audit-logs/verify`, { token: adminToken })).body.ok,
+          true,
+        );
+      } finally {
+        await db.close();
+      }
     });
 
     it("M2: a flood of refused gm messages writes a bounded number of audit records, with a count", async () => {

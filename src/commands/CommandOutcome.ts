@@ -1,0 +1,37 @@
+import type { CommandResult } from "./Command.js";
+
+export type CommandStatus = "done" | "refused" | "failed" | "queued";
+
+export interface CommandOutcome {
+  ok: boolean;
+  message: string;
+  actionId: string;
+  status: CommandStatus;
+  /** Why it was refused: `unknown_command`, `forbidden`, `outranked`, `invalid_arguments`, … */
+  code?: string | undefined;
+  /** The HTTP status this outcome maps to (the in-game `gm:result` carries it too). */
+  httpStatus: number;
+  data?: unknown;
+  /** Set when the command waits for a second GM (two-person rule). */
+  approvalId?: string | undefined;
+}
+
+/** A command's result on its way out: with the approval it waits for, if any. */
+export type Finished = CommandResult & { approvalId?: string | undefined };
+
+export function fail(status: number, code: string, message: string): Finished {
+  return { ok: false, status, code, message };
+}
+
+export function outcome(actionId: string, status: CommandStatus, result: Finished): CommandOutcome {
+  return {
+    ok: status === "done" || status === "queued",
+    message: result.message,
+    actionId,
+    status,
+    httpStatus: result.status ?? (status === "done" ? 200 : 409),
+    ...(result.code ? { code: result.code } : {}),
+    ...(result.data !== undefined ? { data: result.data } : {}),
+    ...(result.approvalId ? { approvalId: result.approvalId } : {}),
+  };
+}
