@@ -75,6 +75,27 @@ describe("GM and admin (embedded database)", function () {
     assert.equal(newest[1].action, "command.take", "the reversal is the newest command");
   });
 
+  it("staff rules hold on the embedded database: roles from above only, escalation with a second person", async () => {
+    const base = d.server.http;
+    const put = (as: string, id: string, what: string, body: unknown) =>
+      http(base, "PUT", `${A}/accounts/${id}/${what}`, { token: as, body });
+    const admin = await newPlayer(base);
+    assert.equal((await put(token, admin.accountId, "roles", { roles: ["admin"] })).status, 200);
+    const gm = await newPlayer(base);
+    assert.equal((await put(admin.token, admin.accountId, "permissions", { grant: ["*"] })).status, 403);
+    assert.equal((await put(admin.token, gm.accountId, "roles", { roles: ["admin"] })).status, 403);
+    assert.equal((await put(admin.token, gm.accountId, "roles", { roles: ["gm_tier1"] })).status, 200);
+    const asked = await http(base, "POST", `${A}/escalations`, {
+      token: gm.token,
+      body: { reason: "event" },
+    });
+    assert.equal(asked.status, 202, JSON.stringify(asked.body));
+    const ok = await http(base, "POST", `${A}/escalations/${asked.body.id}/approve`, { token: admin.token });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const me = await http(base, "GET", `${A}/me`, { token: gm.token });
+    assert.deepEqual(me.body.roles, ["gm_tier1", "gm_tier2"]);
+  });
+
   it("rate-limits the admin API per account, not per address", async () => {
     const other = await newPlayer(d.server.http);
     let limited: { status: number; body: any } | undefined;
