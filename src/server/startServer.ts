@@ -39,6 +39,7 @@ import { ensureAdmin } from "./adminBootstrap.js";
 import { LocalRooms } from "./LocalRooms.js";
 import { createPresence } from "./presence.js";
 import { createTransport } from "./transport.js";
+import { guardMatchmakeRoutes } from "../net/guardMatchmakeRoutes.js";
 
 /** A crashed process frees its characters within this many seconds. */
 const LEASE_TTL_SECONDS = 30;
@@ -250,6 +251,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       },
     });
     await server.listen(config.port, config.host);
+    guardMatchmakeRoutes(server.router);
     phase = "ready";
 
     // Colyseus only checks for dead peers at boot and when a seat reservation

@@ -64,6 +64,35 @@ for (const transport of ["uws", "ws"] as const) {
       assert.ok(res.status === 413 || res.status === 400, `status ${res.status}`);
       assert.equal((await http(d.server.http, "GET", "/health")).status, 200);
     });
+    it("answers matchmaking requests that are not JSON with a JSON 415, never an empty 500", async () => {
+      const player = await newPlayer(d.server.http);
+      const lines = d.server.lines.length;
+      for (const type of [
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+        "text/plain",
+      ]) {
+        for (const path of ["/matchmake/joinOrCreate/district", "/matchmake/reconnect/abc"]) {
+          const res = await fetch(d.server.http + path, {
+            method: "POST",
+            headers: { "content-type": type, authorization: `Bearer ${player.token}` },
+            body: '{"district":"richland"}',
+          });
+          const text = await res.text();
+          assert.equal(res.status, 415, `${type} ${path}: ${text}`);
+          assert.equal(JSON.parse(text).error.code, "unsupported_media_type");
+        }
+      }
+      await sleep(200);
+      assert.deepEqual(
+        d.server.lines.slice(lines).filter((l) => l.includes("Failed to parse body")),
+        [],
+      );
+      // The SDK's own JSON requests still work.
+      const { room } = await joinDistrict(d.server.ws, player);
+      await waitFor(() => me(room));
+      await room.leave();
+    });
   });
 
   describe(`HTTP rate limits (${transport} transport, postgres)`, function () {
