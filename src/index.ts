@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from "./config/config.js";
 import { ContentError } from "./content/districts.js";
-import { startServer } from "./server/startServer.js";
-import { createLogger } from "./util/logger.js";
+import { startServer, type RunningServer } from "./server/startServer.js";
+import { createLogger, type Logger } from "./util/logger.js";
 
 /** Process entry: configuration, start, and signal-driven graceful stop. */
 async function main(): Promise<void> {
@@ -16,8 +16,32 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  let server: RunningServer | undefined;
+  let stopping = false;
 
-  let server;
+  /** Drains (everyone saved) then exits; a second call, or the timeout, exits at once. */
+  const shutdown = (reason: string, exitCode: number) => {
+    if (stopping) {
+      log.warn({ reason }, "second stop request: exiting without waiting");
+      process.exit(1);
+    }
+    stopping = true;
+    const timer = setTimeout(() => {
+      log.error({ seconds: config.shutdownTimeoutSeconds }, "shutdown timed out; exiting");
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000);
+    timer.unref();
+    if (!server) process.exit(exitCode);
+    server
+      .stop(reason)
+      .then(() => process.exit(exitCode))
+      .catch((err) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  watchProcessFaults(log, shutdown);
+
   try {
     server = await startServer(config, log);
   } catch (err) {
@@ -25,29 +49,25 @@ async function main(): Promise<void> {
     else log.fatal({ err }, "failed to start");
     process.exit(1);
   }
+  process.on("SIGTERM", () => shutdown("SIGTERM", 0));
+  process.on("SIGINT", () => shutdown("SIGINT", 0));
+}
 
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      log.warn({ signal }, "second signal: exiting without waiting");
-      process.exit(1);
-    }
-    signalled = true;
-    const timer = setTimeout(() => {
-      log.error({ seconds: config.shutdownTimeoutSeconds }, "shutdown timed out; exiting");
-      process.exit(1);
-    }, config.shutdownTimeoutSeconds * 1000);
-    timer.unref();
-    server
-      .stop(signal)
-      .then(() => process.exit(0))
-      .catch((err) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      });
-  };
-  process.on("SIGTERM", onSignal);
-  process.on("SIGINT", onSignal);
+/**
+ * One recognizable line per fault, which operators alert on and the fuzzer
+ * counts. A promise nobody handled is a bug on one path, not a broken
+ * process: it is logged and the server keeps serving (Node would otherwise
+ * exit). An uncaught exception may have left state half-changed: everyone is
+ * saved as on SIGTERM, then the process exits 1 for its supervisor to restart.
+ */
+function watchProcessFaults(log: Logger, shutdown: (reason: string, exitCode: number) => void): void {
+  process.on("unhandledRejection", (reason) => {
+    log.error({ err: reason }, "unhandled rejection");
+  });
+  process.on("uncaughtException", (err) => {
+    log.fatal({ err }, "uncaught exception");
+    shutdown("uncaughtException", 1);
+  });
 }
 
 void main();
