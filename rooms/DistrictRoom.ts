@@ -18,8 +18,11 @@ import { setViewRates, type ViewRates } from "../src/aoi/viewEncoding.js";
 import type { AuthService, Principal } from "../src/auth/AuthService.js";
 import type { PermissionService } from "../src/auth/PermissionService.js";
 import type { GameEventKind, GameEvents } from "../src/analytics/GameEvents.js";
-import { ownerOf, type CharacterLease, type LeaseEntry } from "../src/cluster/CharacterLease.js";
-import type { ChatLine, ClusterBus } from "../src/cluster/ClusterBus.js";
+import type { CharacterLease, LeaseEntry } from "../src/cluster/CharacterLease.js";
+import type { CharacterCustody } from "../src/cluster/CharacterCustody.js";
+import type { RedisLink } from "../src/cluster/RedisLink.js";
+import { isServiceFault } from "../src/util/faults.js";
+import type { ChatLine, ClusterBus, ClusterEvents } from "../src/cluster/ClusterBus.js";
 import { CommandRequest, type CommandRegistry } from "../src/commands/CommandRegistry.js";
 import type { Config } from "../src/config/config.js";
 import type { ContentPack } from "../src/content/ContentPack.js";
@@ -90,6 +93,10 @@ export interface DistrictServices {
   /** The content every room runs now, and deploys of new revisions. */
   deployer: ContentDeployer;
   ledger: LedgerService;
+  /** Takes, keeps and gives up characters (leases and database claims). */
+  custody: CharacterCustody;
+  /** Set with REDIS_URL: whether cross-process features can run right now. */
+  redis?: RedisLink | undefined;
 }
 
 /**
@@ -127,15 +134,10 @@ const REWIND_MAX_MS = 300;
 /** How often subscribed GMs get `gm:metrics`. */
 const GM_METRICS_INTERVAL_MS = 1000;
 
-/** How long a join waits for another session to hand a character over. */
-const TAKEOVER_WAIT_MS = 8000;
-
 let services: DistrictServices | undefined;
 
-/** Colyseus subscribes every live process to `p:<processId>`; Redis drops it when the process dies. */
-async function processAlive(processId: string): Promise<boolean> {
-  return (await matchMaker.presence.channels(`p:${processId}`)).length > 0;
-}
+/** What a client is told when a backing service (database, Redis) fails under its join. */
+const UNAVAILABLE = "The game service is unavailable right now; try again shortly";
 
 /** Rooms are constructed by the matchmaker, so their dependencies are provided once at boot. */
 export function provideDistrictServices(s: DistrictServices): void {
@@ -197,6 +199,8 @@ export class DistrictRoom
   /** Dropped sessions waiting for their client, so a takeover can end the wait. */
   private awaitingReconnect = new Map<string, Deferred<DistrictClient>>();
   private traveling = new Set<string>();
+  /** Sessions whose character travelled on: a client that reconnects here is sent on after it. */
+  private handedOff = new Map<string, { district: string; characterId: string }>();
   /** Fighters of each running interlock (`a` pulled `b` in), for routing its round events. */
   private duels = new Map<string, { a: string; b: string; tick: number }>();
   /** Tick an NPC first took damage in its current life, for the free-fight duration metric. */
@@ -222,13 +226,15 @@ export class DistrictRoom
       throw new ServerError(404, `Unknown district "${district}"; known: ${s.districts.ids().join(", ")}`);
     }
     let principal: Principal;
+    let character;
     try {
       principal = await s.auth.authenticateJoin(token, characterId);
+      character = await s.characters.load(characterId);
     } catch (err) {
       if (err instanceof AppError) throw new ServerError(err.status, err.message);
+      if (isServiceFault(err)) throw new ServerError(503, UNAVAILABLE);
       throw err;
     }
-    const character = await s.characters.load(characterId);
     if (!character || character.accountId !== principal.accountId) {
       throw new ServerError(403, "Character not found on this account");
     }
@@ -310,8 +316,6 @@ export class DistrictRoom
     }, s.config.tickRate);
 
     this.clock.setInterval(() => this.autosave(), s.config.autosaveSeconds * 1000);
-    // Renew well inside the TTL so a slow tick or Redis hiccup never loses a live lease.
-    this.clock.setInterval(() => void this.renewLeases(), (s.lease.ttlSeconds * 1000) / 3);
 
     this.onMessage("chat", (client, payload) => this.handleChat(client, payload));
     this.onMessage("chat:history", (client, payload) => void this.handleChatHistory(client, payload));
@@ -346,12 +350,19 @@ export class DistrictRoom
       processId: matchMaker.processId,
       sessionId: client.sessionId,
     };
-    if (!(await this.acquireLease(entry))) {
-      throw new ServerError(409, "This character is already in play and could not be taken over");
+    let character;
+    try {
+      character = await s.custody.take(
+        entry,
+        () => void this.evictCharacter(entry.characterId, CloseCodes.TAKEN_OVER),
+      );
+    } catch (err) {
+      if (err instanceof AppError) throw new ServerError(err.status, err.message);
+      if (isServiceFault(err)) throw new ServerError(503, UNAVAILABLE);
+      throw err;
     }
     try {
-      const character = await s.characters.load(auth.characterId);
-      if (!character || character.accountId !== auth.accountId) {
+      if (character.accountId !== auth.accountId) {
         throw new ServerError(403, "Character not found on this account");
       }
       // A character saved in another district arrives at this one's hardline.
@@ -413,41 +424,10 @@ export class DistrictRoom
       this.startEscorts(client.sessionId);
       s.log.info({ room: this.roomId, district: this.def.id, character: player.name }, "player joined");
     } catch (err) {
-      await s.lease.release(entry);
+      this.removePlayer(client.sessionId);
+      await s.custody.abandon(entry);
       throw err;
     }
-  }
-
-  /**
-   * Takes the character's lease; if another session holds it, asks that
-   * session (on whatever process) to save and let go, and waits for it.
-   */
-  private async acquireLease(entry: LeaseEntry): Promise<boolean> {
-    const s = svc();
-    if (await s.lease.acquire(entry)) return true;
-    s.bus.publish("mxo:takeover", {
-      characterId: entry.characterId,
-      by: `${entry.processId}/${entry.sessionId}`,
-    });
-    const deadline = Date.now() + TAKEOVER_WAIT_MS;
-    while (Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      if (await s.lease.acquire(entry)) return true;
-      // A holder on a crashed process never answers: its lease would only
-      // expire with the TTL. Its process channel vanishes with its Redis
-      // connection, so the character can be taken from it at once.
-      const holder = await s.lease.locate(entry.characterId);
-      if (holder && holder.processId !== entry.processId && !(await processAlive(holder.processId))) {
-        if (await s.lease.steal(entry, ownerOf(holder))) {
-          s.log.warn(
-            { character: entry.name, deadProcess: holder.processId },
-            "took a character from a dead process",
-          );
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   override onDrop(client: DistrictClient, code?: number): void {
@@ -478,13 +458,39 @@ export class DistrictRoom
   /** A reconnected client starts with a fresh connection: rebuild its view from scratch. */
   override onReconnect(client: DistrictClient): void {
     const own = this.state.players.get(client.sessionId);
-    if (!own) return;
+    if (!own) return void this.followCharacter(client);
     meterClient(client, this.traffic);
     client.view = new StateView();
     client.view.add(own);
     this.interest.reset(client.sessionId);
     this.applyInterest(client, this.interest.update(client.sessionId));
     this.attachViewRates(client, own);
+  }
+
+  /**
+   * A client came back to a session whose character is no longer here (it
+   * travelled while the client was away, so the `travel` answer was lost):
+   * send it on with a fresh reservation, or tell it to join again.
+   */
+  private async followCharacter(client: DistrictClient): Promise<void> {
+    const gone = this.handedOff.get(client.sessionId);
+    try {
+      if (!gone || !client.auth) throw new Error("nothing to follow");
+      const ticket = svc().auth.issueTravelTicket(
+        client.auth.accountId,
+        client.auth.authSessionId,
+        gone.characterId,
+      );
+      const reservation = await matchMaker.joinOrCreate(
+        "district",
+        { district: gone.district, characterId: gone.characterId },
+        { token: ticket, headers: new Headers(), ip: "" },
+      );
+      client.send("travel", { district: gone.district, reservation });
+    } catch {
+      this.closing.add(client.sessionId);
+      client.leave(CloseCodes.DRAINING, "join again to continue");
+    }
   }
 
   /**
@@ -515,27 +521,31 @@ export class DistrictRoom
     this.gate.forget(client.sessionId);
     this.closing.delete(client.sessionId);
     this.traveling.delete(client.sessionId);
+    this.handedOff.delete(client.sessionId);
     const player = this.sessions.get(client.sessionId);
     if (!player) return;
-    try {
-      const snapshot = this.snapshot(client.sessionId);
-      if (snapshot) await s.characters.saveNow(snapshot);
-    } catch (err) {
-      // The snapshot stays queued in the store and is retried; shutdown drains it.
-      s.log.error({ err, character: player.name }, "save on leave failed");
-    } finally {
-      this.removePlayer(client.sessionId);
-      // Freed only after the save: whoever takes the character next reads this state.
-      await s.lease
-        .release({
-          characterId: player.characterId,
-          name: player.name,
-          processId: matchMaker.processId,
-          sessionId: client.sessionId,
-        })
-        .catch((err) => s.log.error({ err }, "lease release failed; it expires by itself"));
-      s.log.info({ room: this.roomId, character: player.name }, "player left");
-    }
+    const last = this.snapshot(client.sessionId);
+    this.removePlayer(client.sessionId);
+    // The last state is stored before the character is free for anyone else;
+    // while the database is down it stays held here and the save is retried.
+    await s.custody.letGo(this.leaseEntry(client.sessionId, player), last);
+    s.log.info({ room: this.roomId, character: player.name }, "player left");
+  }
+
+  private leaseEntry(
+    sessionId: string,
+    p: { characterId: string; name: string; accountId: string; organization: string },
+  ): LeaseEntry {
+    return {
+      characterId: p.characterId,
+      name: p.name,
+      accountId: p.accountId,
+      organization: p.organization,
+      district: this.def.id,
+      roomId: this.roomId,
+      processId: matchMaker.processId,
+      sessionId,
+    };
   }
 
   /** SIGTERM / drain: every client is told to come back (4120) after its save. */
@@ -811,21 +821,38 @@ export class DistrictRoom
         return;
       case "district":
         // Every instance of the district, on any process.
-        s.bus.publish("mxo:chat", { line, district: this.def.id });
-        this.remember(ChatHistory.key("district", this.def.id), line);
-        return;
+        return this.relay(client, { line, district: this.def.id }, ChatHistory.key("district", this.def.id));
       case "organization":
-        s.bus.publish("mxo:chat", { line, organization: speaker.organization });
-        this.remember(ChatHistory.key("organization", speaker.organization), line);
-        return;
+        return this.relay(
+          client,
+          { line, organization: speaker.organization },
+          ChatHistory.key("organization", speaker.organization),
+        );
       case "global":
-        s.bus.publish("mxo:chat", { line });
-        this.remember(ChatHistory.key("global"), line);
-        return;
+        return this.relay(client, { line }, ChatHistory.key("global"));
       case "whisper":
-        void this.whisper(client, speaker, line, msg.to!);
+        if (s.redis && !s.redis.up) return this.chatUnavailable(client);
+        void this.whisper(client, speaker, line, msg.to!).catch(() => this.chatUnavailable(client));
         return;
     }
+  }
+
+  /** Chat beyond this room goes through the cluster bus; when that is down the speaker is told. */
+  private relay(client: DistrictClient, event: ClusterEvents["mxo:chat"], historyKey: string): void {
+    const s = svc();
+    if (s.redis && !s.redis.up) return this.chatUnavailable(client);
+    s.bus.send("mxo:chat", event).then(
+      () => this.remember(historyKey, event.line),
+      () => this.chatUnavailable(client),
+    );
+  }
+
+  private chatUnavailable(client: DistrictClient): void {
+    this.error(
+      client,
+      "unavailable",
+      "Chat beyond those around you is unavailable right now; say still works",
+    );
   }
 
   /** `ability {abilityId, targetId}`: a free attack (or an interlock opener) through the simulation. */
@@ -896,7 +923,7 @@ export class DistrictRoom
       this.error(client, "player_offline", `${to} is not online`);
       return;
     }
-    svc().bus.publish("mxo:chat", { line, toCharacterId: target.characterId });
+    await svc().bus.send("mxo:chat", { line, toCharacterId: target.characterId });
     if (target.characterId !== speaker.characterId) client.send("chat", { ...line, to: target.name });
   }
 
@@ -982,6 +1009,8 @@ export class DistrictRoom
     }
     if (this.disposing)
       return this.error(client, "draining", "This server is restarting; join again to continue");
+    if (s.redis && !s.redis.up)
+      return this.error(client, "unavailable", "Travel is unavailable right now; try again shortly");
 
     await this.sendTo(client, msg.district).catch(() => {});
   }
@@ -1007,7 +1036,6 @@ export class DistrictRoom
     const arrival = at ?? s.districts.arrivalPoint(district);
     const started = Date.now();
     try {
-      await s.characters.saveNow({ ...here, district, ...arrival });
       const auth = client.auth!;
       const ticket = s.auth.issueTravelTicket(auth.accountId, auth.authSessionId, player.characterId);
       const reservation = await matchMaker.joinOrCreate(
@@ -1015,15 +1043,12 @@ export class DistrictRoom
         { district, characterId: player.characterId },
         { token: ticket, headers: new Headers(), ip: "" },
       );
-      // The character now lives in the target district; this copy goes away
-      // before the client can arrive there, so there is never a second one.
+      // Stored at the target and let go in one statement; only then does this
+      // copy go away, before the client can arrive there: never two copies,
+      // and on failure the character simply stays here.
+      await s.custody.handOff(this.leaseEntry(client.sessionId, player), { ...here, district, ...arrival });
       this.removePlayer(client.sessionId);
-      await s.lease.release({
-        characterId: player.characterId,
-        name: player.name,
-        processId: matchMaker.processId,
-        sessionId: client.sessionId,
-      });
+      this.handedOff.set(client.sessionId, { district, characterId: player.characterId });
       client.send("travel", { district, reservation });
       s.log.info(
         { character: player.name, from: this.def.id, to: district, ms: Date.now() - started },
@@ -1032,8 +1057,10 @@ export class DistrictRoom
     } catch (err) {
       this.traveling.delete(client.sessionId);
       if (this.sessions.has(client.sessionId)) {
-        await s.characters.saveNow(here).catch(() => {});
-        this.error(client, "travel_failed", `Could not travel to ${district}: ${(err as Error).message}`);
+        if (isServiceFault(err))
+          this.error(client, "unavailable", "Travel is unavailable right now; try again shortly");
+        else
+          this.error(client, "travel_failed", `Could not travel to ${district}: ${(err as Error).message}`);
       }
       s.log.warn({ err, character: player.name, to: district }, "travel failed");
       throw err;
@@ -1052,7 +1079,6 @@ export class DistrictRoom
     this.interest.remove(sessionId);
     this.viewRates.delete(sessionId);
     this.state.players.delete(sessionId);
-    s.characters.release(player.characterId);
     s.metrics.playersOnline.dec({ district: this.def.id, organization: player.organization });
   }
 
@@ -1626,22 +1652,6 @@ export class DistrictRoom
     if (this.traveling.has(sessionId)) return;
     const snapshot = this.snapshot(sessionId);
     if (snapshot) svc().characters.enqueue(snapshot);
-  }
-
-  private async renewLeases(): Promise<void> {
-    const entries: LeaseEntry[] = [...this.sessions].map(([sessionId, p]) => ({
-      characterId: p.characterId,
-      name: p.name,
-      accountId: p.accountId,
-      organization: p.organization,
-      district: this.def.id,
-      roomId: this.roomId,
-      processId: matchMaker.processId,
-      sessionId,
-    }));
-    await svc()
-      .lease.renew(entries)
-      .catch((err) => svc().log.error({ err }, "lease renewal failed"));
   }
 
   private snapshot(sessionId: string): CharacterSnapshot | undefined {

@@ -24,8 +24,12 @@ export interface CharacterLease {
    * dead), only if that owner still holds it: compare-and-set.
    */
   steal(entry: LeaseEntry, fromOwner: string): Promise<boolean>;
-  /** Extends the leases this process still holds; entries no longer ours are skipped. */
-  renew(entries: LeaseEntry[]): Promise<void>;
+  /**
+   * Extends the leases this process still holds (a lease that vanished, as in
+   * a Redis restart, is taken again) and returns the entries someone else
+   * holds now: those copies must stop.
+   */
+  renew(entries: LeaseEntry[]): Promise<LeaseEntry[]>;
   /** Gives the character up, only if this session still holds it. */
   release(entry: Pick<LeaseEntry, "characterId" | "name" | "processId" | "sessionId">): Promise<void>;
   locate(characterId: string): Promise<LeaseEntry | undefined>;

@@ -35,8 +35,14 @@ export class ClusterBus {
 
   constructor(private readonly presence: Presence) {}
 
+  /** Fire and forget: a publish that fails (Redis down) is dropped, never an unhandled rejection. */
   publish<K extends keyof ClusterEvents>(channel: K, event: ClusterEvents[K]): void {
-    void this.presence.publish(channel, event);
+    this.send(channel, event).catch(() => {});
+  }
+
+  /** Publishes and lets the caller know whether it went out (to tell a player it did not). */
+  async send<K extends keyof ClusterEvents>(channel: K, event: ClusterEvents[K]): Promise<void> {
+    await this.presence.publish(channel, event);
   }
 
   async subscribeAll(handlers: ClusterHandlers): Promise<void> {

@@ -30,13 +30,14 @@ export class LocalCharacterLease implements CharacterLease {
     return true;
   }
 
-  async renew(entries: LeaseEntry[]): Promise<void> {
+  async renew(entries: LeaseEntry[]): Promise<LeaseEntry[]> {
+    const lost: LeaseEntry[] = [];
     for (const e of entries) {
       const current = this.live(e.characterId);
-      if (current && ownerOf(current) === ownerOf(e)) {
-        this.byId.set(e.characterId, { entry: { ...e }, expires: Date.now() + this.ttlSeconds * 1000 });
-      }
+      if (current && ownerOf(current) !== ownerOf(e)) lost.push(e);
+      else this.byId.set(e.characterId, { entry: { ...e }, expires: Date.now() + this.ttlSeconds * 1000 });
     }
+    return lost;
   }
 
   async release(e: Pick<LeaseEntry, "characterId" | "processId" | "sessionId">): Promise<void> {

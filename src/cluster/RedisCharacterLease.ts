@@ -32,16 +32,15 @@ if cur and string.sub(cur, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '\\n' then
 end
 return 1`;
 
-/** The multi-process adapter: atomic check-and-set in Redis with expiry. */
+/**
+ * The multi-process adapter: atomic check-and-set in Redis with expiry, on the
+ * process's shared Redis connection (which it does not close).
+ */
 export class RedisCharacterLease implements CharacterLease {
-  private readonly redis: Redis;
-
   constructor(
-    url: string,
+    private readonly redis: Redis,
     readonly ttlSeconds: number,
-  ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
-  }
+  ) {}
 
   async acquire(entry: LeaseEntry): Promise<boolean> {
     const ok = await this.redis.eval(
@@ -70,8 +69,8 @@ export class RedisCharacterLease implements CharacterLease {
     return ok === 1;
   }
 
-  async renew(entries: LeaseEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  async renew(entries: LeaseEntry[]): Promise<LeaseEntry[]> {
+    if (entries.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const e of entries) {
       pipeline.eval(
@@ -84,7 +83,10 @@ export class RedisCharacterLease implements CharacterLease {
         String(this.ttlSeconds),
       );
     }
-    await pipeline.exec();
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed) throw failed[0];
+    return entries.filter((_, i) => results[i]?.[1] !== 1);
   }
 
   async release(e: Pick<LeaseEntry, "characterId" | "name" | "processId" | "sessionId">): Promise<void> {
@@ -99,9 +101,7 @@ export class RedisCharacterLease implements CharacterLease {
     return parse(await this.redis.get(nameKey(name)));
   }
 
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
-  }
+  async close(): Promise<void> {}
 }
 
 function parse(value: string | null): LeaseEntry | undefined {

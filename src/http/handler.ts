@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Metrics } from "../metrics/metrics.js";
+import { isServiceFault, serviceUnavailable } from "../util/faults.js";
 import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 
@@ -61,6 +62,8 @@ function responded(res: Response): boolean {
 export function sendError(res: Response, err: unknown, log: Logger, req?: Request): void {
   if (responded(res)) return;
   const requestId = requestIdOf(req);
+  // The database or Redis cannot be reached: the caller may try again, nothing is broken.
+  if (!(err instanceof AppError) && isServiceFault(err)) err = serviceUnavailable();
   if (err instanceof AppError) {
     const body: { error: { code: string; message: string; requestId?: string; details?: unknown } } = {
       error: { code: err.code, message: err.message },

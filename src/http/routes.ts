@@ -2,6 +2,7 @@ import express, { type Application, type NextFunction, type Request, type Respon
 import { rateLimit } from "express-rate-limit";
 import type { Redis } from "ioredis";
 import { RedisStore, type RedisReply } from "rate-limit-redis";
+import { FallbackStore } from "./FallbackStore.js";
 import { z } from "zod";
 import { PasswordSchema, UsernameSchema, type AuthService, type Principal } from "../auth/AuthService.js";
 import type { Metrics } from "../metrics/metrics.js";
@@ -141,7 +142,9 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     rateLimit({
       windowMs: 60_000,
       limit: perMinute,
-      ...(deps.rateLimitRedis ? { store: store(name) } : {}),
+      ...(deps.rateLimitRedis
+        ? { store: new FallbackStore(store(name)!, () => deps.rateLimitRedis!.status === "ready") }
+        : {}),
       standardHeaders: "draft-8",
       legacyHeaders: false,
       keyGenerator: (req) => key?.(req) ?? clientIp(req, deps.trustProxy) ?? "unknown",

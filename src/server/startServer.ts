@@ -1,10 +1,11 @@
 import { defineRoom, defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
-import { Redis } from "ioredis";
 import { DistrictRoom, provideDistrictServices } from "../../rooms/DistrictRoom.js";
 import { AuthService } from "../auth/AuthService.js";
 import { TokenSigner } from "../auth/tokens.js";
 import { resolveSecrets } from "../auth/SharedSecrets.js";
 import type { CharacterLease } from "../cluster/CharacterLease.js";
+import { CharacterCustody } from "../cluster/CharacterCustody.js";
+import type { RedisLink } from "../cluster/RedisLink.js";
 import { ClusterBus } from "../cluster/ClusterBus.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import { LedgerService } from "../economy/LedgerService.js";
@@ -73,7 +74,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let server: Server | undefined;
   let presence: Presence | undefined;
   let lease: CharacterLease | undefined;
-  let rateLimitRedis: Redis | undefined;
+  let redis: RedisLink | undefined;
+  let custody: CharacterCustody | undefined;
   try {
     if (config.admin) await ensureAdmin(db.dataSource, config.admin, log);
     // A revision deployed through the admin API wins over the pack on disk.
@@ -81,14 +83,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const initialContent = await ContentDeployer.initial(revisions, fromDisk);
     const districts = DistrictCatalog.fromPack(initialContent.pack);
 
-    const created = await createPresence(config);
+    const created = await createPresence(config, log);
     presence = created.presence;
+    redis = created.redis;
     const bus = new ClusterBus(presence);
-    lease = config.redisUrl
-      ? new RedisCharacterLease(config.redisUrl, LEASE_TTL_SECONDS)
+    lease = redis
+      ? new RedisCharacterLease(redis.client, LEASE_TTL_SECONDS)
       : new LocalCharacterLease(LEASE_TTL_SECONDS);
     const rooms = new LocalRooms();
-    rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+    const rateLimitRedis = redis?.client;
     const events = new GameEvents(db.dataSource, metrics, log);
     const secrets = await resolveSecrets(config, db.dataSource);
     const signer = new TokenSigner(secrets.jwtSecret, config.accessTokenTtlSeconds);
@@ -111,7 +114,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         loggedIn: (accountId) => events.record({ kind: "login", accountId }),
       },
     );
-    const store = new CharacterStore(db.dataSource, metrics, log);
+    const store = new CharacterStore(db.dataSource, metrics, log, LEASE_TTL_SECONDS);
+    const liveCustody = new CharacterCustody(lease, store, bus, presence, log);
+    custody = liveCustody;
     const chatHistory = new ChatHistory(presence);
     const chatBySpeaker = new ChatHistory(presence, SPEAKER_HISTORY_LINES);
     const ledger = new LedgerService(db.dataSource);
@@ -155,6 +160,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       rooms,
       bus,
       commands,
+      custody: liveCustody,
+      redis,
     });
     await bus.subscribeAll({
       "mxo:revocations": (e) => {
@@ -195,6 +202,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         await matchMaker.gracefullyShutdown().catch((err) => {
           if (err !== "already_shutting_down") throw err;
         });
+        // Characters whose last save is still retrying (a database outage) stay held until it lands.
+        await liveCustody.drain();
         await store.drain();
         await events.drain();
         phase = "drained";
@@ -291,10 +300,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           if (sweeper) clearInterval(sweeper);
           await bus.close();
           running.transport.shutdown();
+          liveCustody.close();
           await liveLease.close();
-          await rateLimitRedis?.quit().catch(() => rateLimitRedis?.disconnect());
           created.presence.shutdown();
           await created.driver.shutdown();
+          await redis?.close();
           await db.close();
           phase = "stopped";
           log.info({ ms: Date.now() - t0 }, "shutdown complete");
@@ -304,8 +314,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     };
   } catch (err) {
     await server?.gracefullyShutdown(false).catch(() => {});
+    custody?.close();
     await lease?.close().catch(() => {});
-    rateLimitRedis?.disconnect();
+    await redis?.close();
     await db.close().catch(() => {});
     throw err;
   }
