@@ -127,9 +127,14 @@ export class CharacterCustody {
     await this.lease.release(entry).catch(() => {});
   }
 
-  /** Until every session that ended here has stored its last state and let go. */
-  async drain(): Promise<void> {
-    await Promise.all([...this.held.values()].map((h) => h.leaving));
+  /**
+   * Until every session that ended here has stored its last state and let go,
+   * or `timeoutMs` passed (the database is still down: what is not stored
+   * stays held, and the store reports it).
+   */
+  async drain(timeoutMs = 15_000): Promise<void> {
+    const leaving = [...this.held.values()].map((h) => h.leaving);
+    await Promise.race([Promise.all(leaving), sleep(timeoutMs)]);
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
 import { ADMIN, processIdOf, startCluster, type TestCluster } from "../helpers/cluster.js";
 import { walkAndStop } from "../helpers/movement.js";
+import { queryDatabase } from "../helpers/postgres.js";
 import type { ServerHandle } from "../helpers/serverProcess.js";
 
 /** Positions travel in 1/8-unit steps (schema/wireDomains.ts): what a client sees is within half a step of what is saved. */
@@ -33,6 +34,20 @@ async function playersOn(c: TestCluster, victim: ServerHandle, token: string, n:
   }
   assert.ok(seated.length >= 1, "some players landed on the victim process");
   return seated;
+}
+
+/** Items whose ledger sum differs from what the character holds (currency included). */
+async function ledgerMismatches(url: string, characterId: string): Promise<unknown[]> {
+  return queryDatabase(
+    url,
+    `WITH ledger AS (SELECT item_id, sum(quantity) AS total FROM ledger_entries WHERE character_id = $1 GROUP BY item_id),
+          held AS (SELECT item_id, quantity::bigint AS total FROM inventory_items WHERE character_id = $1
+                   UNION ALL SELECT 'currency', currency FROM characters WHERE id = $1)
+     SELECT coalesce(l.item_id, h.item_id) AS item, l.total AS ledger, h.total AS held
+       FROM ledger l FULL JOIN held h ON h.item_id = l.item_id
+      WHERE coalesce(l.total, 0) <> coalesce(h.total, 0)`,
+    [characterId],
+  );
 }
 
 describe("draining and crashes across processes", function () {
@@ -112,6 +127,12 @@ describe("draining and crashes across processes", function () {
     s!.room.reconnection.enabled = false;
     await waitFor(() => me(s!.room));
     const pos = await walkAndStop(s!.room, 1, 0, 300, 0);
+    // Items granted through the ledger just before the crash.
+    const give = await http(c.servers[0]!.http, "POST", "/api/v1/admin/commands", {
+      token,
+      body: { command: "give", args: [s!.p.characterName, "w-lead-pipe", "3"] },
+    });
+    assert.equal(give.status, 200, JSON.stringify(give.body));
     await sleep(1500); // an autosave interval passes with the character standing still
     const killedAt = Date.now();
     await victim.stop("SIGKILL");
@@ -134,6 +155,16 @@ describe("draining and crashes across processes", function () {
       const rooms = await roomsOf(survivor, token);
       assert.ok(!rooms.some((r) => r.processId === victimId));
       console.log(`      (rooms of the killed process left matchmaking after ${sweptMs} ms)`);
+      // Live once, owned by the new session, and the ledger balances.
+      const players = (await http(survivor.http, "GET", "/api/v1/admin/players", { token })).body as any[];
+      assert.equal(players.filter((x) => x.characterId === s!.p.characterId).length, 1);
+      const [row] = await queryDatabase<{ owner: string }>(
+        c.databaseUrl,
+        "SELECT owner FROM characters WHERE id = $1",
+        [s!.p.characterId],
+      );
+      assert.ok(row!.owner && !row!.owner.startsWith(`${victimId}/`), `owner ${row!.owner}`);
+      assert.deepEqual(await ledgerMismatches(c.databaseUrl, s!.p.characterId), []);
     } finally {
       await again.room.leave();
     }

@@ -121,6 +121,9 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
     const heard: any[] = [];
     a.room.onMessage("error", (e: any) => errors.push(e));
     b.room.onMessage("chat", (m: any) => heard.push(m));
+    const dropped: string[] = [];
+    for (const j of [a, b])
+      j.room.onDrop((code: number, reason?: string) => dropped.push(`${code} ${reason}`));
     try {
       await waitFor(() => me(a.room) && me(b.room));
       await redis.kill();
@@ -156,6 +159,7 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
       // Still playing here: moving works.
       await walkAndStop(a.room, 0, 1, 200, 0);
 
+      assert.deepEqual(dropped, [], "players stay connected through a Redis outage");
       const gm = await http(p1!.http, "POST", "/api/v1/admin/commands", {
         token: admin,
         body: { command: "announce", args: ["maintenance"] },
@@ -165,6 +169,7 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
       const ready = await http(p1!.http, "GET", "/ready");
       assert.equal(ready.status, 503);
       assert.equal((await http(p1!.http, "GET", "/health")).status, 200);
+      assert.deepEqual(dropped, [], "players stay connected through a Redis outage");
     } finally {
       await redis.start();
     }

@@ -153,6 +153,38 @@ describe("reconnection (postgres database)", function () {
     }
   });
 
+  it("a reconnect racing a travel is sent on to the character's new district, never left as a ghost", async () => {
+    const a = await newPlayer(d.server.http);
+    const joined = await joinDistrict(d.server.ws, a, "richland");
+    await waitFor(() => me(joined.room));
+    const token = joined.room.reconnectionToken;
+    joined.room.reconnection.enabled = false;
+    joined.room.onMessage("travel", () => {});
+    // The answer to this travel is sent while the client is away.
+    joined.room.send("travel", { district: "westview" });
+    joined.room.connection.close(4999, "network lost");
+    await sleep(400);
+    const back = await joined.client.reconnect(token);
+    const travel = await new Promise<any>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no travel answer after the reconnect")), 5000);
+      back.onMessage("travel", (m: any) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      back.onLeave((code: number) => reject(new Error(`closed with ${code} instead`)));
+    });
+    assert.equal(travel.district, "westview");
+    const next = await joined.client.consumeSeatReservation<any>(travel.reservation);
+    try {
+      const self = await waitFor(() => me(next));
+      assert.equal(self.characterId, a.characterId);
+      assert.equal(next.state.district, "westview");
+    } finally {
+      await back.leave().catch(() => {});
+      await next.leave();
+    }
+  });
+
   it("after the grace period the player is saved and gone", async () => {
     const a = await newPlayer(d.server.http);
     const b = await newPlayer(d.server.http);
