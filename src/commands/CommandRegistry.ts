@@ -8,6 +8,7 @@ import type { GmWorld } from "../gm/GmWorld.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { PerAccountLimit } from "./PerAccountLimit.js";
 import { AppError, conflict, forbidden } from "../util/errors.js";
+import { isServiceFault } from "../util/faults.js";
 import type { Logger } from "../util/logger.js";
 import type { Actor, ApprovalHistory, ApprovalPolicy, Command, CommandContext } from "./Command.js";
 import { GmActions, type GmActionRow } from "./GmActions.js";
@@ -55,6 +56,8 @@ export class CommandRegistry {
       metrics: Metrics;
       log: Logger;
       policy: ApprovalPolicy;
+      /** False while the cluster (Redis) is unreachable: commands find and reach players through it. */
+      clusterUp?: () => boolean;
     },
   ) {
     this.actions = new GmActions(deps.db);
@@ -116,14 +119,18 @@ export class CommandRegistry {
       }
       const command = this.commands.get(name);
       if (!command) return await finish("refused", fail(400, "unknown_command", `Unknown command "${name}"`));
+      if (this.deps.clusterUp && !this.deps.clusterUp()) return await finish("failed", unavailable());
       const standing = await this.deps.permissions.standing(actor.accountId);
       return await this.runChecked(actor, standing, command, rawArgs, options, actionId, finish);
     } catch (err) {
       const known = err instanceof AppError;
-      if (!known) this.deps.log.error({ err, actionId, command: name }, "command failed");
+      const fault = !known && isServiceFault(err);
+      if (!known && !fault) this.deps.log.error({ err, actionId, command: name }, "command failed");
       const result = known
         ? fail(err.status, err.code, err.message)
-        : fail(500, "command_failed", `${name} failed: ${(err as Error).message}`);
+        : fault
+          ? unavailable()
+          : fail(500, "command_failed", `${name} failed: ${(err as Error).message}`);
       const status: CommandStatus = result.status! >= 500 ? "failed" : "refused";
       return finish(status, result).catch((auditErr: unknown) => {
         // The audit itself failed (the database is down): the caller still gets an answer.
@@ -363,4 +370,13 @@ export class CommandRegistry {
     }
     return outcome;
   }
+}
+
+/** A backing service (Redis, the database) cannot be reached: try again, nothing was done. */
+function unavailable() {
+  return fail(
+    503,
+    "unavailable",
+    "GM commands are unavailable right now (a backing service is down); try again shortly",
+  );
 }

@@ -142,6 +142,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       metrics,
       log,
       policy: { bulkGiveThreshold: config.gm.bulkGiveThreshold },
+      clusterUp: redis ? () => redis!.up : undefined,
     }).register(...ALL_COMMANDS);
     provideDistrictServices({
       permissions,
