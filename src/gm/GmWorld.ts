@@ -47,6 +47,9 @@ const GM_HOLD = "gm";
 /** How long a GM command waits for the room holding its target, on any process. */
 const ROOM_CALL_TIMEOUT_MS = 3000;
 
+/** No session holds the character's row (src/persistence/CharacterStore.ts claims). */
+const UNCLAIMED = "(n.owner IS NULL OR n.owner_until < now())";
+
 /**
  * What GM commands act on: characters found by name (online on any process
  * through the lease directory, or in the database), the room that holds
@@ -142,7 +145,9 @@ export class GmWorld {
   /**
    * Changes an offline character in the database. The GM holds the
    * character's lease meanwhile, so a join cannot load it half-changed or
-   * overwrite the change with an older copy.
+   * overwrite the change with an older copy; and the change applies only
+   * while no session claims the row (the fence that holds when Redis lost
+   * the leases).
    */
   async setStoredStat(c: StoredCharacter, stat: GmStat, value: number): Promise<number> {
     const entry: LeaseEntry = {
@@ -169,20 +174,24 @@ export class GmWorld {
         const row = returnedRows<{ previous: string | number }>(
           await this.db.query(
             `UPDATE characters n SET ${column} = $2, state_version = n.state_version + 1
-               FROM characters o WHERE n.id = o.id AND n.id = $1 RETURNING o.${column} AS previous`,
+               FROM characters o WHERE n.id = o.id AND n.id = $1 AND ${UNCLAIMED}
+             RETURNING o.${column} AS previous`,
             [c.id, value],
           ),
-        )[0]!;
+        )[0];
+        if (!row) throw new AppError("player_online", 409, `${c.name} just came online; try again`);
         previous = Number(row.previous);
       } else {
         const row = returnedRows<{ previous: CharacterStats }>(
           await this.db.query(
             `UPDATE characters n SET stats = jsonb_set(n.stats, $3::text[], to_jsonb($2::int)),
                     state_version = n.state_version + 1
-               FROM characters o WHERE n.id = o.id AND n.id = $1 RETURNING o.stats AS previous`,
+               FROM characters o WHERE n.id = o.id AND n.id = $1 AND ${UNCLAIMED}
+             RETURNING o.stats AS previous`,
             [c.id, value, `{${stat}}`],
           ),
-        )[0]!;
+        )[0];
+        if (!row) throw new AppError("player_online", 409, `${c.name} just came online; try again`);
         previous = Number(row.previous[stat]);
       }
       if (stat === "level" || stat === "vitality") {
@@ -192,10 +201,10 @@ export class GmWorld {
           stats: CharacterStats;
         };
         const maxHp = maxHealth(now.stats, now.level);
-        await this.db.query(`UPDATE characters SET max_hp = $2, hp = LEAST(hp, $2) WHERE id = $1`, [
-          c.id,
-          maxHp,
-        ]);
+        await this.db.query(
+          `UPDATE characters n SET max_hp = $2, hp = LEAST(hp, $2) WHERE id = $1 AND ${UNCLAIMED}`,
+          [c.id, maxHp],
+        );
       }
       return previous;
     } finally {
