@@ -207,6 +207,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         await liveCustody.drain();
         await store.drain();
         await events.drain();
+        // Refusals still being counted (coalesced per actor) are written before the process goes.
+        await audit.drain();
         phase = "drained";
         const report: DrainReport = {
           status: "drained",
