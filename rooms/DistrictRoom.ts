@@ -21,7 +21,7 @@ import type { GameEventKind, GameEvents } from "../src/analytics/GameEvents.js";
 import type { CharacterLease, LeaseEntry } from "../src/cluster/CharacterLease.js";
 import type { CharacterCustody } from "../src/cluster/CharacterCustody.js";
 import type { RedisLink } from "../src/cluster/RedisLink.js";
-import { isServiceFault } from "../src/util/faults.js";
+import { isServiceFault, serviceUnavailable } from "../src/util/faults.js";
 import type { ChatLine, ClusterBus, ClusterEvents } from "../src/cluster/ClusterBus.js";
 import { CommandRequest, type CommandRegistry } from "../src/commands/CommandRegistry.js";
 import type { Config } from "../src/config/config.js";
@@ -933,14 +933,24 @@ export class DistrictRoom
     const msg = this.gate.parse(client, "gm", CommandRequest, payload);
     if (!msg || !client.auth) return;
     const me = this.sessions.get(client.sessionId);
+    const { accountId, authSessionId, username } = client.auth;
+    let secondFactorMissing: boolean;
+    try {
+      // A player promoted to staff while in play has not passed the join-time check.
+      secondFactorMissing = !(await svc().auth.staffMfaSatisfied(accountId, authSessionId));
+    } catch (err) {
+      const refusal = err instanceof AppError ? err : serviceUnavailable("GM commands");
+      client.send("gm:result", {
+        ok: false,
+        code: refusal.code,
+        httpStatus: refusal.status,
+        message: refusal.message,
+      });
+      return;
+    }
     // Permissions are read from the database by the registry: a demotion holds at once.
     const outcome = await svc().commands.run(
-      {
-        accountId: client.auth.accountId,
-        username: client.auth.username,
-        via: "game",
-        characterName: me?.name,
-      },
+      { accountId, username, via: "game", characterName: me?.name, secondFactorMissing },
       msg.command,
       msg.args,
     );

@@ -282,13 +282,18 @@ export class AuthService {
     return this.checkSession(claims.sub, claims.sid, claims.ver, opts.mfaPending === true);
   }
 
-  /** For a privileged act by a session already admitted (a GM in a room): is its second factor in order? */
+  /**
+   * For a privileged act by a session already admitted (a GM in a room): is
+   * its second factor in order? Other refusals (a revoked session) and
+   * faults are thrown, never read as "yes".
+   */
   async staffMfaSatisfied(accountId: string, sessionId: string): Promise<boolean> {
     try {
       await this.checkSession(accountId, sessionId, undefined, false);
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      if (err instanceof AppError && err.code === "mfa_required") return false;
+      throw err;
     }
   }
 

@@ -10,6 +10,11 @@ export interface Actor {
   userAgent?: string | undefined;
   /** In game: the character the GM plays, where summon brings people and `teleport self` moves. */
   characterName?: string | undefined;
+  /**
+   * In game: a staff session that has not proved a second factor
+   * (STAFF_MFA_REQUIRED). Over HTTP the guard refuses those before a command runs.
+   */
+  secondFactorMissing?: boolean | undefined;
 }
 
 /**

@@ -119,6 +119,16 @@ export class CommandRegistry {
       }
       const command = this.commands.get(name);
       if (!command) return await finish("refused", fail(400, "unknown_command", `Unknown command "${name}"`));
+      if (actor.secondFactorMissing) {
+        return await finish(
+          "refused",
+          fail(
+            403,
+            "mfa_required",
+            "Staff actions need two-factor authentication: turn TOTP on and log in with a code",
+          ),
+        );
+      }
       if (this.deps.clusterUp && !this.deps.clusterUp()) return await finish("failed", unavailable());
       const standing = await this.deps.permissions.standing(actor.accountId);
       return await this.runChecked(actor, standing, command, rawArgs, options, actionId, finish);

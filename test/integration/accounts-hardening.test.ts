@@ -309,6 +309,30 @@ describe("accounts: staff need a second factor (STAFF_MFA_REQUIRED, postgres)", 
     await room.leave();
   });
 
+  it("a player promoted while in play cannot run gm commands until it enrols, and the refusal is audited", async () => {
+    const p = await newPlayer(base);
+    const { room } = await joinDistrict(d.server.ws, p);
+    try {
+      await queryDatabase(d.env.DATABASE_URL!, "UPDATE accounts SET roles = '{gm_tier3}' WHERE id = $1", [
+        p.accountId,
+      ]);
+      const result = await new Promise<any>((resolve) => {
+        room.onMessage("gm:result", resolve);
+        room.send("gm", { command: "announce", args: ["hello"] });
+      });
+      assert.equal(result.ok, false);
+      assert.equal(result.code, "mfa_required");
+      const [row] = await queryDatabase<{ result: string }>(
+        d.env.DATABASE_URL!,
+        "SELECT result FROM audit_log WHERE actor_id = $1 AND action = 'command.announce'",
+        [p.accountId],
+      );
+      assert.equal(row?.result, "refused");
+    } finally {
+      await room.leave();
+    }
+  });
+
   it("a permission granted to a player account makes it staff too", async () => {
     const p = await newPlayer(base);
     await queryDatabase(
