@@ -1,7 +1,8 @@
 import { Client, type Room } from "@colyseus/sdk";
 import { http, newPlayer, type TestPlayer } from "../test/helpers/api.js";
-import { randomFrame } from "./frameGen.js";
-import { randomMessage, type WorldHints } from "./messageGen.js";
+import { Packr } from "msgpackr";
+import { MAX_FRAME_BYTES, randomFrame } from "./frameGen.js";
+import { MESSAGE_TYPES, randomMessage, type WorldHints } from "./messageGen.js";
 import type { Prng } from "./Prng.js";
 import { randomNumber } from "./values.js";
 
@@ -12,6 +13,15 @@ export interface SeenState {
     get(id: string): { name: string; x: number; y: number } | undefined;
   };
   npcs?: { forEach(cb: (n: unknown, id: string) => void): void };
+}
+
+const sizer = new Packr();
+function packedSize(payload: unknown): number {
+  try {
+    return sizer.pack(payload).length;
+  } catch {
+    return 0;
+  }
 }
 
 /** Frames kept per client for a failure report: enough to replay what led up to it. */
@@ -38,6 +48,7 @@ export class FuzzClient {
   private joining: Promise<void> | undefined;
   private player!: TestPlayer;
   private stopped = false;
+  private lastKind = "";
 
   constructor(
     readonly name: string,
@@ -79,7 +90,10 @@ export class FuzzClient {
       } catch {
         return true; // the SDK refused to pack it: nothing went on the wire
       }
-      this.count(`message:${typeof type === "number" ? "number" : type}`, undefined, { type, payload });
+      const known = (MESSAGE_TYPES as readonly unknown[]).includes(type);
+      // Over the frame cap the server cuts the connection: expected, and marked so in the close counts.
+      const big = packedSize(payload) > MAX_FRAME_BYTES ? "(oversized)" : "";
+      this.count(`message:${known ? type : "other"}${big}`, undefined, { type, payload });
     } else {
       const input = room.input<{ seq: number; moveX: number; moveY: number }>();
       Object.assign(input.data, {
@@ -119,6 +133,7 @@ export class FuzzClient {
   }
 
   private count(kind: string, bytes?: Uint8Array, message?: unknown): void {
+    this.lastKind = kind;
     this.stats.frames++;
     this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
     const shown = bytes
@@ -140,7 +155,9 @@ export class FuzzClient {
     room.reconnection.enabled = false;
     room.onMessage("*", () => {});
     room.onLeave((code: number) => {
-      this.stats.closes[code] = (this.stats.closes[code] ?? 0) + 1;
+      // Keyed by what was sent last, so an unexpected close points at its frame.
+      const key = `${code} after ${this.lastKind}`;
+      this.stats.closes[key] = (this.stats.closes[key] ?? 0) + 1;
     });
     this.room = room;
     this.stats.joins++;

@@ -272,7 +272,12 @@ function uriComponent(s: string): string {
 }
 
 function json(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v)) ?? "null";
+  try {
+    return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? Number(v) : v)) ?? "null";
+  } catch {
+    // A random "__proto__" key can give an object an inherited toJSON that throws.
+    return "{}";
+  }
 }
 
 function big(r: Prng): string {

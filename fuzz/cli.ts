@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FUZZ_MODES, type FuzzMode } from "./deployments.js";
 import { formatReport } from "./formatReport.js";
@@ -16,6 +17,7 @@ Protocol fuzzer against real server processes (see fuzz/README.md).
   --honest N        honest clients walking in the fuzzed room (default 3)
   --max-rss-mb N    allowed RSS growth per process (default ${DEFAULT_LIMITS.rssGrowthMb})
   --json            print the full report as JSON
+  --report FILE     also write the full report(s) as JSON to FILE
 `;
 
 const { values } = parseArgs({
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     honest: { type: "string", default: "3" },
     "max-rss-mb": { type: "string", default: String(DEFAULT_LIMITS.rssGrowthMb) },
     json: { type: "boolean", default: false },
+    report: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -59,6 +62,7 @@ const seed = values.seed !== undefined ? int("seed", values.seed, 0) : Math.floo
 console.log(`fuzz seed ${seed} (replay with --seed ${seed})`);
 
 let failed = false;
+const reports: unknown[] = [];
 for (const mode of modes) {
   const report = await runFuzz({
     mode,
@@ -72,6 +76,8 @@ for (const mode of modes) {
     progress: (line) => console.log(line),
   });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  reports.push(report);
+  if (values.report) writeFileSync(values.report, JSON.stringify(reports, null, 2));
   if (report.violations.length > 0) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -12,6 +12,10 @@ export function formatReport(r: FuzzReport): string {
     `frames sent:            ${r.frames} in ${r.seconds} s (${Math.round(r.frames / Math.max(r.seconds, 0.001))}/s)`,
     `  by kind:              ${kinds}`,
     `  joins / failures:     ${r.joins} / ${r.joinFailures}; closes by code: ${JSON.stringify(r.closes)}`,
+    `server counted:         ${Object.entries(r.serverCounts)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(", ")}`,
     `HTTP requests:          ${r.http.requests} (network errors ${r.http.networkErrors}); by status ${JSON.stringify(r.http.byStatus)}`,
     `longest /health answer: ${o.longestHealthMs} ms (${o.probes} probes, ${o.probeFailures} failed; longest gap between answers ${o.longestHealthGapMs} ms)`,
     `max honest patch gap:   ${o.maxPatchGapMs} ms (${o.honest.map((h) => `${h.patches} patches, walked ${h.walked}`).join("; ")})`,

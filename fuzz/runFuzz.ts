@@ -39,6 +39,8 @@ export interface FuzzReport {
   joins: number;
   joinFailures: number;
   closes: Record<string, number>;
+  /** What the servers counted (`mxo_messages_total` type/result): how many frames reached which gate. */
+  serverCounts: Record<string, number>;
   http: HttpStats;
   httpFindings: HttpFinding[];
   observer: ObserverReport;
@@ -68,6 +70,18 @@ function rssMb(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/** `mxo_messages_total` by `type/result`, summed over the servers: how far the fuzzed frames got. */
+async function messageCounts(servers: ServerHandle[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const s of servers) {
+    const text = await (await fetch(`${s.http}/metrics`)).text().catch(() => "");
+    for (const m of text.matchAll(/^mxo_messages_total\{type="([^"]*)",result="([^"]*)"\} (\S+)$/gm)) {
+      out[`${m[1]}/${m[2]}`] = (out[`${m[1]}/${m[2]}`] ?? 0) + Number(m[3]);
+    }
+  }
+  return out;
 }
 
 async function playersOnline(server: ServerHandle): Promise<number> {
@@ -213,6 +227,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       if (online !== 0) await sleep(200);
     }
 
+    const counted = await messageCounts(servers).catch(() => ({}));
     const windowLines = servers.flatMap((s, i) => s.lines.slice(logStart[i]));
     const faultLines = windowLines.filter((l) => FAULT.test(l));
     const logBytes = windowLines.reduce((n, l) => n + l.length + 1, 0);
@@ -231,6 +246,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       joins: stats.reduce((n, s) => n + s.joins, 0),
       joinFailures: stats.reduce((n, s) => n + s.joinFailures, 0),
       closes: sum((s) => s.closes),
+      serverCounts: counted,
       http: httpFuzzer.stats,
       httpFindings: httpFuzzer.findings,
       observer: report,

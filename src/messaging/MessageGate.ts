@@ -112,7 +112,18 @@ function hasNul(value: unknown, depth = 0): boolean {
 }
 
 /** Label values must stay a small fixed set: arbitrary client strings would explode the series. */
-const KNOWN_TYPES = new Set(["chat", "ability", "interlock", "mission", "travel", "gm", "input", "protocol"]);
+const KNOWN_TYPES = new Set([
+  "chat",
+  "ability",
+  "interlock",
+  "mission",
+  "travel",
+  "gm",
+  "loadout",
+  "interact",
+  "input",
+  "protocol",
+]);
 function label(type: string): string {
   return KNOWN_TYPES.has(type) ? type : "unknown";
 }

@@ -117,6 +117,8 @@ describe("hostile input (postgres)", function () {
             "mission",
             "travel",
             "gm",
+            "loadout",
+            "interact",
           ].includes(t!),
           t,
         );

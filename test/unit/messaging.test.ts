@@ -243,6 +243,14 @@ describe("messaging: MessageGate.parse", () => {
     assert.deepEqual(gate.parse(client, "gm", anything, { text: "fine" }), { text: "fine" });
   });
 
+  it("counts every message type the room handles under its own label, anything else as unknown", async () => {
+    const anything = z.unknown();
+    for (const type of ["loadout", "interact", "chat", "whatever"]) gate.parse(client, type, anything, {});
+    assert.equal(await count(metrics, { type: "loadout", result: "ok" }), 1);
+    assert.equal(await count(metrics, { type: "interact", result: "ok" }), 1);
+    assert.equal(await count(metrics, { type: "unknown", result: "ok" }), 1);
+  });
+
   it("returns the schema's output (transforms and stripped keys applied)", () => {
     const schema = z.object({ n: z.string().transform(Number) });
     assert.deepEqual(gate.parse(client, "gm", schema, { n: "42", extra: true }), { n: 42 });
