@@ -70,6 +70,7 @@ describe("PostgreSQL outage (two processes on Redis, the database behind a proxy
     }
 
     // The held state lands first; the rejoin (elsewhere) loads exactly it.
+    const restoredAt = Date.now();
     const again = await waitFor(
       () =>
         joinDistrict(p2!.ws, p, "richland").catch(() => undefined) as Promise<
@@ -79,6 +80,7 @@ describe("PostgreSQL outage (two processes on Redis, the database behind a proxy
     );
     try {
       const self = await waitFor(() => me(again.room));
+      console.log(`      (rejoined ${Date.now() - restoredAt} ms after the database came back)`);
       assert.ok(
         Math.abs(self.x - during.x) < WIRE && Math.abs(self.y - during.y) < WIRE,
         `rejoined at ${self.x},${self.y}; last state was ${during.x},${during.y}`,

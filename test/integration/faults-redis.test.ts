@@ -44,11 +44,15 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
       await waitFor(() => me(first.room));
       const roomId = first.room.roomId;
       await restartRedis();
+      const restarted = Date.now();
       // At once, through the other process: no second instance of a district that still runs.
       const guest = await newPlayer(p2!.http);
       const second = await joinDistrict(p2!.ws, guest, "westview");
       try {
         assert.equal(second.room.roomId, roomId, "joined the running instance, not a new one");
+        console.log(
+          `      (a join right after the restart landed in the running room after ${Date.now() - restarted} ms)`,
+        );
         await waitFor(async () => (await rooms()).some((r) => r.roomId === roomId), {
           timeoutMs: 10_000,
           what: "the running room listed again",
@@ -81,9 +85,13 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
       body: { username: p.username, password: p.password },
     });
     assert.equal(login.status, 200, JSON.stringify(login.body));
+    const joinAt = Date.now();
     const second = await joinDistrict(p2!.ws, { ...p, token: login.body.token }, "richland");
     try {
       const self = await waitFor(() => me(second.room));
+      console.log(
+        `      (the second join waited ${Date.now() - joinAt} ms for the first copy to save and let go)`,
+      );
       assert.notEqual(firstLeft, undefined, "the first copy was stopped before the second one joined");
       assert.ok(
         Math.abs(self.x - pos.x) < WIRE && Math.abs(self.y - pos.y) < WIRE,
