@@ -15,6 +15,14 @@ export interface SeenState {
   npcs?: { forEach(cb: (n: unknown, id: string) => void): void };
 }
 
+function describe(message: unknown): string {
+  try {
+    return String(JSON.stringify(message, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))).slice(0, 200);
+  } catch {
+    return "(not JSON-printable)";
+  }
+}
+
 const sizer = new Packr();
 function packedSize(payload: unknown): number {
   try {
@@ -139,7 +147,7 @@ export class FuzzClient {
     const shown = bytes
       ? Buffer.from(bytes.subarray(0, 64)).toString("hex") +
         (bytes.length > 64 ? `…(${bytes.length} bytes)` : "")
-      : JSON.stringify(message, (_k, v) => (typeof v === "bigint" ? `${v}n` : v))?.slice(0, 200);
+      : describe(message);
     this.recent.push(`${kind} ${shown}`);
     if (this.recent.length > RECENT_FRAMES) this.recent.shift();
   }

@@ -1,7 +1,7 @@
 import { newPlayer } from "../test/helpers/api.js";
 import { mutate } from "./frameGen.js";
 import type { Prng } from "./Prng.js";
-import { deepValue, randomNumber, randomString, randomValue } from "./values.js";
+import { deepValue, put, randomNumber, randomString, randomValue } from "./values.js";
 
 /** Largest body sent: past the server's limits (413), well short of what would only measure the network. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -332,7 +332,7 @@ function fromSchema(r: Prng, schema: JsonSchema | undefined, depth = 0): unknown
     case "object": {
       const out: Record<string, unknown> = {};
       for (const [k, s] of Object.entries(schema.properties ?? {})) {
-        if (schema.required?.includes(k) || r.chance(0.6)) out[k] = fromSchema(r, s, depth + 1);
+        if (schema.required?.includes(k) || r.chance(0.6)) put(out, k, fromSchema(r, s, depth + 1));
       }
       return out;
     }
@@ -371,11 +371,11 @@ function reshape(r: Prng, value: unknown): unknown {
   const keys = Object.keys(out);
   const key = keys.length ? r.pick(keys) : "x";
   r.weighted<() => void>([
-    [30, () => (out[key] = randomValue(r))],
+    [30, () => put(out, key, randomValue(r))],
     [20, () => delete out[key]],
-    [20, () => (out[key] = `${typeof out[key] === "string" ? out[key] : "x"}\u0000`)],
-    [15, () => (out[randomString(r, 20)] = randomValue(r))],
-    [15, () => (out[key] = "x".repeat(r.range(257, 70_000)))],
+    [20, () => put(out, key, `${typeof out[key] === "string" ? out[key] : "x"}\u0000`)],
+    [15, () => put(out, randomString(r, 20), randomValue(r))],
+    [15, () => put(out, key, "x".repeat(r.range(257, 70_000)))],
   ])();
   return out;
 }

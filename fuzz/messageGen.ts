@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Prng } from "./Prng.js";
-import { deepValue, randomNumber, randomString, randomValue } from "./values.js";
+import { deepValue, put, randomNumber, randomString, randomValue } from "./values.js";
 
 /** What a fuzzing client has seen of its room, so some messages name real targets. */
 export interface WorldHints {
@@ -154,13 +154,13 @@ function reshape(r: Prng, value: unknown): unknown {
     const key = keys.length ? r.pick(keys) : "x";
     r.weighted<() => void>([
       [25, () => delete out[key]],
-      [25, () => (out[key] = randomValue(r))],
-      [10, () => (out[key] = "x".repeat(r.range(257, 12_000)))],
-      [10, () => (out[key] = `${typeof out[key] === "string" ? out[key] : "x"}\u0000`)],
-      [10, () => (out[randomString(r, 20)] = randomValue(r))],
-      [5, () => (out[key] = deepValue(r))],
-      [5, () => (out["__proto__"] = { polluted: true })],
-      [10, () => (out[key] = r.pick([null, undefined, [], {}, 0, -1, true, Number.NaN]))],
+      [25, () => put(out, key, randomValue(r))],
+      [10, () => put(out, key, "x".repeat(r.range(257, 12_000)))],
+      [10, () => put(out, key, `${typeof out[key] === "string" ? out[key] : "x"}\u0000`)],
+      [10, () => put(out, randomString(r, 20), randomValue(r))],
+      [5, () => put(out, key, deepValue(r))],
+      [5, () => put(out, "__proto__", { polluted: true })],
+      [10, () => put(out, key, r.pick([null, undefined, [], {}, 0, -1, true, Number.NaN]))],
     ])();
   }
   return out;

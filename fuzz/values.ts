@@ -62,6 +62,14 @@ const NUMBERS = [
   -1e-308,
 ];
 
+/**
+ * Sets an own, enumerable property, "__proto__" included (plain assignment would
+ * change the object's prototype instead, and never put the key on the wire).
+ */
+export function put(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function randomString(r: Prng, maxLength = 300): string {
   return r.weighted<() => string>([
     [30, () => r.pick(STRINGS)],
@@ -118,7 +126,7 @@ export function randomValue(r: Prng, depth = 0): unknown {
     return Array.from({ length: r.length(12) }, () => randomValue(r, depth + 1));
   }
   const out: Record<string, unknown> = {};
-  for (let i = 0, n = r.length(10); i < n; i++) out[randomString(r, 24)] = randomValue(r, depth + 1);
+  for (let i = 0, n = r.length(10); i < n; i++) put(out, randomString(r, 24), randomValue(r, depth + 1));
   return out;
 }
 

@@ -30,6 +30,8 @@ export interface InputFrameGuardOptions {
  */
 interface RoomInternals {
   _onMessage(client: Client, frame: unknown): void;
+  /** Colyseus's per-client frame-rate backstop; it only sees the frames the guard lets through. */
+  maxMessagesPerSecond: number;
   _timelineMode?(): { reckon: boolean; snapshot: boolean } | undefined;
   clock: { elapsedTime: number };
 }
@@ -49,11 +51,14 @@ const dropped = { count: 0, since: 0, lastLog: 0 };
  * hostile frame could freeze the process or flood the log. Dropped frames are
  * counted in `mxo_messages_total{type="input"|"protocol", result="malformed"}`
  * (`invalid` for well-framed inputs carrying NaN or ±Infinity, which cost no
- * strike); a client that keeps sending malformed frames is closed through
+ * strike); a client that keeps sending malformed frames, or drops more frames
+ * a second than Colyseus's backstop lets through, is closed through
  * `onAbuse`. Nothing is logged per frame: one summary line per 10 s at most.
  */
 export class InputFrameGuard {
   private readonly strikes = new WeakMap<Client, { count: number; since: number }>();
+  /** Dropped frames per client in the current second, held to the same backstop as the frames let through. */
+  private readonly rates = new WeakMap<Client, { count: number; resetsAt: number }>();
   private readonly closed = new WeakSet<Client>();
   private readonly validator: InputBodyValidator | undefined;
   private stamp: StampShape | undefined;
@@ -121,6 +126,16 @@ export class InputFrameGuard {
   ): void {
     this.options.metrics.messages.inc({ type: kind, result: verdict });
     this.note(now);
+    let rate = this.rates.get(client);
+    if (!rate || now >= rate.resetsAt) {
+      rate = { count: 0, resetsAt: now + 1000 };
+      this.rates.set(client, rate);
+    }
+    if (++rate.count > this.room.maxMessagesPerSecond) {
+      this.closed.add(client);
+      this.options.onAbuse(client, "frame rate exceeded");
+      return;
+    }
     if (verdict === "invalid") return;
     let window = this.strikes.get(client);
     if (!window || now - window.since > STRIKE_WINDOW_MS) {

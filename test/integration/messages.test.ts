@@ -271,6 +271,15 @@ describe("hostile input (postgres)", function () {
       assert.equal(code, 4110);
     });
 
+    it("a flood of dropped frames that cost no strike (NaN inputs) past the same backstop: closed with 4110", async () => {
+      const code = await cutAndCount((room) => {
+        // moveX = NaN (float32, little-endian): well framed, so no strike, but dropped all the same.
+        for (let i = 0; i < 300; i++)
+          room.connection.send(Uint8Array.from([19, 0x81, 0x00, 0x00, 0xc0, 0x7f]));
+      });
+      assert.equal(code, 4110);
+    });
+
     it("over Colyseus's frame-rate backstop: closed with 4002", async () => {
       const code = await cutAndCount((room) => {
         for (let i = 0; i < 400; i++) room.connection.send(Uint8Array.from([18]));
