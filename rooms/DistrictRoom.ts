@@ -214,6 +214,8 @@ export class DistrictRoom
   /** Runs at matchmaking, before a room is created or a seat reserved. */
   static override async onAuth(token: string, options: unknown): Promise<DistrictAuth> {
     const s = svc();
+    // Without Redis no seat can be reserved anywhere: say so before touching anything.
+    s.redis?.assertUp("Matchmaking (Redis)");
     const parsed = JoinOptions.safeParse(options);
     if (!parsed.success) {
       throw new ServerError(

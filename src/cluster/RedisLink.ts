@@ -1,3 +1,4 @@
+import { ServerError } from "@colyseus/core";
 import { Redis } from "ioredis";
 
 /** Commands fail this soon into an outage instead of hanging a player's action on it. */
@@ -11,10 +12,13 @@ const MAX_RECONNECT_DELAY_MS = 400;
  */
 export const SETTLE_MS = 1500;
 
-/** Why an action that needs Redis cannot run right now. */
-export class RedisUnavailableError extends Error {
+/**
+ * Why an action that needs Redis cannot run right now. A ServerError with a
+ * 503 code, so Colyseus's matchmaking route answers 503 with the message.
+ */
+export class RedisUnavailableError extends ServerError {
   constructor(what = "The cluster service (Redis)") {
-    super(`${what} is unavailable; try again shortly`);
+    super(503, `${what} is unavailable; try again shortly`);
     this.name = "RedisUnavailableError";
   }
 }

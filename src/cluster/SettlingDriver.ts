@@ -1,5 +1,6 @@
 import type { IRoomCache, matchMaker, SortOptions } from "@colyseus/core";
-import type { RedisLink } from "./RedisLink.js";
+import { isServiceFault } from "../util/faults.js";
+import { RedisUnavailableError, type RedisLink } from "./RedisLink.js";
 
 type Driver = matchMaker.MatchMakerDriver;
 
@@ -65,9 +66,15 @@ export class SettlingDriver implements Driver {
   private async settledRead<T>(read: () => T | Promise<T>): Promise<T> {
     await this.link.settled();
     const epoch = this.link.epoch;
-    const result = await read();
-    if (this.link.epoch === epoch) return result;
-    await this.link.settled();
-    return read();
+    try {
+      const result = await read();
+      if (this.link.epoch === epoch) return result;
+      await this.link.settled();
+      return await read();
+    } catch (err) {
+      // Redis went away under the read: a join is told to try again (503), not a bare 500.
+      if (isServiceFault(err)) throw new RedisUnavailableError("Matchmaking (Redis)");
+      throw err;
+    }
   }
 }

@@ -168,6 +168,12 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
       await walkAndStop(a.room, 0, 1, 200, 0);
 
       assert.deepEqual(dropped, [], "players stay connected through a Redis outage");
+      const join = await joinDistrict(p2!.ws, await newPlayer(p2!.http), "westview").then(
+        () => Object.assign(new Error("joined"), { code: 0 }),
+        (err: Error & { code?: number }) => err,
+      );
+      assert.match(join.message, /unavailable/i);
+      assert.equal(join.code, 503);
       const gm = await http(p1!.http, "POST", "/api/v1/admin/commands", {
         token: admin,
         body: { command: "announce", args: ["maintenance"] },
