@@ -2,8 +2,9 @@
  * pm2 process file for running the compiled server on a host without containers:
  *
  *   npm ci && npm run build
- *   JWT_SECRET=… npx pm2 start ecosystem.config.js        # one process, embedded database
- *   JWT_SECRET=… REDIS_URL=redis://… DATABASE_URL=postgres://… npx pm2 start ecosystem.config.js
+ *   JWT_SECRET=… TOTP_ENCRYPTION_KEY=… npx pm2 start ecosystem.config.js   # one process, embedded database
+ *   JWT_SECRET=… TOTP_ENCRYPTION_KEY=… REDIS_URL=redis://… DATABASE_URL=postgres://… \
+ *     npx pm2 start ecosystem.config.js
  *                                                           # one process per core, ports 2567, 2568, …
  *   npx pm2 logs mxo-server · npx pm2 stop mxo-server · npx pm2 delete mxo-server
  *
