@@ -77,11 +77,15 @@ function protocol(verdict: FrameVerdict): FrameClass {
   return { kind: "protocol", verdict };
 }
 
-/** `[type: non-empty string | integer][body]`; a msgpack body is one plain value or nothing. */
+/**
+ * `[type: non-empty string | integer][body]`; a msgpack body is one plain value or nothing. The type "*" is
+ * Colyseus's wildcard: sent as a type, it reaches the room's catch-all handler with the payload where the
+ * type belongs (`(client, payload)` instead of `(client, type, payload)`).
+ */
 function message(cursor: WireCursor, msgpackBody: boolean): FrameVerdict {
   if (cursor.atString()) {
     const type = cursor.string();
-    if (type === undefined || type.length > MAX_MESSAGE_TYPE_LENGTH) return "malformed";
+    if (type === undefined || type.length > MAX_MESSAGE_TYPE_LENGTH || type === "*") return "malformed";
   } else if (cursor.integer() === undefined) {
     return "malformed";
   }

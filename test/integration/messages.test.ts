@@ -3,6 +3,7 @@ import type { Room } from "@colyseus/sdk";
 import { joinDistrict, me, newPlayer, sleep, waitFor, type MoveInputData } from "../helpers/api.js";
 import { sampleValue, samplesOf, scrape } from "../helpers/metrics.js";
 import { walk } from "../helpers/movement.js";
+import { logsWith } from "../helpers/serverProcess.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 
 const SPEED = 6;
@@ -152,6 +153,23 @@ describe("hostile input (postgres)", function () {
       rogue.room.send("chat", { channel: "say", text: "still here" });
       await sleep(200);
       assert.ok(rogue.room.connection.isOpen && normal.room.connection.isOpen);
+      await normal.room.leave();
+      await rogue.room.leave();
+    });
+
+    it("drops a message typed '*' (Colyseus's wildcard), which reached the catch-all handler as its type and crashed the process", async () => {
+      const normal = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+      const rogue = await joinDistrict(d.server.ws, await newPlayer(d.server.http));
+      await waitFor(() => me(normal.room) && me(rogue.room));
+      // A payload String() cannot convert: its own `toString` is not a function.
+      rogue.room.send("*", { toString: 5, valueOf: 6 });
+      rogue.room.send("*", [[{ toString: "x" }]]);
+      await sleep(500);
+      assert.equal(d.server.proc.exitCode, null, "the server is still running");
+      assert.equal(logsWith(d.server, "uncaught exception").length, 0);
+      const tick = normal.room.state.tick;
+      await sleep(300);
+      assert.ok(normal.room.state.tick > tick, "the room keeps ticking");
       await normal.room.leave();
       await rogue.room.leave();
     });

@@ -204,6 +204,12 @@ describe("frame guard: frames by opcode", () => {
     assert.equal(verdict([13, 0xa5, 0x61]), "malformed", "type longer than the frame");
     assert.equal(verdict(messageFrame(13, "x".repeat(65))), "malformed", "type too long");
     assert.equal(verdict([13, 0xcb, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f]), "malformed", "NaN type");
+    assert.equal(
+      verdict(messageFrame(13, "*", { toString: 5 })),
+      "malformed",
+      "Colyseus's wildcard as a type",
+    );
+    assert.equal(verdict(messageFrame(21, "*", {})), "malformed", "… as a request type");
     assert.equal(verdict([13, 0xa3, 0x63, 0x68, 0x74, 0xc1, 0xc1]), "malformed", "body not msgpack");
     assert.equal(verdict([21, 0xff, 0xa1, 0x61]), "malformed", "negative request id");
     assert.equal(verdict([21]), "malformed", "request id missing");
