@@ -70,6 +70,22 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     next();
   });
 
+  // Request bodies are small JSON: a compressed one would only be a way to
+  // make the server inflate more than the body limit admits (and every
+  // coding but identity failed as a 500 inside the parser).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const coding = req.get("content-encoding");
+    if (coding && coding.trim().toLowerCase() !== "identity") {
+      return sendError(
+        res,
+        new AppError("unsupported_media_type", 415, "Request bodies cannot be compressed (Content-Encoding)"),
+        log,
+        req,
+      );
+    }
+    next();
+  });
+
   // PostgreSQL cannot store NUL: refused here for every path and query string
   // (bodies are checked by parseBody), so no route reaches the database with one.
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -321,17 +337,40 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     () => document,
   );
 
-  // Body parser failures (malformed JSON, oversized body) arrive here.
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: string; status?: number; message?: string };
-    if (e?.type === "entity.parse.failed") {
-      return sendError(res, new AppError("invalid_json", 400, "Request body is not valid JSON"), log, req);
-    }
-    if (e?.type === "entity.too.large") {
-      return sendError(res, new AppError("payload_too_large", 413, "Request body too large"), log, req);
-    }
-    sendError(res, err, log, req);
+  // Anything no route took: a JSON 404 like every other error, never Express's HTML page.
+  app.use((req: Request, res: Response) => {
+    sendError(res, new AppError("not_found", 404, `No route for ${req.method} ${req.path}`), log, req);
   });
+
+  // Body parser and router failures (malformed JSON, oversized body, a bad
+  // charset, broken percent-encoding in a path) arrive here: the client's fault, a 4xx.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    sendError(res, clientFault(err) ?? err, log, req);
+  });
+}
+
+/** The 4xx a parser or router error stands for, if it is one. */
+function clientFault(err: unknown): AppError | undefined {
+  const e = err as {
+    type?: string;
+    status?: number;
+    statusCode?: number;
+    expose?: boolean;
+    message?: string;
+  };
+  if (e?.type === "entity.parse.failed")
+    return new AppError("invalid_json", 400, "Request body is not valid JSON");
+  if (e?.type === "entity.too.large") return new AppError("payload_too_large", 413, "Request body too large");
+  if (e?.type === "charset.unsupported" || e?.type === "encoding.unsupported") {
+    return new AppError("unsupported_media_type", 415, "Send JSON in UTF-8, uncompressed");
+  }
+  if (err instanceof URIError)
+    return new AppError("invalid_request", 400, "The URL is not valid percent-encoding");
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    return new AppError("invalid_request", status, e.expose && e.message ? e.message : "Bad request");
+  }
+  return undefined;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -64,6 +64,46 @@ for (const transport of ["uws", "ws"] as const) {
       assert.ok(res.status === 413 || res.status === 400, `status ${res.status}`);
       assert.equal((await http(d.server.http, "GET", "/health")).status, 200);
     });
+    it("answers requests the parser or router cannot take with a JSON 4xx, never a 500 or an HTML page", async () => {
+      const body = JSON.stringify({ username: "someone", password: "long enough" });
+      const cases: {
+        what: string;
+        path: string;
+        method?: string;
+        headers?: Record<string, string>;
+        status: number;
+      }[] = [
+        { what: "gzip", path: "/auth/login", headers: { "content-encoding": "gzip" }, status: 415 },
+        {
+          what: "unknown coding",
+          path: "/auth/login",
+          headers: { "content-encoding": "x-bogus" },
+          status: 415,
+        },
+        {
+          what: "latin1",
+          path: "/auth/login",
+          headers: { "content-type": "application/json; charset=latin1" },
+          status: 415,
+        },
+        { what: "broken percent-encoding", path: "/api/v1/admin/gm-actions/%E0%A4%A/reverse", status: 400 },
+        { what: "unknown path", path: "/nope", method: "GET", status: 404 },
+        { what: "unknown method", path: "/auth/totp/verify", method: "PATCH", status: 404 },
+      ];
+      for (const c of cases) {
+        const method = c.method ?? "POST";
+        const res = await fetch(d.server.http + c.path, {
+          method,
+          headers: { "content-type": "application/json", ...c.headers },
+          ...(method === "GET" ? {} : { body }),
+        });
+        const text = await res.text();
+        assert.equal(res.status, c.status, `${c.what}: ${res.status} ${text.slice(0, 120)}`);
+        assert.ok(JSON.parse(text).error.code, `${c.what}: a JSON error body`);
+      }
+      assert.equal((await http(d.server.http, "GET", "/health")).status, 200);
+    });
+
     it("answers matchmaking requests that are not JSON with a JSON 415, never an empty 500", async () => {
       const player = await newPlayer(d.server.http);
       const lines = d.server.lines.length;
