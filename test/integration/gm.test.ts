@@ -416,19 +416,19 @@ describe("GM and admin (postgres)", function () {
           `${who.username}'s refusal stored with the NUL escaped`,
         );
       }
-      // In game: an answer, not an unhandled rejection. The registry answers
-      // gm:result {ok:false} (and audits it) when the message reaches it;
-      // MessageGate now refuses NUL in any room message before that.
+      // In game: an answer, not an unhandled rejection.
       const j = await join(p);
       const answer = await new Promise<{ type: string; m: any }>((resolve) => {
         j.room.onMessage("gm:result", (m: any) => resolve({ type: "gm:result", m }));
         j.room.onMessage("error", (m: any) => resolve({ type: "error", m }));
         j.room.send("gm", { command: "kick\u0000", args: ["x"] });
       });
-      if (answer.type === "gm:result") {
-        assert.equal(answer.m.ok, false);
-        assert.equal(answer.m.code, "invalid_arguments");
-      } else assert.equal(answer.m.code, "invalid_message");
+      // The registry answers (and audits), not the message gate.
+      assert.equal(answer.type, "gm:result", JSON.stringify(answer.m));
+      assert.equal(answer.m.ok, false);
+      assert.equal(answer.m.code, "invalid_arguments");
+      const refused = (await audit(`actor=${p.username}`)).find((r) => r.id === answer.m.actionId);
+      assert.equal(refused?.result, "refused");
       assert.ok(!d.server.lines.some((l) => /unhandled/i.test(l)), "no unhandled rejection");
       assert.equal((await http(base, "GET", `${A}/audit-logs/verify`, { token: adminToken })).body.ok, true);
     });

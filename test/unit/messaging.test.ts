@@ -235,12 +235,15 @@ describe("messaging: MessageGate.parse", () => {
       { command: "kick", args: ["ok", "bad\u0000"] },
       { nested: { deeper: [{ "key\u0000": 1 }] } },
     ]) {
-      assert.equal(gate.parse(client, "gm", anything, payload), undefined, JSON.stringify(payload));
+      assert.equal(gate.parse(client, "chat", anything, payload), undefined, JSON.stringify(payload));
     }
     assert.deepEqual(new Set(client.codes()), new Set(["invalid_message"]));
     assert.match(client.sent[0]!.message.message!, /NUL/);
-    assert.equal(await count(metrics, { type: "gm", result: "invalid" }), 3);
-    assert.deepEqual(gate.parse(client, "gm", anything, { text: "fine" }), { text: "fine" });
+    assert.equal(await count(metrics, { type: "chat", result: "invalid" }), 3);
+    assert.deepEqual(gate.parse(client, "chat", anything, { text: "fine" }), { text: "fine" });
+    // A privileged message goes on to the command registry, which refuses NUL and audits the refusal.
+    const gm = { command: "kick", args: ["ok", "bad\u0000"] };
+    assert.deepEqual(gate.parse(client, "gm", anything, gm), gm);
   });
 
   it("counts every message type the room handles under its own label, anything else as unknown", async () => {
