@@ -215,7 +215,7 @@ export class DistrictRoom
   static override async onAuth(token: string, options: unknown): Promise<DistrictAuth> {
     const s = svc();
     // Without Redis no seat can be reserved anywhere: say so before touching anything.
-    s.redis?.assertUp("Matchmaking (Redis)");
+    await s.redis?.whenUp("Matchmaking (Redis)");
     const parsed = JoinOptions.safeParse(options);
     if (!parsed.success) {
       throw new ServerError(

@@ -6,6 +6,12 @@ const RETRIES_PER_COMMAND = 2;
 /** Reconnect attempts come at most this far apart, so every process is back within it. */
 const MAX_RECONNECT_DELAY_MS = 400;
 /**
+ * A join that arrives while the connection is being re-established waits this
+ * long for it (a restart takes well under a second to be noticed and healed)
+ * before it is told to try again.
+ */
+const JOIN_WAIT_MS = 2000;
+/**
  * After Redis comes back, room listings are empty until every process has
  * re-registered its rooms; matchmaking waits this long (well past every
  * process's reconnect delay) before it believes an empty listing.
@@ -75,13 +81,31 @@ export class RedisLink {
     this.restoredHandlers.push(handler);
   }
 
-  /** Resolves once Redis is up and, after a reconnection, every process had time to register again. */
+  /**
+   * Resolves once Redis is up (waiting a moment for a reconnection under way)
+   * and, after a reconnection, every process had time to register again.
+   */
   async settled(): Promise<void> {
-    this.assertUp("Matchmaking (Redis)");
+    await this.whenUp("Matchmaking (Redis)");
     if (this.epoch === 0) return;
     const wait = this.readyAt + SETTLE_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     this.assertUp("Matchmaking (Redis)");
+  }
+
+  /** Up now, or within `timeoutMs`; otherwise the caller is told to try again. */
+  async whenUp(what?: string, timeoutMs = JOIN_WAIT_MS): Promise<void> {
+    if (this.up) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.client.off("ready", done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.client.on("ready", done);
+    });
+    this.assertUp(what);
   }
 
   async ready(): Promise<void> {

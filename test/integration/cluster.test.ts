@@ -162,18 +162,26 @@ describe("several processes on Redis and PostgreSQL", function () {
     const [a] = c.servers;
     const traveller = await newPlayer(a!.http);
     const from = await joinDistrict(a!.ws, traveller, "richland");
-    // Anchors keep the other districts' rooms alive; pick one hosted by another process.
-    const anchors = await Promise.all(
-      ["downtown", "westview", "international"].map(async (d) => ({
-        district: d,
-        ...(await joinDistrict(a!.ws, await newPlayer(a!.http), d)),
-      })),
-    );
+    // Anchors keep the other districts' rooms alive; pick one hosted by another
+    // process. One at a time, a little over a second apart: Colyseus places a new
+    // room by each process's room count, which it publishes at most once a second.
+    const anchors: ({ district: string } & Awaited<ReturnType<typeof joinDistrict>>)[] = [];
+    const hostOf = async (roomId: string) =>
+      ((await http(a!.http, "GET", "/api/v1/admin/districts", { token })).body as any[]).find(
+        (r) => r.roomId === roomId,
+      )?.processId;
     try {
       await waitFor(() => me(from.room));
-      const rooms = (await http(a!.http, "GET", "/api/v1/admin/districts", { token })).body as any[];
-      const hostOf = (roomId: string) => rooms.find((r) => r.roomId === roomId)?.processId;
-      const target = anchors.find((x) => hostOf(x.room.roomId) !== hostOf(from.room.roomId));
+      let target: (typeof anchors)[number] | undefined;
+      for (const district of ["downtown", "westview", "international"]) {
+        await sleep(1100);
+        const anchor = { district, ...(await joinDistrict(a!.ws, await newPlayer(a!.http), district)) };
+        anchors.push(anchor);
+        if ((await hostOf(anchor.room.roomId)) !== (await hostOf(from.room.roomId))) {
+          target = anchor;
+          break;
+        }
+      }
       assert.ok(target, "some district is hosted by another process");
       await walkAndStop(from.room, 1, 0, 300, 0);
       const [before] = await queryDatabase<any>(
