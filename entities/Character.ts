@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
-import type { MissionState } from "../src/sim/missions/types.js";
-import type { Reputation } from "../src/sim/missions/reputation.js";
+import type { MissionState } from "../src/mxo/rules/missions/types.js";
+import type { Reputation } from "../src/mxo/rules/missions/reputation.js";
 
 export type Organization = "zion" | "machines" | "merovingian";
 
@@ -69,7 +69,7 @@ export class Character {
   })
   stateVersion!: number;
 
-  /** Active missions with their progress, and completion counts (src/sim/missions). */
+  /** Active missions with their progress, and completion counts (src/mxo/rules/missions). */
   @Column("jsonb", { default: () => `'{"active":[],"completed":{}}'` })
   missions!: MissionState;
 

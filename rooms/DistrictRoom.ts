@@ -31,8 +31,8 @@ import type { LedgerService } from "../src/economy/LedgerService.js";
 import type { ContentDeployer } from "../src/content/ContentDeployer.js";
 import { CURRENCY } from "../src/economy/ledgerOps.js";
 import { InsufficientQuantityError } from "../src/economy/errors.js";
-import { DistrictSimulation } from "../src/game/DistrictSimulation.js";
-import type { GameEvent, NpcView, PlayerView } from "../src/game/GameEvent.js";
+import { DistrictSimulation } from "../src/mxo/rules/simulation/DistrictSimulation.js";
+import type { GameEvent, NpcView, PlayerView } from "../src/mxo/rules/simulation/GameEvent.js";
 import { MessageGate } from "../src/messaging/MessageGate.js";
 import { InputFrameGuard } from "../src/net/InputFrameGuard.js";
 import { isProtocolAbuseClose } from "../src/net/protocolCloses.js";
@@ -49,20 +49,20 @@ import {
   LoadoutMessage,
   InteractMessage,
 } from "../src/messaging/messages.js";
-import { toMissionDef } from "../src/game/missions.js";
+import { toMissionDef } from "../src/mxo/rules/missions/fromContent.js";
 import {
   abandonMission,
   acceptMission,
   applyEvent,
   completeIfDone,
   createMissionState,
-} from "../src/sim/missions/missionRules.js";
+} from "../src/mxo/rules/missions/missionRules.js";
 import {
   applyReputationRewards,
   STARTING_REPUTATION,
   type Reputation,
-} from "../src/sim/missions/reputation.js";
-import type { MissionCompletion, MissionEvent, MissionState } from "../src/sim/missions/types.js";
+} from "../src/mxo/rules/missions/reputation.js";
+import type { MissionCompletion, MissionEvent, MissionState } from "../src/mxo/rules/missions/types.js";
 import { meterClient, type Traffic } from "../src/metrics/meterClient.js";
 import type { Metrics } from "../src/metrics/metrics.js";
 import type { CharacterSnapshot, CharacterStore } from "../src/persistence/CharacterStore.js";
@@ -70,7 +70,7 @@ import type { ChatFilter, LocalRoom, LocalRooms } from "../src/server/LocalRooms
 import { ChatHistory } from "../src/social/ChatHistory.js";
 import { AppError, CloseCodes } from "../src/util/errors.js";
 import { humanDuration } from "../src/commands/args.js";
-import { knows } from "../src/sim/loadout.js";
+import { knows } from "../src/mxo/rules/loadout.js";
 import type { GmOp, GmOpResults, Point3 } from "../src/gm/GmOp.js";
 import type { Logger } from "../src/util/logger.js";
 

@@ -2,7 +2,7 @@ import { Schema, type } from "@colyseus/schema";
 import { HEADING, POSITION_XY, POSITION_Z } from "./wireDomains.js";
 
 /**
- * Replicated player fields (contract §3). Field definitions only: rules live in src/sim.
+ * Replicated player fields (contract §3). Field definitions only: rules live in src/mxo/rules.
  * Positions and heading are quantized to 16 bits (./wireDomains.ts): the simulation keeps
  * full precision and the room copies it here once per tick.
  */

@@ -2,7 +2,7 @@
  * The benchmark's baseline: a plain Colyseus 0.18 room with mxo-server's
  * movement model and nothing else. Same input channel (`defineInput(MoveInput)`,
  * one buffered input applied per tick, the last intent held), the same pure
- * step (`stepMovement` from src/sim/movement.ts) at the same speed, tick rate
+ * step (`stepMovement` from src/framework/movement.ts) at the same speed, tick rate
  * and bounds, the same replicated player schema — but one shared MapSchema
  * of players with no interest management: every client receives every player.
  *
@@ -14,7 +14,7 @@ import { Room, type Client } from "@colyseus/core";
 import { MoveInput } from "../../schema/MoveInput.js";
 import { PlayerState } from "../../schema/PlayerState.js";
 import { meterClient } from "../../src/metrics/meterClient.js";
-import { sanitizeIntent, stepMovement, type Bounds, type MoveIntent } from "../../src/sim/movement.js";
+import { sanitizeIntent, stepMovement, type Bounds, type MoveIntent } from "../../src/framework/movement.js";
 import { probeCounters } from "../probe.js";
 
 export const TICK_RATE = 20;

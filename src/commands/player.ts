@@ -1,4 +1,4 @@
-import { GM_STATS, type GmStat } from "../game/DistrictSimulation.js";
+import { GM_STATS, type GmStat } from "../mxo/rules/simulation/DistrictSimulation.js";
 import type { Command } from "./Command.js";
 import { ArgError, characterTarget, oneTarget, positional, sameName } from "./args.js";
 import { inGame } from "./teleport.js";

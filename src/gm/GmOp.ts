@@ -1,8 +1,8 @@
 import type { CharacterStats } from "../../entities/Character.js";
-import type { GmStat } from "../game/DistrictSimulation.js";
+import type { GmStat } from "../mxo/rules/simulation/DistrictSimulation.js";
 import type { ChatLine } from "../cluster/ClusterBus.js";
-import type { MissionState } from "../sim/missions/types.js";
-import type { Reputation } from "../sim/missions/reputation.js";
+import type { MissionState } from "../mxo/rules/missions/types.js";
+import type { Reputation } from "../mxo/rules/missions/reputation.js";
 
 export interface Point3 {
   x: number;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { Character } from "../../entities/Character.js";
 import { isUniqueViolation } from "../auth/AuthService.js";
 import type { DistrictCatalog } from "../content/districts.js";
-import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "../sim/characterRules.js";
+import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "../mxo/rules/characterRules.js";
 import { conflict } from "../util/errors.js";
 
 export const MAX_CHARACTERS_PER_ACCOUNT = 8;

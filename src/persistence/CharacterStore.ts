@@ -1,7 +1,7 @@
 import type { DataSource } from "typeorm";
 import { Character, type CharacterStats } from "../../entities/Character.js";
-import type { Reputation } from "../sim/missions/reputation.js";
-import type { MissionState } from "../sim/missions/types.js";
+import type { Reputation } from "../mxo/rules/missions/reputation.js";
+import type { MissionState } from "../mxo/rules/missions/types.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../util/logger.js";
 import { returnedRows } from "./sql.js";

@@ -17,7 +17,7 @@ export interface BuildInputs {
  * Records which of the repository's files went into the bundle, so
  * `ensureWebBuild` can tell a stale build from a fresh one without
  * hard-coding the list (the client also bundles server modules such as
- * src/sim/movement.ts, and that list changes as the code does).
+ * src/framework/movement.ts, and that list changes as the code does).
  */
 export function recordBuildInputs(): Plugin {
   return {

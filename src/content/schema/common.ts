@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ALTITUDE_EXTENT } from "../../../schema/wireDomains.js";
-import { ORGANIZATIONS } from "../../sim/characterRules.js";
+import { ORGANIZATIONS } from "../../mxo/rules/characterRules.js";
 
 /** Highest character level in The Matrix Online. */
 export const MAX_LEVEL = 50;

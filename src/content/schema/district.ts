@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Bounds } from "../../sim/movement.js";
+import type { Bounds } from "../../framework/movement.js";
 import { WORLD_EXTENT } from "../../../schema/wireDomains.js";
 import { Description, Id, Name, Point } from "./common.js";
 

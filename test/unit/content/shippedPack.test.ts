@@ -7,7 +7,7 @@ import { DistrictCatalog } from "../../../src/content/districts.js";
 import { loadContentPack } from "../../../src/content/loadContentPack.js";
 import { ABILITY_TREES } from "../../../src/content/schema/ability.js";
 import { validateContentPack } from "../../../src/content/validateContentPack.js";
-import { ORGANIZATIONS } from "../../../src/sim/characterRules.js";
+import { ORGANIZATIONS } from "../../../src/mxo/rules/characterRules.js";
 
 const SHIPPED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../content");
 const DISTRICTS = ["richland", "westview", "international", "downtown"];

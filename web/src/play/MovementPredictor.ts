@@ -1,5 +1,5 @@
 import { Callbacks, Predict, type InputHandle, type Room } from "@colyseus/sdk";
-import { sanitizeIntent, stepMovement, type Bounds } from "../../../src/sim/movement.js";
+import { sanitizeIntent, stepMovement, type Bounds } from "../../../src/framework/movement.js";
 import type { DistrictStateView, MoveInputData, NpcEntity, PlayerEntity } from "./types.js";
 
 /**
@@ -28,7 +28,7 @@ export interface MovementOptions {
  *
  * One input per fixed server step goes through the room's input channel; the
  * SDK's reconciler applies it at once with `stepMovement` — the very function
- * the server's tick runs (src/sim/movement.ts, bundled into this page) — and,
+ * the server's tick runs (src/framework/movement.ts, bundled into this page) — and,
  * when the server acknowledges an input, rewinds to the server's position and
  * replays the inputs still in flight, easing any difference out over a few
  * frames. Inputs go out even when standing still: the server stamps each with

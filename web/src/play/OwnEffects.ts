@@ -1,5 +1,5 @@
-import { addEffects, expireEffects, totals, type Effect } from "../../../src/game/effects.js";
-import { secondsToTicks } from "../../../src/sim/combat/config.js";
+import { addEffects, expireEffects, totals, type Effect } from "../../../src/mxo/rules/effects.js";
+import { secondsToTicks } from "../../../src/mxo/rules/combat/config.js";
 
 /** A support ability's `combat {kind:"effect"}` message (README "The district room"). */
 export interface EffectMessage {
@@ -15,7 +15,7 @@ export interface EffectMessage {
 
 /**
  * The timed modifiers running on the own character, kept with the server's
- * own bookkeeping (src/game/effects.ts: refresh rather than stack, expiry by
+ * own bookkeeping (src/mxo/rules/effects.ts: refresh rather than stack, expiry by
  * tick), so movement is predicted at the speed the server applies — a sprint
  * included.
  */

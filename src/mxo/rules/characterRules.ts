@@ -1,0 +1,20 @@
+import type { CharacterStats } from "../../../entities/Character.js";
+
+export const ORGANIZATIONS = ["zion", "machines", "merovingian"] as const;
+export type OrganizationId = (typeof ORGANIZATIONS)[number];
+
+/** CR2 starts every attribute at 5; points above 5 carry bonuses. */
+export const STARTING_STATS: Readonly<CharacterStats> = {
+  focus: 5,
+  perception: 5,
+  reason: 5,
+  belief: 5,
+  vitality: 5,
+};
+
+export const STARTING_DISTRICT = "richland";
+
+/** Health grows with Vitality and level. */
+export function maxHealth(stats: CharacterStats, level: number): number {
+  return 100 + stats.vitality * 20 + (level - 1) * 25;
+}
