@@ -34,6 +34,45 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
   {
+    // MxO's rules and the framework's movement step are pure: no storage, no transport, no room.
+    files: ["src/mxo/rules/**", "src/framework/movement.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/entities/**", "**/persistence/**", "**/rooms/**", "**/http/**"],
+              message: "Rules are pure: they may not import entities, persistence, rooms or HTTP code.",
+            },
+            {
+              group: ["@colyseus/*", "colyseus", "typeorm"],
+              message: "Rules are pure: no Colyseus or TypeORM.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The framework's movement step names no game: it may not reach into a game module.
+    files: ["src/framework/movement.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/entities/**", "**/persistence/**", "**/rooms/**", "**/http/**", "**/mxo/**"],
+              message: "The movement step is the framework's: no game, storage, room or HTTP imports.",
+            },
+            { group: ["@colyseus/*", "colyseus", "typeorm"], message: "The movement step is pure." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },

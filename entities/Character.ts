@@ -1,17 +1,10 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { CharacterStats, Organization } from "../src/mxo/rules/characterRules.js";
 import type { MissionState } from "../src/mxo/rules/missions/types.js";
 import type { Reputation } from "../src/mxo/rules/missions/reputation.js";
 
-export type Organization = "zion" | "machines" | "merovingian";
-
-/** The five CR2 attributes; each point above 5 adds a bonus to what it influences. */
-export interface CharacterStats {
-  focus: number;
-  perception: number;
-  reason: number;
-  belief: number;
-  vitality: number;
-}
+// The rules own these types; the entity only stores them (re-exported for existing importers).
+export type { CharacterStats, Organization };
 
 @Entity({ name: "characters" })
 export class Character {

@@ -7,7 +7,7 @@ import {
   type Deferred,
   type Rewind,
 } from "@colyseus/core";
-import type { CharacterStats } from "../entities/Character.js";
+import type { CharacterStats } from "../src/mxo/rules/characterRules.js";
 import { StateView } from "@colyseus/schema";
 import { DistrictState } from "../schema/DistrictState.js";
 import { MoveInput } from "../schema/MoveInput.js";

@@ -1,4 +1,4 @@
-import type { CharacterStats } from "../../entities/Character.js";
+import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { GmStat } from "../mxo/rules/simulation/DistrictSimulation.js";
 import type { ChatLine } from "../cluster/ClusterBus.js";
 import type { MissionState } from "../mxo/rules/missions/types.js";

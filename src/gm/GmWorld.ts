@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { matchMaker } from "@colyseus/core";
 import type { DataSource } from "typeorm";
-import type { CharacterStats } from "../../entities/Character.js";
+import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { CharacterLease, LeaseEntry } from "../cluster/CharacterLease.js";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
 import type { ContentPack } from "../content/ContentPack.js";

@@ -1,5 +1,6 @@
 import type { DataSource } from "typeorm";
-import { Character, type CharacterStats } from "../../entities/Character.js";
+import { Character } from "../../entities/Character.js";
+import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { Reputation } from "../mxo/rules/missions/reputation.js";
 import type { MissionState } from "../mxo/rules/missions/types.js";
 import type { Metrics } from "../metrics/metrics.js";

@@ -1,4 +1,4 @@
-import type { CharacterStats } from "../../../entities/Character.js";
+import type { CharacterStats } from "./characterRules.js";
 import type { ContentPack } from "../../content/ContentPack.js";
 import type { AbilityDef as ContentAbilityDef } from "../../content/schema/ability.js";
 import type { DistrictDef, SpawnZone as ContentSpawnZone } from "../../content/schema/district.js";

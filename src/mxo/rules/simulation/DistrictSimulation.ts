@@ -1,4 +1,4 @@
-import type { CharacterStats } from "../../../../entities/Character.js";
+import type { CharacterStats } from "../characterRules.js";
 import type { ContentPack } from "../../../content/ContentPack.js";
 import type { DistrictDef } from "../../../content/schema/district.js";
 import type { NpcTemplateDef } from "../../../content/schema/npc.js";

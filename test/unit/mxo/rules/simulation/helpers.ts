@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CharacterStats } from "../../../../../entities/Character.js";
+import type { CharacterStats } from "../../../../../src/mxo/rules/characterRules.js";
 import type { ContentPack } from "../../../../../src/content/ContentPack.js";
 import { loadContentPack } from "../../../../../src/content/loadContentPack.js";
 import type { DistrictDef } from "../../../../../src/content/schema/district.js";
