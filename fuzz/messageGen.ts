@@ -46,7 +46,7 @@ const COMMANDS = [
 ];
 
 /**
- * Every client message type of the contract (src/messaging/messages.ts and
+ * Every client message type of the contract (src/framework/contract, src/mxo/contract and
  * contract §3, §7), the room's own extras, and names no handler knows.
  */
 export const MESSAGE_TYPES = [

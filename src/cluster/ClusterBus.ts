@@ -1,12 +1,7 @@
 import type { Presence } from "@colyseus/core";
+import type { ChatLine } from "../framework/contract/chat.js";
 
-/** A chat line as clients receive it (contract §3 server → client `chat`). */
-export interface ChatLine {
-  from: string;
-  channel: "say" | "district" | "organization" | "whisper" | "global";
-  text: string;
-  at: number;
-}
+export type { ChatLine };
 
 /** Everything processes tell each other, one presence channel per kind. */
 export interface ClusterEvents {

@@ -1,20 +1,7 @@
+import type { CommandOutcome, CommandStatus } from "../framework/contract/commands.js";
 import type { CommandResult } from "./Command.js";
 
-export type CommandStatus = "done" | "refused" | "failed" | "queued";
-
-export interface CommandOutcome {
-  ok: boolean;
-  message: string;
-  actionId: string;
-  status: CommandStatus;
-  /** Why it was refused: `unknown_command`, `forbidden`, `outranked`, `invalid_arguments`, … */
-  code?: string | undefined;
-  /** The HTTP status this outcome maps to (the in-game `gm:result` carries it too). */
-  httpStatus: number;
-  data?: unknown;
-  /** Set when the command waits for a second GM (two-person rule). */
-  approvalId?: string | undefined;
-}
+export type { CommandOutcome, CommandStatus };
 
 /** A command's result on its way out: with the approval it waits for, if any. */
 export type Finished = CommandResult & { approvalId?: string | undefined };

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
-import { z } from "zod";
 import { hasUnstorable, type AuditLog, type AuditResult } from "../audit/AuditLog.js";
 import type { PermissionService, Standing } from "../auth/PermissionService.js";
 import { allows } from "../auth/permissions.js";
@@ -17,11 +16,7 @@ import { fail, outcome, type CommandOutcome, type CommandStatus, type Finished }
 
 export type { GmActionRow } from "./GmActions.js";
 export type { CommandOutcome, CommandStatus } from "./CommandOutcome.js";
-
-export const CommandRequest = z.object({
-  command: z.string().min(1).max(32),
-  args: z.array(z.string().max(512)).max(32).default([]),
-});
+export { CommandRequest } from "../framework/contract/commands.js"; // TEMP until the room imports it
 
 interface RunOptions {
   /** The approval this run carries out: the two-person check is satisfied. */

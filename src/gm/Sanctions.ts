@@ -1,6 +1,7 @@
 import type { DataSource } from "typeorm";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
-import { CloseCodes, notFound } from "../util/errors.js";
+import { CloseCodes } from "../framework/contract/closeCodes.js";
+import { notFound } from "../util/errors.js";
 
 /** Far enough to never end; one comparison (`until > now`) then covers timed and permanent. */
 export const PERMANENT = new Date("9999-12-31T00:00:00.000Z");

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import type { HttpErrorBody } from "../framework/contract/errors.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { isServiceFault, serviceUnavailable } from "../util/faults.js";
 import { AppError } from "../util/errors.js";
@@ -65,7 +66,7 @@ export function sendError(res: Response, err: unknown, log: Logger, req?: Reques
   // The database or Redis cannot be reached: the caller may try again, nothing is broken.
   if (!(err instanceof AppError) && isServiceFault(err)) err = serviceUnavailable();
   if (err instanceof AppError) {
-    const body: { error: { code: string; message: string; requestId?: string; details?: unknown } } = {
+    const body: HttpErrorBody = {
       error: { code: err.code, message: err.message },
     };
     if (requestId) body.error.requestId = requestId;

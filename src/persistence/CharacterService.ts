@@ -4,6 +4,7 @@ import { z } from "zod";
 import { Character } from "../../entities/Character.js";
 import { isUniqueViolation } from "../auth/AuthService.js";
 import type { DistrictCatalog } from "../content/districts.js";
+import type { CharacterSummary } from "../mxo/contract/characters.js";
 import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "../mxo/rules/characterRules.js";
 import { conflict } from "../util/errors.js";
 
@@ -20,14 +21,6 @@ export const CreateCharacterSchema = z.object({
     .enum(ORGANIZATIONS, { message: `organization must be one of ${ORGANIZATIONS.join(", ")}` })
     .default("zion"),
 });
-
-export interface CharacterSummary {
-  id: string;
-  name: string;
-  district: string;
-  organization: string;
-  level: number;
-}
 
 export class CharacterService {
   constructor(

@@ -34,7 +34,7 @@ import { Metrics } from "../metrics/metrics.js";
 import { CharacterService } from "../persistence/CharacterService.js";
 import { CharacterStore } from "../persistence/CharacterStore.js";
 import { openDatabase, type Database } from "../persistence/database.js";
-import { CloseCodes } from "../util/errors.js";
+import { CloseCodes } from "../framework/contract/closeCodes.js";
 import type { Logger } from "../util/logger.js";
 import { ensureAdmin } from "./adminBootstrap.js";
 import { LocalRooms } from "./LocalRooms.js";

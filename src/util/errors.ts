@@ -23,12 +23,4 @@ export const forbidden = (code: string, message: string) => new AppError(code, 4
 export const notFound = (message: string) => new AppError("not_found", 404, message);
 export const conflict = (code: string, message: string) => new AppError(code, 409, message);
 
-/** Colyseus reserves 4000–4010; ours start at 4100 (contract §3). */
-export const CloseCodes = {
-  SESSION_REVOKED: 4101,
-  BANNED: 4103,
-  KICKED: 4110,
-  /** Not in the contract: the character was joined from another session, which took it over. */
-  TAKEN_OVER: 4111,
-  DRAINING: 4120,
-} as const;
+export { CloseCodes } from "../framework/contract/closeCodes.js"; // TEMP until the room imports it

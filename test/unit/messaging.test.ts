@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { MessageGate, type GateClient, type GateVerdict } from "../../src/messaging/MessageGate.js";
 import { TokenBucket } from "../../src/messaging/TokenBucket.js";
-import { ChatMessage } from "../../src/messaging/messages.js";
+import { ChatMessage } from "../../src/mxo/contract/clientMessages.js";
 import { Metrics } from "../../src/metrics/metrics.js";
 
 interface Sent {

@@ -1,4 +1,4 @@
-import { CommandRequest } from "../../commands/CommandRegistry.js";
+import { CommandRequest } from "../../framework/contract/commands.js";
 import { parseBody } from "../body.js";
 import { type AdminKit, parseId } from "./AdminKit.js";
 

@@ -1,16 +1,15 @@
+import type { CommandOutcome as WireOutcome } from "../../../src/framework/contract/commands.js";
 import { ApiError } from "../shared/http.js";
 import type { Session } from "../shared/Session.js";
 
-/** What `POST /api/v1/admin/commands` answers (README "GM commands"). */
-export interface CommandOutcome {
-  ok: boolean;
-  message: string;
-  actionId?: string;
-  status: "done" | "refused" | "failed" | "queued";
-  code?: string;
-  data?: unknown;
-  approvalId?: string;
-}
+/**
+ * A command's outcome as the console shows it: what `POST
+ * /api/v1/admin/commands` answers (README "GM commands"), or a refusal the
+ * API sent as an error body, or one the console made itself (bad arguments),
+ * which carry no HTTP status and, before the registry ran, no action id.
+ */
+export type CommandOutcome = Omit<WireOutcome, "actionId" | "httpStatus"> &
+  Partial<Pick<WireOutcome, "actionId" | "httpStatus">>;
 
 /**
  * Runs a GM command through the admin API; refusals (400/403/409/500 with an

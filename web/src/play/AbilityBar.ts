@@ -1,6 +1,7 @@
+import type { DistrictClientMessages } from "../../../src/mxo/contract/clientMessages.js";
+import type { LoadoutUpdate } from "../../../src/mxo/contract/serverMessages.js";
 import { h, fill } from "../shared/dom.js";
 import type { DistrictRoom } from "./GameConnection.js";
-import type { LoadoutMessage } from "./types.js";
 import type { Target } from "./DistrictCanvas.js";
 
 /** The close-combat move every character has (README: `ability` with `interlock`), never part of the loadout list. */
@@ -19,7 +20,7 @@ export class AbilityBar {
   private readonly memory: HTMLElement;
   private readonly editor: HTMLFormElement;
   private readonly editorInput: HTMLInputElement;
-  private loadout: LoadoutMessage | undefined;
+  private loadout: LoadoutUpdate | undefined;
   private room: DistrictRoom | undefined;
 
   constructor(
@@ -45,7 +46,7 @@ export class AbilityBar {
             .split(/[\s,]+/)
             .map((s) => s.trim())
             .filter(Boolean);
-          this.room?.send("loadout", { abilities });
+          this.room?.send("loadout", { abilities } satisfies DistrictClientMessages["loadout"]);
           this.editor.hidden = true;
         },
       },
@@ -88,7 +89,7 @@ export class AbilityBar {
 
   bind(room: DistrictRoom): void {
     this.room = room;
-    room.onMessage("loadout", (msg: LoadoutMessage) => {
+    room.onMessage("loadout", (msg: LoadoutUpdate) => {
       this.loadout = msg;
       this.render();
     });
@@ -100,7 +101,7 @@ export class AbilityBar {
     // server refuses attacks on yourself with its own message.
     const targetId = this.target()?.id ?? this.self();
     if (!targetId) return;
-    this.room.send("ability", { abilityId, targetId });
+    this.room.send("ability", { abilityId, targetId } satisfies DistrictClientMessages["ability"]);
     const button = this.buttons.querySelector<HTMLElement>(`[data-ability="${CSS.escape(abilityId)}"]`);
     button?.classList.remove("fired");
     void button?.offsetWidth; // restart the animation

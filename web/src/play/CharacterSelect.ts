@@ -1,8 +1,8 @@
+import type { CharacterSummary } from "../../../src/mxo/contract/characters.js";
 import { h, fill } from "../shared/dom.js";
 import { ApiError } from "../shared/http.js";
 import type { Session } from "../shared/Session.js";
 import type { DistrictCatalog } from "./DistrictCatalog.js";
-import type { CharacterSummary } from "./types.js";
 
 const ORGANIZATIONS = [
   { id: "zion", label: "Zion" },

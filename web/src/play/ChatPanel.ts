@@ -1,11 +1,18 @@
+import type { AnnounceMessage } from "../../../src/framework/contract/chat.js";
+import {
+  CHAT_CHANNELS as CHANNELS,
+  HISTORY_CHANNELS,
+  type ChatChannel as Channel,
+  type ChatHistoryReply,
+  type ChatLine,
+} from "../../../src/mxo/contract/chat.js";
+import type { DistrictClientMessages } from "../../../src/mxo/contract/clientMessages.js";
 import { clockTime, h } from "../shared/dom.js";
 import type { DistrictRoom } from "./GameConnection.js";
-import type { ChatLine } from "./types.js";
 
-const CHANNELS = ["say", "district", "organization", "whisper", "global"] as const;
-type Channel = (typeof CHANNELS)[number];
-/** Channels the server keeps history for (`chat:history`). */
-const HISTORY_CHANNELS = ["district", "organization", "global"] as const;
+/** A line as the panel shows it: a chat line, or an announcement among them. */
+type ShownLine = Omit<ChatLine, "channel"> & { channel: Channel | "announce" };
+
 const MAX_LINES = 300;
 /** Typed shortcuts: `/w Trinity hello`, `/d …`, `/g …`. */
 const SHORTCUTS: Record<string, Channel> = {
@@ -82,16 +89,17 @@ export class ChatPanel {
   bind(room: DistrictRoom): void {
     this.room = room;
     room.onMessage("chat", (line: ChatLine) => this.add(line));
-    room.onMessage("announce", (a: { text: string; at: number }) =>
+    room.onMessage("announce", (a: AnnounceMessage) =>
       this.add({ from: "SYSTEM", channel: "announce", text: a.text, at: a.at }),
     );
-    room.onMessage("chat:history", (h: { channel: string; lines: ChatLine[] }) => {
+    room.onMessage("chat:history", (h: ChatHistoryReply) => {
       for (const line of h.lines) this.add({ ...line, channel: line.channel ?? h.channel });
     });
-    for (const channel of HISTORY_CHANNELS) room.send("chat:history", { channel });
+    for (const channel of HISTORY_CHANNELS)
+      room.send("chat:history", { channel } satisfies DistrictClientMessages["chat:history"]);
   }
 
-  add(line: ChatLine): void {
+  add(line: ShownLine): void {
     const key = `${line.at}|${line.channel}|${line.from}|${line.to ?? ""}|${line.text}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -138,7 +146,9 @@ export class ChatPanel {
     if (channel === "whisper" && !to)
       return this.onError("invalid_message", "A whisper needs a character name in “to”");
     if (!this.room) return this.onError("not_connected", "Not connected to a district right now");
-    this.room.send("chat", channel === "whisper" ? { channel, text, to } : { channel, text });
+    const message: DistrictClientMessages["chat"] =
+      channel === "whisper" ? { channel, text, to } : { channel, text };
+    this.room.send("chat", message);
     this.text.value = "";
     // Back to the map, so WASD moves again (Enter opens chat once more).
     this.text.blur();

@@ -1,8 +1,8 @@
+import type { CombatEvent, CombatMessage, Side } from "../../../src/mxo/contract/combat.js";
 import type { DistrictCanvas } from "./DistrictCanvas.js";
 import type { EventLog } from "./EventLog.js";
 import type { InterlockPanel } from "./InterlockPanel.js";
 import { OwnEffects } from "./OwnEffects.js";
-import type { CombatMessage, Side } from "./types.js";
 
 /**
  * Turns the server's `combat` messages into what the player sees: floating
@@ -94,11 +94,7 @@ export class CombatFeed {
     }
   }
 
-  private combat(
-    e: Extract<CombatMessage, { kind: "combat" }>["event"],
-    me: string,
-    who: (id: string) => string,
-  ): void {
+  private combat(e: CombatEvent, me: string, who: (id: string) => string): void {
     switch (e.type) {
       case "ability_used":
         // Others' uses are followed by their hit or miss, which says enough.

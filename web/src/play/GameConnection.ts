@@ -1,8 +1,11 @@
-import { Client, ServerError, type Room, type SeatReservation } from "@colyseus/sdk";
+import { Client, CloseCode, ServerError, type Room, type SeatReservation } from "@colyseus/sdk";
+import type { CharacterSummary } from "../../../src/mxo/contract/characters.js";
+import type { DistrictClientMessages, JoinOptions } from "../../../src/mxo/contract/clientMessages.js";
+import type { TravelReply } from "../../../src/mxo/contract/serverMessages.js";
 import { ApiError } from "../shared/http.js";
 import type { Session } from "../shared/Session.js";
-import { closeMeaning, CONSENTED } from "./closeCodes.js";
-import type { CharacterSummary, DistrictStateView } from "./types.js";
+import { closeMeaning } from "./closeCodes.js";
+import type { DistrictStateView } from "./types.js";
 
 export type DistrictRoom = Room<unknown, DistrictStateView>;
 
@@ -61,7 +64,7 @@ export class GameConnection {
   }
 
   travel(district: string): void {
-    this.room?.send("travel", { district });
+    this.room?.send("travel", { district } satisfies DistrictClientMessages["travel"]);
   }
 
   async leave(): Promise<void> {
@@ -73,10 +76,8 @@ export class GameConnection {
 
   private async join(district: string): Promise<DistrictRoom> {
     this.client.auth.token = await this.session.token();
-    return this.client.joinOrCreate<DistrictStateView>("district", {
-      district,
-      characterId: this.character.id,
-    });
+    const options: JoinOptions = { district, characterId: this.character.id };
+    return this.client.joinOrCreate<DistrictStateView>("district", options);
   }
 
   private attach(room: DistrictRoom, district: string): void {
@@ -91,12 +92,12 @@ export class GameConnection {
       if (room === this.room) this.events.status({ kind: "online", district: this.district });
     });
     room.onLeave((code, reason) => {
-      if (room !== this.room || this.stopped || code === CONSENTED) return;
+      if (room !== this.room || this.stopped || code === CloseCode.CONSENTED) return;
       const meaning = closeMeaning(code, reason);
       if (meaning.action === "rejoin") void this.rejoin(meaning.text);
       else this.end(meaning.text, meaning.to);
     });
-    room.onMessage("travel", (msg: { district: string; reservation: SeatReservation }) => {
+    room.onMessage("travel", (msg: TravelReply) => {
       if (room === this.room) void this.arrive(msg.district, msg.reservation);
     });
     this.events.joined(room, district);

@@ -1,4 +1,9 @@
 import type { Client } from "@colyseus/sdk";
+import type { GmResult } from "../../../src/framework/contract/commands.js";
+import type { CharacterSummary } from "../../../src/mxo/contract/characters.js";
+import type { CombatMessage } from "../../../src/mxo/contract/combat.js";
+import type { DistrictError } from "../../../src/mxo/contract/errorCodes.js";
+import type { InteractReply } from "../../../src/mxo/contract/serverMessages.js";
 import { h } from "../shared/dom.js";
 import type { Session } from "../shared/Session.js";
 import { AbilityBar } from "./AbilityBar.js";
@@ -15,7 +20,6 @@ import { MovementPredictor } from "./MovementPredictor.js";
 import { NearbyPanel } from "./NearbyPanel.js";
 import { TargetPanel } from "./TargetPanel.js";
 import { TravelPanel } from "./TravelPanel.js";
-import type { CharacterSummary, CombatMessage, ServerErrorMessage } from "./types.js";
 
 export interface GameScreenOptions {
   client: Client;
@@ -203,14 +207,12 @@ export class GameScreen {
       intent: () => this.keys.direction(),
       frozen: () => this.combat.frozen,
     });
-    room.onMessage("error", (e: ServerErrorMessage) => this.log.serverError(e.code, e.message));
+    room.onMessage("error", (e: DistrictError) => this.log.serverError(e.code, e.message));
     room.onMessage("combat", (m: CombatMessage) => this.combat.handle(m));
-    room.onMessage("interact", (m: { name: string; description?: string }) =>
+    room.onMessage("interact", (m: InteractReply) =>
       this.log.add("info", `${m.name}${m.description ? `: ${m.description}` : " acknowledges you."}`),
     );
-    room.onMessage("gm:result", (r: { ok: boolean; message: string }) =>
-      this.log.add(r.ok ? "good" : "error", `GM: ${r.message}`),
-    );
+    room.onMessage("gm:result", (r: GmResult) => this.log.add(r.ok ? "good" : "error", `GM: ${r.message}`));
     // Messages this page has no use for (e.g. a GM's metrics stream) are not errors.
     room.onMessage("*", () => undefined);
     this.chat.bind(room);

@@ -1,14 +1,17 @@
+import type { InterlockMessage } from "../../../src/mxo/contract/clientMessages.js";
+import type { RoundEntry, Side } from "../../../src/mxo/contract/combat.js";
 import { h } from "../shared/dom.js";
 import type { DistrictRoom } from "./GameConnection.js";
-import type { RoundEntry, Side } from "./types.js";
 
-const ACTIONS = [
+type Action = InterlockMessage["action"];
+
+const ACTIONS: readonly { action: Action; key: string; label: string }[] = [
   { action: "quick", key: "z", label: "Quick" },
   { action: "power", key: "x", label: "Power" },
   { action: "grab", key: "c", label: "Grab" },
   { action: "block", key: "v", label: "Block" },
   { action: "withdraw", key: "b", label: "Withdraw" },
-] as const;
+];
 const MAX_ROUNDS = 60;
 
 /**
@@ -22,7 +25,7 @@ export class InterlockPanel {
   private readonly rounds: HTMLOListElement;
   private readonly controls: HTMLButtonElement[];
   private room: DistrictRoom | undefined;
-  private chosen: string | undefined;
+  private chosen: Action | undefined;
 
   constructor() {
     this.status = h("p", { class: "muted interlock-status" }, "Not in close combat.");
@@ -104,8 +107,8 @@ export class InterlockPanel {
     this.chosen = undefined;
   }
 
-  private choose(action: string): void {
-    this.room?.send("interlock", { action });
+  private choose(action: Action): void {
+    this.room?.send("interlock", { action } satisfies InterlockMessage);
     this.chosen = action;
     for (const b of this.controls) b.classList.toggle("chosen", b.dataset.action === this.chosen);
   }

@@ -1,7 +1,8 @@
+import type { DistrictClientMessages } from "../../../src/mxo/contract/clientMessages.js";
+import type { MissionUpdate, ObjectiveProgress } from "../../../src/mxo/contract/missions.js";
 import { h, fill } from "../shared/dom.js";
 import type { EventLog } from "./EventLog.js";
 import type { DistrictRoom } from "./GameConnection.js";
-import type { MissionMessage, ObjectiveProgress } from "./types.js";
 
 /**
  * The mission log: missions accepted here with their objectives as the server
@@ -48,10 +49,10 @@ export class MissionLog {
 
   bind(room: DistrictRoom): void {
     this.room = room;
-    room.onMessage("mission", (msg: MissionMessage) => this.handle(msg));
+    room.onMessage("mission", (msg: MissionUpdate) => this.handle(msg));
   }
 
-  private handle(msg: MissionMessage): void {
+  private handle(msg: MissionUpdate): void {
     switch (msg.kind) {
       case "accepted":
         this.active.set(msg.missionId, { objectives: msg.objectives, turnIn: false });
@@ -93,9 +94,9 @@ export class MissionLog {
     this.render();
   }
 
-  private send(action: "accept" | "abandon" | "turn_in", missionId: string): void {
+  private send(action: DistrictClientMessages["mission"]["action"], missionId: string): void {
     if (!this.room) return this.log.serverError("not_connected", "Not connected to a district right now");
-    this.room.send("mission", { action, missionId });
+    this.room.send("mission", { action, missionId } satisfies DistrictClientMessages["mission"]);
   }
 
   private render(): void {

@@ -1,6 +1,7 @@
 import { Callbacks, Predict, type InputHandle, type Room } from "@colyseus/sdk";
+import type { MoveInputData } from "../../../src/framework/contract/input.js";
 import { sanitizeIntent, stepMovement, type Bounds } from "../../../src/framework/movement.js";
-import type { DistrictStateView, MoveInputData, NpcEntity, PlayerEntity } from "./types.js";
+import type { DistrictStateView, NpcEntity, PlayerEntity } from "./types.js";
 
 /**
  * Remote players and NPCs are drawn this far in the past, between two updates of theirs: 50 ms

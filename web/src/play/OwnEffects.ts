@@ -1,17 +1,6 @@
+import type { EffectMessage } from "../../../src/mxo/contract/combat.js";
 import { addEffects, expireEffects, totals, type Effect } from "../../../src/mxo/rules/effects.js";
 import { secondsToTicks } from "../../../src/mxo/rules/combat/config.js";
-
-/** A support ability's `combat {kind:"effect"}` message (README "The district room"). */
-export interface EffectMessage {
-  kind: "effect";
-  tick: number;
-  casterId: string;
-  targetId: string;
-  abilityId: string;
-  healed?: number;
-  hp?: number;
-  modifiers: { attribute: string; amount: number; seconds: number }[];
-}
 
 /**
  * The timed modifiers running on the own character, kept with the server's

@@ -1,3 +1,4 @@
+import type { DistrictClientMessages } from "../../../src/mxo/contract/clientMessages.js";
 import { h } from "../shared/dom.js";
 import type { Target } from "./DistrictCanvas.js";
 import type { DistrictRoom } from "./GameConnection.js";
@@ -61,6 +62,7 @@ export class TargetPanel {
   }
 
   private interact(): void {
-    if (this.target && this.room) this.room.send("interact", { target: this.target.id });
+    if (this.target && this.room)
+      this.room.send("interact", { target: this.target.id } satisfies DistrictClientMessages["interact"]);
   }
 }

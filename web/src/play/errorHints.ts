@@ -1,8 +1,10 @@
+import type { DistrictErrorCode } from "../../../src/mxo/contract/errorCodes.js";
+
 /**
  * What a player can do about each `error` code the district room sends. The
  * server's own message says what happened; the hint says what to try.
  */
-const HINTS: Record<string, string> = {
+const HINTS: Partial<Record<DistrictErrorCode, string>> = {
   out_of_range: "move closer to your target",
   on_cooldown: "wait for the ability to recharge",
   not_enough_is: "wait for your Inner Strength to regenerate",
@@ -48,5 +50,5 @@ const HINTS: Record<string, string> = {
 };
 
 export function errorHint(code: string): string | undefined {
-  return HINTS[code];
+  return HINTS[code as DistrictErrorCode];
 }

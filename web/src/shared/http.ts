@@ -1,3 +1,5 @@
+import type { HttpErrorBody } from "../../../src/framework/contract/errors.js";
+
 /** An error body from the server (`{error:{code, message, requestId, details}}`), or a network failure. */
 export class ApiError extends Error {
   constructor(
@@ -46,7 +48,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     if (opts.text) return { status: res.status, body: raw as T };
     return { status: res.status, body: (raw ? JSON.parse(raw) : undefined) as T };
   }
-  let parsed: { error?: { code?: string; message?: string; requestId?: string; details?: unknown } } = {};
+  let parsed: { error?: Partial<HttpErrorBody["error"]> } = {};
   try {
     parsed = raw ? (JSON.parse(raw) as typeof parsed) : {};
   } catch {

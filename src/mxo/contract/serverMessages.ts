@@ -1,0 +1,85 @@
+import type { SeatReservation } from "@colyseus/sdk";
+import type { AnnounceMessage } from "../../framework/contract/chat.js";
+import type { GmResult } from "../../framework/contract/commands.js";
+import type { ChatHistoryReply, ChatLine } from "./chat.js";
+import type { CombatMessage } from "./combat.js";
+import type { DistrictError } from "./errorCodes.js";
+import type { MissionUpdate } from "./missions.js";
+
+/** `loadout`: on join and after every change; the loaded abilities, memory and what the character knows. */
+export interface LoadoutUpdate {
+  kind: "current";
+  /** Loaded ability ids, in slot order (the close-combat move comes free and is not listed). */
+  abilities: string[];
+  /** False while the character runs its level's starter set. */
+  custom: boolean;
+  memory: number;
+  budget: number;
+  /** Every ability the character knows, with whether it is loaded. */
+  catalog: LoadoutAbility[];
+}
+
+export interface LoadoutAbility {
+  id: string;
+  name: string;
+  tree: string;
+  kind: string;
+  target: string;
+  range: number;
+  /** Seconds. */
+  cooldown: number;
+  innerStrength: number;
+  memoryCost: number;
+  loaded: boolean;
+}
+
+/**
+ * `travel`: the character was saved in `district`; consume the reservation
+ * (`client.consumeSeatReservation`) to arrive there, then leave this room.
+ */
+export interface TravelReply {
+  district: string;
+  reservation: SeatReservation;
+}
+
+/** `interact`: who the player talked to (a contact has a description, an NPC a template). */
+export interface InteractReply {
+  kind: "met";
+  target: string;
+  name: string;
+  description?: string;
+  template?: string;
+}
+
+/** `gm:metrics`: once a second to subscribed GMs, about the room and its process. */
+export interface GmMetricsFigures {
+  at: number;
+  processId: string;
+  roomId: string;
+  district: string;
+  players: number;
+  npcs: number;
+  processRooms: number;
+  /** Ticks since the previous figures, with their mean and longest duration. */
+  ticks: number;
+  tickMeanMs: number;
+  tickMaxMs: number;
+  rssMb: number;
+  heapUsedMb: number;
+  contentRevision: number | null;
+}
+
+/** Every server → client message of a district room, by type. */
+export interface DistrictServerMessages {
+  chat: ChatLine;
+  announce: AnnounceMessage;
+  "chat:history": ChatHistoryReply;
+  combat: CombatMessage;
+  mission: MissionUpdate;
+  loadout: LoadoutUpdate;
+  travel: TravelReply;
+  interact: InteractReply;
+  "gm:result": GmResult;
+  "gm:metrics": GmMetricsFigures;
+  error: DistrictError;
+}
