@@ -23,7 +23,7 @@ import type { CharacterCustody } from "../src/cluster/CharacterCustody.js";
 import type { RedisLink } from "../src/cluster/RedisLink.js";
 import { isServiceFault, serviceUnavailable } from "../src/util/faults.js";
 import type { ChatLine, ClusterBus, ClusterEvents } from "../src/cluster/ClusterBus.js";
-import { CommandRequest, type CommandRegistry } from "../src/commands/CommandRegistry.js";
+import type { CommandRegistry } from "../src/commands/CommandRegistry.js";
 import type { Config } from "../src/config/config.js";
 import type { ContentPack } from "../src/content/ContentPack.js";
 import type { DistrictCatalog, DistrictDef } from "../src/content/districts.js";
@@ -36,19 +36,20 @@ import type { GameEvent, NpcView, PlayerView } from "../src/mxo/rules/simulation
 import { MessageGate } from "../src/messaging/MessageGate.js";
 import { InputFrameGuard } from "../src/net/InputFrameGuard.js";
 import { isProtocolAbuseClose } from "../src/net/protocolCloses.js";
+import { CommandRequest, GmMetricsMessage } from "../src/framework/contract/commands.js";
+import { CloseCodes } from "../src/framework/contract/closeCodes.js";
+import { SAY_RADIUS } from "../src/mxo/contract/chat.js";
 import {
   ChatHistoryRequest,
   ChatMessage,
   JoinOptions,
-  SAY_RADIUS,
   TravelMessage,
   AbilityMessage,
   InterlockMessage,
   MissionMessage,
-  GmMetricsMessage,
   LoadoutMessage,
   InteractMessage,
-} from "../src/messaging/messages.js";
+} from "../src/mxo/contract/clientMessages.js";
 import { toMissionDef } from "../src/mxo/rules/missions/fromContent.js";
 import {
   abandonMission,
@@ -68,7 +69,7 @@ import type { Metrics } from "../src/metrics/metrics.js";
 import type { CharacterSnapshot, CharacterStore } from "../src/persistence/CharacterStore.js";
 import type { ChatFilter, LocalRoom, LocalRooms } from "../src/server/LocalRooms.js";
 import { ChatHistory } from "../src/social/ChatHistory.js";
-import { AppError, CloseCodes } from "../src/util/errors.js";
+import { AppError } from "../src/util/errors.js";
 import { humanDuration } from "../src/commands/args.js";
 import { knows } from "../src/mxo/rules/loadout.js";
 import type { GmOp, GmOpResults, Point3 } from "../src/gm/GmOp.js";

@@ -16,7 +16,6 @@ import { fail, outcome, type CommandOutcome, type CommandStatus, type Finished }
 
 export type { GmActionRow } from "./GmActions.js";
 export type { CommandOutcome, CommandStatus } from "./CommandOutcome.js";
-export { CommandRequest } from "../framework/contract/commands.js"; // TEMP until the room imports it
 
 interface RunOptions {
   /** The approval this run carries out: the two-person check is satisfied. */

@@ -22,5 +22,3 @@ export const unauthorized = (message = "Missing or invalid credentials") =>
 export const forbidden = (code: string, message: string) => new AppError(code, 403, message);
 export const notFound = (message: string) => new AppError("not_found", 404, message);
 export const conflict = (code: string, message: string) => new AppError(code, 409, message);
-
-export { CloseCodes } from "../framework/contract/closeCodes.js"; // TEMP until the room imports it
