@@ -1,5 +1,6 @@
 import { defineRoom, defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
-import { DistrictRoom, provideDistrictServices } from "../../rooms/DistrictRoom.js";
+import { DistrictRoom } from "../../rooms/DistrictRoom.js";
+import { provideDistrictServices } from "../mxo/zone/DistrictServices.js";
 import { AuthService } from "../auth/AuthService.js";
 import { TokenSigner } from "../auth/tokens.js";
 import { resolveSecrets } from "../auth/SharedSecrets.js";

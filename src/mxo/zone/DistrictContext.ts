@@ -1,0 +1,67 @@
+import type { GameEventKind } from "../../analytics/GameEvents.js";
+import type { ContentPack } from "../../content/ContentPack.js";
+import type { DistrictDef } from "../../content/districts.js";
+import type { DistrictSimulation } from "../rules/simulation/DistrictSimulation.js";
+import type { MissionState } from "../rules/missions/types.js";
+import type { Reputation } from "../rules/missions/reputation.js";
+import type { CharacterStats } from "../rules/characterRules.js";
+import type { DistrictState } from "../../../schema/DistrictState.js";
+import type { Point3 } from "../../gm/GmOp.js";
+import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
+import type { GmMetricsStream } from "./GmMetricsStream.js";
+import type { MissionDesk } from "./MissionDesk.js";
+
+/** Who plays here: what persistence needs that the simulation does not model. */
+export interface Member {
+  characterId: string;
+  name: string;
+  organization: string;
+  accountId: string;
+  stats: CharacterStats;
+  missions: MissionState;
+  reputation: Reputation;
+  /** A GM hidden from every other player (`invisible on`). */
+  invisible: boolean;
+  /** Missions whose items are being handed in (a ledger call is under way). */
+  turningIn: Set<string>;
+}
+
+/**
+ * What a district's message handlers, event effects and missions work with:
+ * the room's running world and the ways to answer its players. The room
+ * implements it; nothing here is a socket or a database handle.
+ */
+export interface DistrictContext {
+  readonly roomId: string;
+  readonly def: DistrictDef;
+  /** The content pack this room runs now (a deploy swaps it at a tick boundary). */
+  readonly content: ContentPack;
+  readonly contentRevision: number | null;
+  readonly sim: DistrictSimulation;
+  readonly state: DistrictState;
+  readonly services: DistrictServices;
+  readonly members: ReadonlyMap<string, Member>;
+  /** True once the room is being shut down (drain): no travel out of it. */
+  readonly disposing: boolean;
+  client(sessionId: string): DistrictClient | undefined;
+  /** Every client connected to this room now. */
+  connected(): Iterable<DistrictClient>;
+  /** Sends `error {code, message}` to one client. */
+  error(client: DistrictClient, code: string, message: string): void;
+  /** Sends a message to each of these sessions (once each) that is connected. */
+  tell(sessionIds: Iterable<string>, type: string, message: unknown): void;
+  /** Hands the player's state to the write-behind store. */
+  saveLater(sessionId: string): void;
+  /** One analytics event about a player here (buffered, never awaited). */
+  analytics(sessionId: string, kind: GameEventKind, amount?: number, data?: Record<string, unknown>): void;
+  /** Where this client saw an entity (lag compensation for ranged shots). */
+  seenBy(client: DistrictClient, entityId: string): { x: number; y: number } | undefined;
+  /** True while a player's travel out of this room is under way. */
+  isTraveling(sessionId: string): boolean;
+  /** Missions of the players here: progress, completion, rewards, escorts. */
+  readonly missions: MissionDesk;
+  /** GMs subscribed to the once-a-second figures of this room. */
+  readonly gmMetrics: GmMetricsStream;
+  /** Moves a player to another district (at its arrival hardline, or `at`); throws on failure. */
+  sendTo(client: DistrictClient, district: string, at?: Point3): Promise<void>;
+}

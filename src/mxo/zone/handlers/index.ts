@@ -1,0 +1,25 @@
+import { chat, chatHistory } from "./chat.js";
+import { ability, interlock } from "./combat.js";
+import { gm, gmMetrics } from "./gm.js";
+import { interact } from "./interact.js";
+import { loadout } from "./loadout.js";
+import type { MessageHandler } from "./MessageHandler.js";
+import { mission } from "./mission.js";
+import { travel } from "./travel.js";
+
+export type { MessageHandler } from "./MessageHandler.js";
+export { loadoutMessage } from "./loadout.js";
+
+/** Every client message a district room answers (contract §3), one module each. */
+export const DISTRICT_HANDLERS: readonly MessageHandler[] = [
+  chat,
+  chatHistory,
+  travel,
+  ability,
+  interlock,
+  mission,
+  loadout,
+  interact,
+  gm,
+  gmMetrics,
+];
