@@ -305,7 +305,8 @@ export class DistrictSimulation {
   }
 
   player(sessionId: string): PlayerView | undefined {
-    return playerView(this.s, sessionId);
+    const p = this.s.world.players.get(sessionId);
+    return p && playerView(this.s, p);
   }
 
   npcs(): NpcView[] {

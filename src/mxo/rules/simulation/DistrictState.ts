@@ -1,7 +1,6 @@
 import type { ContentPack } from "../../../content/ContentPack.js";
 import type { DistrictDef } from "../../../content/schema/district.js";
 import type { NpcTemplateDef } from "../../../content/schema/npc.js";
-import type { CharacterStats } from "../characterRules.js";
 import {
   createCombatState,
   secondsToTicks,
@@ -13,6 +12,7 @@ import { combatAbilities, districtCombatConfig } from "../adapters.js";
 import type { Effect } from "../effects.js";
 import { createRng, seedFrom, type Rng } from "../npc/rng.js";
 import type { NpcWorldView, SimNpc, SpawnZone } from "../npc/types.js";
+import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { GameEvent } from "./GameEvent.js";
 import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
 import { createWorld, type RawInput, type World } from "./world.js";
@@ -36,20 +36,6 @@ export interface Escort {
 
 export type CombatDeath = Extract<CombatEvent, { type: "death" }>;
 
-/** What the district keeps of a player beside its movement record and its combatant. */
-export interface PlayerExtra {
-  experience: number;
-  stats: CharacterStats;
-  /** Tick at which a dead player reappears; null while alive. */
-  respawnAt: number | null;
-  /** Last tick the player gave or took a hostile act. */
-  lastHostileTick: number;
-  /** Fractional HP regenerated but not yet applied (HP stays an integer). */
-  regenCarry: number;
-  /** Abilities the player loaded at a hardline; null: the starter loadout for its level. */
-  loadout: string[] | null;
-}
-
 /**
  * Everything one district's simulation holds, as plain data shared by its
  * phases (`phases/`) and requests. Only `DistrictSimulation` hands it out.
@@ -65,15 +51,16 @@ export interface DistrictState {
   def: DistrictDef;
   /** The content in force (replaced by `applyContent`). */
   pack: ContentPack;
-  readonly world: World;
+  /** Players by session id, one record each (also their combatant in `combat`). */
+  readonly world: World<DistrictPlayer>;
+  /** Players and NPCs as fighters; a player's entry is its `DistrictPlayer` itself. */
   readonly combat: CombatState;
   zones: SpawnZone[];
   /** Zone id → z of its centre (the NPC rules are 2D). */
   zoneZ: Map<string, number>;
   templateDefs: Map<string, NpcTemplateDef>;
   readonly npcs: Map<string, SimNpc>;
-  readonly extras: Map<string, PlayerExtra>;
-  /** Everyone's position, by id; players by reference to their `SimPlayer`. */
+  /** Everyone's position, by id; players and NPCs by reference to their records. */
   readonly positions: Map<string, Position>;
   readonly inputs: Map<string, RawInput>;
   /** Players an NPC is chasing or attacking this tick (they are in combat). */
@@ -121,7 +108,7 @@ export function createDistrictState(
     outOfCombatTicks: secondsToTicks(tuning.outOfCombatSeconds, tickRate),
     def: district,
     pack,
-    world: createWorld(district.id, district.bounds),
+    world: createWorld<DistrictPlayer>(district.id, district.bounds),
     // Independent streams: a loot roll never shifts an NPC's wander, nor a wander a hit.
     combat: createCombatState({
       config: districtCombatConfig(district, tickRate),
@@ -133,7 +120,6 @@ export function createDistrictState(
     zoneZ: new Map(),
     templateDefs: new Map(),
     npcs: new Map(),
-    extras: new Map(),
     positions: new Map(),
     inputs: new Map(),
     targeted: new Set(),

@@ -102,11 +102,8 @@ export function applyContent(s: DistrictState, next: ContentPack): ContentApplyR
   for (const p of s.world.players.values()) {
     p.speed = district.moveSpeed;
     clampToBounds(s, p);
-    const c = s.combat.combatants.get(p.sessionId);
-    const extra = s.extras.get(p.sessionId);
-    if (!c || !extra) continue;
-    c.loadout = loadoutFor(s, extra, c.level);
-    c.style = { ...c.style, damage: styleDamage(c.level, c.loadout, pack) };
+    p.loadout = loadoutFor(s, p, p.level);
+    p.style = { ...p.style, damage: styleDamage(p.level, p.loadout, pack) };
   }
 
   spawnNpcs(s, tick);

@@ -4,7 +4,7 @@ import type { DistrictState } from "./DistrictState.js";
 /**
  * What the district makes of combat's events: it passes them out, notes who is
  * in combat, provokes NPCs, and keeps deaths for their phase. Combat owns HP;
- * the movement and AI records mirror it (`syncHp`).
+ * the NPCs' AI records mirror it (`syncHp`).
  */
 export function emitCombat(s: DistrictState, events: readonly CombatEvent[]): void {
   for (const event of events) {
@@ -31,10 +31,10 @@ export function emitCombat(s: DistrictState, events: readonly CombatEvent[]): vo
 
 /** `a` acted against `b`: both are in combat, and an NPC fights back. */
 export function hostile(s: DistrictState, a: string, b: string, tick: number): void {
-  for (const id of [a, b]) {
-    const extra = s.extras.get(id);
-    if (extra) extra.lastHostileTick = tick;
-  }
+  const pa = s.world.players.get(a);
+  if (pa) pa.lastHostileTick = tick;
+  const pb = s.world.players.get(b);
+  if (pb) pb.lastHostileTick = tick;
   provoke(s, b, a);
   provoke(s, a, b);
 }
@@ -49,12 +49,8 @@ export function provoke(s: DistrictState, npcId: string, playerId: string): void
   npc.wanderTo = null;
 }
 
-/** Copies combat's HP into the movement and AI records. */
+/** Copies combat's HP into the NPCs' AI records (a player's record is its combatant). */
 export function syncHp(s: DistrictState): void {
-  for (const p of s.world.players.values()) {
-    const c = s.combat.combatants.get(p.sessionId);
-    if (c) p.hp = c.hp;
-  }
   for (const n of s.npcs.values()) {
     const c = s.combat.combatants.get(n.id);
     if (c) n.hp = c.hp;

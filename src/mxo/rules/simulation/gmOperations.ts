@@ -1,9 +1,8 @@
 import { playerMaxIs, styleDamage, toNpcTemplate } from "../adapters.js";
 import { maxHealth } from "../characterRules.js";
-import type { Combatant } from "../combat/index.js";
-import type { DistrictState, PlayerExtra } from "./DistrictState.js";
+import type { DistrictPlayer } from "./DistrictPlayer.js";
+import type { DistrictState } from "./DistrictState.js";
 import { loadoutFor } from "./loadouts.js";
-import type { SimPlayer } from "./world.js";
 
 /**
  * Game master actions, called by the room for GM commands between steps like
@@ -45,15 +44,12 @@ export function gmTeleport(
 /** Full health and Inner Strength; a dead player stands up where it fell. Returns the HP before. */
 export function gmHeal(s: DistrictState, sessionId: string): number | undefined {
   const p = s.world.players.get(sessionId);
-  const c = s.combat.combatants.get(sessionId);
-  const extra = s.extras.get(sessionId);
-  if (!p || !c || !extra) return undefined;
-  const before = c.hp;
-  c.hp = c.maxHp;
-  c.is = c.maxIs;
-  p.hp = c.hp;
-  extra.respawnAt = null;
-  extra.regenCarry = 0;
+  if (!p) return undefined;
+  const before = p.hp;
+  p.hp = p.maxHp;
+  p.is = p.maxIs;
+  p.respawnAt = null;
+  p.regenCarry = 0;
   return before;
 }
 
@@ -68,52 +64,45 @@ export function gmSetStat(
   value: number,
 ): number | undefined {
   const p = s.world.players.get(sessionId);
-  const c = s.combat.combatants.get(sessionId);
-  const extra = s.extras.get(sessionId);
-  if (!p || !c || !extra) return undefined;
+  if (!p) return undefined;
   const v = Math.round(value);
   switch (stat) {
     case "hp": {
-      const before = c.hp;
-      c.hp = Math.max(1, Math.min(c.maxHp, v));
-      p.hp = c.hp;
-      extra.respawnAt = null;
+      const before = p.hp;
+      p.hp = Math.max(1, Math.min(p.maxHp, v));
+      p.respawnAt = null;
       return before;
     }
     case "experience": {
-      const before = extra.experience;
-      extra.experience = Math.max(0, v);
+      const before = p.experience;
+      p.experience = Math.max(0, v);
       return before;
     }
     case "level": {
       const before = p.level;
       p.level = v;
-      c.level = v;
-      rederive(s, p, c, extra);
+      rederive(s, p);
       return before;
     }
     default: {
-      const before = extra.stats[stat];
-      extra.stats = { ...extra.stats, [stat]: v };
-      c.stats = { ...c.stats, [stat]: v };
-      rederive(s, p, c, extra);
+      const before = p.stats[stat];
+      p.stats = { ...p.stats, [stat]: v };
+      rederive(s, p);
       return before;
     }
   }
 }
 
 /** Max HP (HP keeps its fraction), Inner Strength, loadout and style from the level and stats. */
-function rederive(s: DistrictState, p: SimPlayer, c: Combatant, extra: PlayerExtra): void {
-  const fraction = c.maxHp > 0 ? c.hp / c.maxHp : 1;
-  c.maxHp = maxHealth(extra.stats, p.level);
-  p.maxHp = c.maxHp;
-  c.hp = Math.max(c.hp > 0 ? 1 : 0, Math.min(c.maxHp, Math.round(c.maxHp * fraction)));
-  p.hp = c.hp;
+function rederive(s: DistrictState, p: DistrictPlayer): void {
+  const fraction = p.maxHp > 0 ? p.hp / p.maxHp : 1;
+  p.maxHp = maxHealth(p.stats, p.level);
+  p.hp = Math.max(p.hp > 0 ? 1 : 0, Math.min(p.maxHp, Math.round(p.maxHp * fraction)));
   const maxIs = playerMaxIs(p.level);
-  c.is = Math.min(maxIs, c.is);
-  c.maxIs = maxIs;
-  c.loadout = loadoutFor(s, extra, p.level);
-  c.style = { ...c.style, damage: styleDamage(p.level, c.loadout, s.pack) };
+  p.is = Math.min(maxIs, p.is);
+  p.maxIs = maxIs;
+  p.loadout = loadoutFor(s, p, p.level);
+  p.style = { ...p.style, damage: styleDamage(p.level, p.loadout, s.pack) };
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { ContentPack } from "../../../content/ContentPack.js";
 import { CLOSE_COMBAT_ABILITY, starterLoadout, styleDamage } from "../adapters.js";
 import { checkLoadout, memoryBudget, type LoadoutAbility, type LoadoutCheck } from "../loadout.js";
-import type { DistrictState, PlayerExtra } from "./DistrictState.js";
+import type { DistrictPlayer } from "./DistrictPlayer.js";
+import type { DistrictState } from "./DistrictState.js";
 
 /** Loadouts in play: what a player loaded at a hardline (`loadout.ts` rules) becomes its combatant's abilities. */
 
@@ -28,7 +29,7 @@ export function setLoadout(s: DistrictState, sessionId: string, abilities: reado
   if (!p) return { ok: false, code: "unknown_ability", message: "You are not in this district" };
   const ids = abilities.filter((a) => a !== CLOSE_COMBAT_ABILITY);
   const check = checkLoadout(ids, p.level, (id) => loadoutAbility(s.pack, id));
-  if (check.ok) applyLoadout(s, sessionId, ids);
+  if (check.ok) applyLoadout(s, p, ids);
   return check;
 }
 
@@ -37,27 +38,22 @@ export function loadoutOf(
   s: DistrictState,
   sessionId: string,
 ): { abilities: string[]; custom: boolean; memory: number; budget: number } | undefined {
-  const c = s.combat.combatants.get(sessionId);
-  const extra = s.extras.get(sessionId);
   const p = s.world.players.get(sessionId);
-  if (!c || !extra || !p) return undefined;
-  const abilities = c.loadout.filter((a) => a !== CLOSE_COMBAT_ABILITY);
+  if (!p) return undefined;
+  const abilities = p.loadout.filter((a) => a !== CLOSE_COMBAT_ABILITY);
   const memory = abilities.reduce((m, a) => m + (loadoutAbility(s.pack, a)?.memoryCost ?? 0), 0);
-  return { abilities, custom: extra.loadout !== null, memory, budget: memoryBudget(p.level) };
+  return { abilities, custom: p.chosenLoadout !== null, memory, budget: memoryBudget(p.level) };
 }
 
-/** Makes `ids` the player's chosen loadout and its combatant's abilities. */
-export function applyLoadout(s: DistrictState, sessionId: string, ids: string[]): void {
-  const c = s.combat.combatants.get(sessionId);
-  const extra = s.extras.get(sessionId);
-  if (!c || !extra) return;
-  extra.loadout = [...ids];
-  c.loadout = loadoutFor(s, extra, c.level);
-  c.style = { ...c.style, damage: styleDamage(c.level, c.loadout, s.pack) };
+/** Makes `ids` the player's chosen loadout and the abilities it fights with. */
+export function applyLoadout(s: DistrictState, p: DistrictPlayer, ids: string[]): void {
+  p.chosenLoadout = [...ids];
+  p.loadout = loadoutFor(s, p, p.level);
+  p.style = { ...p.style, damage: styleDamage(p.level, p.loadout, s.pack) };
 }
 
 /** A chosen loadout keeps what this pack still has; without one, the starter set for the level. */
-export function loadoutFor(s: DistrictState, extra: PlayerExtra, level: number): string[] {
-  if (!extra.loadout) return starterLoadout(level, s.pack);
-  return [...extra.loadout.filter((a) => s.pack.ability(a)), CLOSE_COMBAT_ABILITY];
+export function loadoutFor(s: DistrictState, p: DistrictPlayer, level: number): string[] {
+  if (!p.chosenLoadout) return starterLoadout(level, s.pack);
+  return [...p.chosenLoadout.filter((a) => s.pack.ability(a)), CLOSE_COMBAT_ABILITY];
 }

@@ -8,11 +8,11 @@ import {
   submitInterlockAction,
   useAbility as useCombatAbility,
   type CombatResult,
-  type Combatant,
   type Position,
 } from "../combat/index.js";
 import { addEffects, healAmount } from "../effects.js";
 import { emitCombat, hostile, provoke, syncHp } from "./combatEvents.js";
+import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
 import { fromCombatError, OK, refuse, type GameResult } from "./GameError.js";
 import { applyEffects, endStealth } from "./phases/effects.js";
@@ -39,8 +39,8 @@ export function useAbility(
   targetId: string,
   seenTarget?: { x: number; y: number },
 ): GameResult {
-  const caster = s.combat.combatants.get(sessionId);
-  if (!caster || !s.world.players.has(sessionId)) return refuse("not_found", "You are not in this district");
+  const caster = s.world.players.get(sessionId);
+  if (!caster) return refuse("not_found", "You are not in this district");
   if (caster.hp <= 0) return refuse("dead", "You cannot act while defeated");
   const tick = s.world.tick;
   const def = s.pack.ability(abilityId);
@@ -87,7 +87,7 @@ export function useAbility(
 function useSupport(
   s: DistrictState,
   sessionId: string,
-  caster: Combatant,
+  caster: DistrictPlayer,
   def: NonNullable<ReturnType<ContentPack["ability"]>>,
   requested: string,
   tick: number,
@@ -164,8 +164,8 @@ function useSupport(
  * `power`, `grab`, `block` or `withdraw` (unchecked client input).
  */
 export function interlock(s: DistrictState, sessionId: string, action: unknown): GameResult {
-  const fighter = s.combat.combatants.get(sessionId);
-  if (!fighter || !s.world.players.has(sessionId)) return refuse("not_found", "You are not in this district");
+  const fighter = s.world.players.get(sessionId);
+  if (!fighter) return refuse("not_found", "You are not in this district");
   if (fighter.hp <= 0) return refuse("dead", "You cannot act while defeated");
   const result = submitInterlockAction(s.combat, sessionId, action);
   return result.ok ? OK : fromCombatError(result.error);

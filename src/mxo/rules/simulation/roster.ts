@@ -1,11 +1,10 @@
-import { playerCombatant } from "../adapters.js";
 import { removeCombatant } from "../combat/index.js";
 import { emitCombat, syncHp } from "./combatEvents.js";
+import { createDistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
 import { endEscort } from "./phases/escorts.js";
 import { applyLoadout, loadoutAbility } from "./loadouts.js";
 import type { PlayerJoin } from "./PlayerJoin.js";
-import type { SimPlayer } from "./world.js";
 
 /** Players entering and leaving the district. */
 
@@ -13,43 +12,20 @@ import type { SimPlayer } from "./world.js";
 export function addPlayer(s: DistrictState, join: PlayerJoin): void {
   const id = join.sessionId;
   if (s.world.players.has(id) || s.npcs.has(id)) throw new Error(`id "${id}" is already in use`);
-  const maxHp = Math.max(1, Math.round(join.maxHp));
-  const hp = Math.max(0, Math.min(maxHp, Math.round(join.hp)));
-  const player: SimPlayer = {
-    sessionId: id,
-    characterId: join.characterId,
-    name: join.name,
-    organization: join.organization,
-    x: join.x,
-    y: join.y,
-    z: join.z,
-    heading: join.heading,
-    hp,
-    maxHp,
-    level: join.level,
-    speed: s.def.moveSpeed,
-    intent: { moveX: 0, moveY: 0 },
-    ack: 0,
-  };
+  const player = createDistrictPlayer(join, {
+    moveSpeed: s.def.moveSpeed,
+    respawnAt: s.world.tick + s.respawnTicks,
+    pack: s.pack,
+  });
+  // One record in the world, in combat and among the positions.
   s.world.players.set(id, player);
   s.positions.set(id, player);
-  s.combat.combatants.set(
-    id,
-    playerCombatant({ id, level: join.level, stats: join.stats, hp, maxHp }, s.pack),
-  );
-  s.extras.set(id, {
-    experience: join.experience ?? 0,
-    stats: { ...join.stats },
-    respawnAt: hp > 0 ? null : s.world.tick + s.respawnTicks,
-    lastHostileTick: -Infinity,
-    regenCarry: 0,
-    loadout: null,
-  });
+  s.combat.combatants.set(id, player);
   // A saved loadout comes back as far as this pack still allows it.
   if (join.loadout)
     applyLoadout(
       s,
-      id,
+      player,
       join.loadout.filter((a) => loadoutAbility(s.pack, a)?.usable),
     );
 }
@@ -62,7 +38,6 @@ export function removePlayer(s: DistrictState, sessionId: string): boolean {
   emitCombat(s, removeCombatant(s.combat, sessionId, s.world.tick));
   s.world.players.delete(sessionId);
   s.positions.delete(sessionId);
-  s.extras.delete(sessionId);
   s.effects.delete(sessionId);
   s.speedFactor.delete(sessionId);
   s.stealthed.delete(sessionId);

@@ -1,6 +1,7 @@
 import type { CharacterStats } from "../characterRules.js";
 import { interlockOf } from "../combat/index.js";
 import type { SimNpc } from "../npc/types.js";
+import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
 import type { NpcView, PlayerView } from "./GameEvent.js";
 
@@ -8,20 +9,13 @@ import type { NpcView, PlayerView } from "./GameEvent.js";
 
 export function playerViews(s: DistrictState): PlayerView[] {
   const out: PlayerView[] = [];
-  for (const p of s.world.players.values()) {
-    const view = playerView(s, p.sessionId);
-    if (view) out.push(view);
-  }
+  for (const p of s.world.players.values()) out.push(playerView(s, p));
   return out;
 }
 
-export function playerView(s: DistrictState, sessionId: string): PlayerView | undefined {
-  const p = s.world.players.get(sessionId);
-  const c = s.combat.combatants.get(sessionId);
-  const extra = s.extras.get(sessionId);
-  if (!p || !c || !extra) return undefined;
+export function playerView(s: DistrictState, p: DistrictPlayer): PlayerView {
   return {
-    sessionId,
+    sessionId: p.sessionId,
     characterId: p.characterId,
     name: p.name,
     organization: p.organization,
@@ -29,15 +23,15 @@ export function playerView(s: DistrictState, sessionId: string): PlayerView | un
     y: p.y,
     z: p.z,
     heading: p.heading,
-    hp: c.hp,
-    maxHp: c.maxHp,
+    hp: p.hp,
+    maxHp: p.maxHp,
     level: p.level,
-    experience: extra.experience,
+    experience: p.experience,
     ack: p.ack,
-    is: c.is,
-    maxIs: c.maxIs,
-    dead: c.hp <= 0,
-    interlockId: interlockOf(s.combat, sessionId)?.id ?? null,
+    is: p.is,
+    maxIs: p.maxIs,
+    dead: p.hp <= 0,
+    interlockId: interlockOf(s.combat, p.sessionId)?.id ?? null,
   };
 }
 
@@ -69,6 +63,6 @@ export function npcView(s: DistrictState, n: SimNpc): NpcView {
 
 /** The character's stats as the simulation holds them (GM changes included). */
 export function statsOf(s: DistrictState, sessionId: string): CharacterStats | undefined {
-  const extra = s.extras.get(sessionId);
-  return extra && { ...extra.stats };
+  const p = s.world.players.get(sessionId);
+  return p && { ...p.stats };
 }

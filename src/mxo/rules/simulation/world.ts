@@ -23,11 +23,11 @@ export interface SimPlayer {
   ack: number;
 }
 
-export interface World {
+export interface World<P extends SimPlayer = SimPlayer> {
   district: string;
   bounds: Bounds;
   tick: number;
-  players: Map<string, SimPlayer>;
+  players: Map<string, P>;
 }
 
 export interface RawInput {
@@ -41,7 +41,7 @@ export interface StepResult {
   invalidInputs: number;
 }
 
-export function createWorld(district: string, bounds: Bounds): World {
+export function createWorld<P extends SimPlayer = SimPlayer>(district: string, bounds: Bounds): World<P> {
   return { district, bounds, tick: 0, players: new Map() };
 }
 

@@ -3,9 +3,9 @@ import { killExperience } from "../../progression.js";
 import { rollLoot } from "../../rollLoot.js";
 import type { SimNpc } from "../../npc/types.js";
 import { emitCombat } from "../combatEvents.js";
+import type { DistrictPlayer } from "../DistrictPlayer.js";
 import type { CombatDeath, DistrictState } from "../DistrictState.js";
 import { grantExperience } from "../experience.js";
-import type { SimPlayer } from "../world.js";
 
 /**
  * Deaths combat reported since the last pass: a player waits for its respawn
@@ -27,9 +27,8 @@ export function resolveDeaths(s: DistrictState, tick: number): void {
   }
 }
 
-function killPlayer(s: DistrictState, player: SimPlayer, death: CombatDeath, tick: number): void {
-  const extra = s.extras.get(player.sessionId);
-  if (extra) extra.respawnAt = tick + s.respawnTicks;
+function killPlayer(s: DistrictState, player: DistrictPlayer, death: CombatDeath, tick: number): void {
+  player.respawnAt = tick + s.respawnTicks;
   s.out.push({
     kind: "death",
     tick: death.tick,

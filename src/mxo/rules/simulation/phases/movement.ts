@@ -1,5 +1,6 @@
 import { isEngaged } from "../../combat/index.js";
 import { sanitizeIntent } from "../../../../framework/movement.js";
+import type { DistrictPlayer } from "../DistrictPlayer.js";
 import type { DistrictState } from "../DistrictState.js";
 import { stepWorld, type SimPlayer } from "../world.js";
 
@@ -19,7 +20,7 @@ export function movePlayers(s: DistrictState): void {
   // still set their intent and ack, as the client's predictor expects.
   const frozen: { p: SimPlayer; x: number; y: number; heading: number }[] = [];
   for (const p of s.world.players.values()) {
-    if (isFrozen(s, p.sessionId)) frozen.push({ p, x: p.x, y: p.y, heading: p.heading });
+    if (isFrozen(s, p)) frozen.push({ p, x: p.x, y: p.y, heading: p.heading });
     p.speed = s.def.moveSpeed * (s.speedFactor.get(p.sessionId) ?? 1);
   }
   stepWorld(s.world, s.inputs, s.dt);
@@ -31,7 +32,6 @@ export function movePlayers(s: DistrictState): void {
   s.inputs.clear();
 }
 
-function isFrozen(s: DistrictState, id: string): boolean {
-  const c = s.combat.combatants.get(id);
-  return !c || c.hp <= 0 || isEngaged(s.combat, id);
+function isFrozen(s: DistrictState, p: DistrictPlayer): boolean {
+  return p.hp <= 0 || isEngaged(s.combat, p.sessionId);
 }

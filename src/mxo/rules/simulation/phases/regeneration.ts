@@ -9,24 +9,22 @@ import type { DistrictState } from "../DistrictState.js";
  */
 export function regenerate(s: DistrictState, tick: number): void {
   const perTick = s.tuning.hpRegenPerSecond / s.tickRate;
-  for (const [sessionId, extra] of s.extras) {
-    const c = s.combat.combatants.get(sessionId);
-    const player = s.world.players.get(sessionId);
-    if (!c || !player || c.hp <= 0) continue;
+  for (const p of s.world.players.values()) {
+    if (p.hp <= 0) continue;
+    const sessionId = p.sessionId;
     const inCombat =
-      tick - extra.lastHostileTick < s.outOfCombatTicks ||
+      tick - p.lastHostileTick < s.outOfCombatTicks ||
       s.targeted.has(sessionId) ||
       isEngaged(s.combat, sessionId) ||
       s.combat.queuedFor.has(sessionId);
-    if (inCombat || c.hp >= c.maxHp) {
-      extra.regenCarry = 0;
+    if (inCombat || p.hp >= p.maxHp) {
+      p.regenCarry = 0;
       continue;
     }
-    extra.regenCarry += c.maxHp * perTick;
-    const whole = Math.floor(extra.regenCarry);
+    p.regenCarry += p.maxHp * perTick;
+    const whole = Math.floor(p.regenCarry);
     if (whole === 0) continue;
-    extra.regenCarry -= whole;
-    c.hp = Math.min(c.maxHp, c.hp + whole);
-    player.hp = c.hp;
+    p.regenCarry -= whole;
+    p.hp = Math.min(p.maxHp, p.hp + whole);
   }
 }

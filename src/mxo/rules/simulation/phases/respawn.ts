@@ -3,29 +3,25 @@ import type { DistrictState } from "../DistrictState.js";
 
 /** Respawn: a defeated player whose delay ran out reappears at the nearest hardline with full HP and IS. */
 export function respawnPlayers(s: DistrictState, tick: number): void {
-  for (const [sessionId, extra] of s.extras) {
-    if (extra.respawnAt === null || tick < extra.respawnAt) continue;
-    const player = s.world.players.get(sessionId);
-    const c = s.combat.combatants.get(sessionId);
-    if (!player || !c) continue;
+  for (const player of s.world.players.values()) {
+    if (player.respawnAt === null || tick < player.respawnAt) continue;
     const hardline = nearestHardline(s.def, player);
     player.x = hardline.x;
     player.y = hardline.y;
     player.z = hardline.z;
-    c.hp = c.maxHp;
-    c.is = c.maxIs;
-    player.hp = c.hp;
-    extra.respawnAt = null;
-    extra.regenCarry = 0;
+    player.hp = player.maxHp;
+    player.is = player.maxIs;
+    player.respawnAt = null;
+    player.regenCarry = 0;
     s.out.push({
       kind: "respawn",
       tick,
-      sessionId,
+      sessionId: player.sessionId,
       hardlineId: hardline.id,
       x: hardline.x,
       y: hardline.y,
       z: hardline.z,
-      hp: c.hp,
+      hp: player.hp,
     });
   }
 }
