@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import { Account } from "../../entities/Account.js";
-import { Session } from "../../entities/Session.js";
+import type { AccountStore } from "../framework/persistence/ports/AccountStore.js";
+import type { LockoutStore } from "../framework/persistence/ports/LockoutStore.js";
+import type { SessionAccount, SessionStore } from "../framework/persistence/ports/SessionStore.js";
 import { AppError, conflict, forbidden, unauthorized } from "../util/errors.js";
 import { Lockout, type LoginCandidate } from "./Lockout.js";
 import { isStaff, staffMfaError } from "./StaffMfa.js";
@@ -65,17 +65,28 @@ export interface AuthPolicy {
   staffMfaRequired: boolean;
 }
 
+/** The stores AuthService works on. */
+export interface AuthStores {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  lockout: LockoutStore;
+}
+
 export class AuthService {
   private readonly lockout: Lockout;
+  private readonly accounts: AccountStore;
+  private readonly sessions: SessionStore;
 
   constructor(
-    private readonly db: DataSource,
+    stores: AuthStores,
     private readonly signer: TokenSigner,
     private readonly totp: Totp,
     private readonly policy: AuthPolicy,
     private readonly revocations: RevocationNotifier,
   ) {
-    this.lockout = new Lockout(db, {
+    this.accounts = stores.accounts;
+    this.sessions = stores.sessions;
+    this.lockout = new Lockout(stores.lockout, {
       maxFailures: policy.loginMaxFailures,
       lockSeconds: policy.loginLockSeconds,
     });
@@ -84,11 +95,8 @@ export class AuthService {
   async register(username: string, password: string): Promise<{ accountId: string }> {
     const id = randomUUID();
     const passwordHash = await hashPassword(password);
-    try {
-      await this.db.getRepository(Account).insert({ id, username, passwordHash, roles: ["player"] });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict("username_taken", `Username "${username}" is taken`);
-      throw err;
+    if (!(await this.accounts.create({ id, username, passwordHash, roles: ["player"] }))) {
+      throw conflict("username_taken", `Username "${username}" is taken`);
     }
     return { accountId: id };
   }
@@ -153,24 +161,20 @@ export class AuthService {
   private async openSession(account: LoginCandidate, client: ClientInfo, mfa: boolean): Promise<TokenPair> {
     const sessionId = randomUUID();
     const secret = newRefreshSecret();
-    await this.db.query(
-      `INSERT INTO sessions (id, account_id, refresh_hash, expires_at, ip, user_agent, mfa_at)
-       VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $7 THEN now() ELSE NULL END)`,
-      [
-        sessionId,
-        account.id,
-        hashSecret(secret),
-        new Date(Date.now() + this.policy.refreshTtlSeconds * 1000),
-        client.ip ?? null,
-        client.userAgent?.slice(0, 512) ?? null,
-        mfa,
-      ],
-    );
+    await this.sessions.open({
+      id: sessionId,
+      accountId: account.id,
+      refreshHash: hashSecret(secret),
+      expiresAt: new Date(Date.now() + this.policy.refreshTtlSeconds * 1000),
+      ip: client.ip ?? null,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      mfa,
+    });
     return this.pair(account, sessionId, secret);
   }
 
   private pair(
-    account: Pick<Account, "id" | "tokenVersion" | "roles">,
+    account: Pick<SessionAccount, "id" | "tokenVersion" | "roles">,
     sessionId: string,
     secret: string,
   ): TokenPair {
@@ -195,44 +199,29 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const parts = splitRefreshToken(refreshToken);
     if (!parts) throw unauthorized("Invalid refresh token");
-    const result = await this.db.transaction(async (tx) => {
-      const session = await tx
-        .getRepository(Session)
-        .createQueryBuilder("s")
-        .setLock("pessimistic_write")
-        .where("s.id = :id", { id: parts.sessionId })
-        .getOne();
-      if (!session || session.revokedAt || session.expiresAt <= new Date()) {
-        return { error: "Refresh token expired or revoked" } as const;
-      }
-      if (!secretMatches(parts.secret, session.refreshHash)) {
-        await tx
-          .getRepository(Session)
-          .update(session.id, { revokedAt: new Date(), revokedReason: "refresh_reuse" });
-        return { error: "Refresh token already used; session revoked", revoked: session } as const;
-      }
-      const account = await tx.getRepository(Account).findOneBy({ id: session.accountId });
-      if (!account) return { error: "Account no longer exists" } as const;
-      assertNotBanned(account);
-      const secret = newRefreshSecret();
-      await tx.getRepository(Session).update(session.id, {
-        refreshHash: hashSecret(secret),
-        rotations: session.rotations + 1,
-        expiresAt: new Date(Date.now() + this.policy.refreshTtlSeconds * 1000),
-      });
-      return { pair: this.pair(account, session.id, secret) } as const;
+    const secret = newRefreshSecret();
+    const result = await this.sessions.rotate({
+      sessionId: parts.sessionId,
+      matches: (refreshHash) => secretMatches(parts.secret, refreshHash),
+      admit: assertNotBanned,
+      refreshHash: hashSecret(secret),
+      expiresAt: new Date(Date.now() + this.policy.refreshTtlSeconds * 1000),
     });
-    if ("pair" in result && result.pair) return result.pair;
-    if ("revoked" in result && result.revoked) {
-      this.revocations.sessionsRevoked(result.revoked.accountId, result.revoked.id);
+    switch (result.kind) {
+      case "rotated":
+        return this.pair(result.account, result.sessionId, secret);
+      case "reused":
+        this.revocations.sessionsRevoked(result.accountId, result.sessionId);
+        throw unauthorized("Refresh token already used; session revoked");
+      case "no_account":
+        throw unauthorized("Account no longer exists");
+      case "gone":
+        throw unauthorized("Refresh token expired or revoked");
     }
-    throw unauthorized(result.error);
   }
 
   async logout(principal: Principal): Promise<void> {
-    await this.db
-      .getRepository(Session)
-      .update({ id: principal.sessionId }, { revokedAt: new Date(), revokedReason: "logout" });
+    await this.sessions.revoke(principal.sessionId, "logout");
     this.revocations.sessionsRevoked(principal.accountId, principal.sessionId);
   }
 
@@ -248,10 +237,7 @@ export class AuthService {
 
   /** Roles as stored now: privileged actions never trust the roles a token was issued with. */
   async currentRoles(accountId: string): Promise<string[]> {
-    const row = await this.db
-      .getRepository(Account)
-      .findOne({ where: { id: accountId }, select: { roles: true } });
-    return row?.roles ?? [];
+    return this.accounts.roles(accountId);
   }
 
   /** A travel ticket for the character this principal plays (see `authenticateJoin`). */
@@ -304,45 +290,16 @@ export class AuthService {
     mfaPending = false,
   ): Promise<Principal> {
     const claims = { sub: accountId, sid: sessionId };
-    const row:
-      | {
-          username: string;
-          roles: string[];
-          token_version: number;
-          banned_until: Date | null;
-          ban_reason: string | null;
-          muted_until: Date | null;
-          mute_reason: string | null;
-          revoked_at: Date | null;
-          expires_at: Date;
-          mfa_at: Date | null;
-          totp_enabled_at: Date | null;
-          has_grants: boolean;
-        }
-      | undefined = (
-      await this.db.query(
-        `SELECT a.username, a.roles, a.token_version, a.banned_until, a.ban_reason, a.muted_until, a.mute_reason,
-                s.revoked_at, s.expires_at, s.mfa_at, a.totp_enabled_at,
-                EXISTS (SELECT 1 FROM account_permission_overrides o
-                         WHERE o.account_id = a.id AND o.effect = 'grant') AS has_grants
-           FROM sessions s JOIN accounts a ON a.id = s.account_id
-          WHERE s.id = $1 AND a.id = $2`,
-        [claims.sid, claims.sub],
-      )
-    )[0];
-    if (!row || row.revoked_at || new Date(row.expires_at) <= new Date())
+    const row = await this.sessions.check(claims.sid, claims.sub);
+    if (!row || row.revokedAt || row.expiresAt <= new Date()) throw unauthorized("Session revoked");
+    if (tokenVersion !== undefined && row.tokenVersion !== tokenVersion)
       throw unauthorized("Session revoked");
-    if (tokenVersion !== undefined && row.token_version !== tokenVersion)
-      throw unauthorized("Session revoked");
-    assertNotBanned({
-      bannedUntil: row.banned_until ? new Date(row.banned_until) : null,
-      banReason: row.ban_reason,
-    });
-    const mfa = row.mfa_at !== null;
-    if (this.policy.staffMfaRequired && !mfa && !mfaPending && isStaff(row.roles, row.has_grants)) {
-      throw staffMfaError(row.totp_enabled_at !== null);
+    assertNotBanned(row);
+    const mfa = row.mfaAt !== null;
+    if (this.policy.staffMfaRequired && !mfa && !mfaPending && isStaff(row.roles, row.hasGrants)) {
+      throw staffMfaError(row.totpEnabledAt !== null);
     }
-    const mutedUntil = row.muted_until ? new Date(row.muted_until).getTime() : null;
+    const mutedUntil = row.mutedUntil ? row.mutedUntil.getTime() : null;
     const muted = mutedUntil !== null && mutedUntil > Date.now();
     return {
       accountId: claims.sub,
@@ -350,13 +307,13 @@ export class AuthService {
       username: row.username,
       roles: row.roles,
       mutedUntil: muted ? mutedUntil : null,
-      muteReason: muted ? row.mute_reason : null,
+      muteReason: muted ? row.muteReason : null,
       mfa,
     };
   }
 }
 
-function assertNotBanned(account: Pick<Account, "bannedUntil" | "banReason">): void {
+function assertNotBanned(account: Pick<SessionAccount, "bannedUntil" | "banReason">): void {
   if (account.bannedUntil && account.bannedUntil > new Date()) {
     throw forbidden(
       "account_banned",
@@ -365,9 +322,5 @@ function assertNotBanned(account: Pick<Account, "bannedUntil" | "banReason">): v
   }
 }
 
-export function isUniqueViolation(err: unknown): boolean {
-  const code =
-    (err as { code?: string; driverError?: { code?: string } })?.driverError?.code ??
-    (err as { code?: string })?.code;
-  return code === "23505";
-}
+// CharacterService still imports it from here; it lives with the database adapters now.
+export { isUniqueViolation } from "../framework/persistence/typeorm/pgErrors.js";

@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { PermissionOverride, PermissionStore } from "../framework/persistence/ports/PermissionStore.js";
 import { notFound, unauthorized } from "../util/errors.js";
 import { allows, rankOf, type PermissionSet } from "./permissions.js";
 
@@ -28,34 +28,14 @@ const ROLE_GRANTS_TTL_MS = 10_000;
 export class PermissionService {
   private roleGrants: { at: number; byRole: Map<string, string[]> } | undefined;
 
-  constructor(readonly db: DataSource) {}
+  constructor(private readonly store: PermissionStore) {}
 
   /** `missing`: what an unknown account is — the caller's own (401) or one it named (404). */
   async standing(
     accountId: string,
     missing: "unauthorized" | "not_found" = "unauthorized",
   ): Promise<Standing> {
-    const row = (
-      await this.db.query(
-        `SELECT a.username, a.roles,
-                (SELECT coalesce(json_agg(json_build_object('permission', o.permission, 'effect', o.effect)), '[]'::json)
-                   FROM account_permission_overrides o WHERE o.account_id = a.id) AS overrides,
-                (SELECT json_build_object('id', e.id, 'role', e.role, 'expiresAt', e.expires_at)
-                   FROM escalations e
-                  WHERE e.account_id = a.id AND e.approved_at IS NOT NULL AND e.ended_at IS NULL
-                    AND e.expires_at > now()
-                  ORDER BY e.expires_at DESC LIMIT 1) AS escalation
-           FROM accounts a WHERE a.id = $1`,
-        [accountId],
-      )
-    )[0] as
-      | {
-          username: string;
-          roles: string[];
-          overrides: { permission: string; effect: "grant" | "deny" }[];
-          escalation: { id: string; role: string; expiresAt: string } | null;
-        }
-      | undefined;
+    const row = await this.store.standing(accountId);
     if (!row)
       throw missing === "not_found"
         ? notFound(`No account ${accountId}`)
@@ -71,9 +51,7 @@ export class PermissionService {
       roles,
       ownRoles: [...row.roles],
       rank: rankOf(roles),
-      escalation: row.escalation
-        ? { id: row.escalation.id, role: row.escalation.role, expiresAt: new Date(row.escalation.expiresAt) }
-        : null,
+      escalation: row.escalation,
       permissions: {
         grants,
         denies: row.overrides.filter((o) => o.effect === "deny").map((o) => o.permission),
@@ -91,13 +69,30 @@ export class PermissionService {
     return (role) => byRole.get(role) ?? [];
   }
 
+  /** Replaces the roles only if they are still `expected`; the username, or undefined if they changed meanwhile. */
+  async replaceRoles(accountId: string, expected: string[], roles: string[]): Promise<string | undefined> {
+    return this.store.replaceRoles(accountId, expected, roles);
+  }
+
+  /**
+   * Replaces the account's overrides; `guard` sees the ones stored now, with
+   * the account locked, and refuses by throwing. Returns what was replaced;
+   * 404 when there is no such account.
+   */
+  async replaceOverrides(
+    accountId: string,
+    next: PermissionOverride[],
+    guard: (current: PermissionOverride[]) => void,
+  ): Promise<PermissionOverride[]> {
+    const before = await this.store.replaceOverrides(accountId, next, guard);
+    if (!before) throw notFound(`No account ${accountId}`);
+    return before;
+  }
+
   private async grantsByRole(): Promise<Map<string, string[]>> {
     if (this.roleGrants && Date.now() - this.roleGrants.at < ROLE_GRANTS_TTL_MS)
       return this.roleGrants.byRole;
-    const rows = (await this.db.query(`SELECT role, permission FROM role_permissions`)) as {
-      role: string;
-      permission: string;
-    }[];
+    const rows = await this.store.roleGrants();
     const byRole = new Map<string, string[]>();
     for (const r of rows) byRole.set(r.role, [...(byRole.get(r.role) ?? []), r.permission]);
     this.roleGrants = { at: Date.now(), byRole };

@@ -19,6 +19,9 @@ export class SecretBox {
     this.key = Buffer.from(hkdfSync("sha256", keyMaterial, "", `mxo-server ${purpose}`, 32));
   }
 
+  /** What every sealed value starts with. */
+  static readonly PREFIX = PREFIX;
+
   static isSealed(stored: string): boolean {
     return stored.startsWith(PREFIX);
   }

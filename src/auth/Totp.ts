@@ -1,6 +1,6 @@
 import { Secret, TOTP } from "otpauth";
-import type { DataSource } from "typeorm";
-import { returnedRows } from "../persistence/sql.js";
+import type { SessionStore } from "../framework/persistence/ports/SessionStore.js";
+import type { TotpStore } from "../framework/persistence/ports/TotpStore.js";
 import { AppError, conflict } from "../util/errors.js";
 import { SecretBox } from "./SecretBox.js";
 
@@ -26,22 +26,23 @@ function totpFor(username: string, secret: string): TOTP {
  * time-step used is kept in the database and only a later one is accepted.
  */
 export class Totp {
+  private readonly store: TotpStore;
+  private readonly sessions: SessionStore;
+
   constructor(
-    private readonly db: DataSource,
+    stores: { totp: TotpStore; sessions: SessionStore },
     private readonly box: SecretBox,
-  ) {}
+  ) {
+    this.store = stores.totp;
+    this.sessions = stores.sessions;
+  }
 
   /** A new secret, pending until `confirm`; refused once enrolment is complete. */
   async enroll(accountId: string, username: string): Promise<{ secret: string; otpauthUrl: string }> {
-    const row = (
-      await this.db.query(`SELECT totp_enabled_at FROM accounts WHERE id = $1`, [accountId])
-    )[0] as { totp_enabled_at: Date | null } | undefined;
-    if (row?.totp_enabled_at) throw conflict("totp_enrolled", "Two-factor authentication is already on");
+    const state = await this.store.state(accountId);
+    if (state?.enabledAt) throw conflict("totp_enrolled", "Two-factor authentication is already on");
     const secret = new Secret({ size: 20 }).base32;
-    await this.db.query(
-      `UPDATE accounts SET totp_secret = $2, totp_last_step = NULL WHERE id = $1 AND totp_enabled_at IS NULL`,
-      [accountId, this.box.seal(secret, accountId)],
-    );
+    await this.store.beginEnrolment(accountId, this.box.seal(secret, accountId));
     return { secret, otpauthUrl: totpFor(username, secret).toString() };
   }
 
@@ -52,23 +53,16 @@ export class Totp {
     sessionId: string,
     code: string,
   ): Promise<{ enabled: true }> {
-    const row = (
-      await this.db.query(`SELECT totp_secret, totp_enabled_at FROM accounts WHERE id = $1`, [accountId])
-    )[0] as { totp_secret: string | null; totp_enabled_at: Date | null } | undefined;
-    if (!row?.totp_secret) throw conflict("totp_not_enrolling", "Start with POST /auth/totp/enroll");
-    if (row.totp_enabled_at) throw conflict("totp_enrolled", "Two-factor authentication is already on");
-    const step = matchingStep(username, this.reveal(accountId, row.totp_secret), code);
+    const state = await this.store.state(accountId);
+    if (!state?.secret) throw conflict("totp_not_enrolling", "Start with POST /auth/totp/enroll");
+    if (state.enabledAt) throw conflict("totp_enrolled", "Two-factor authentication is already on");
+    const step = matchingStep(username, this.reveal(accountId, state.secret), code);
     if (step === null) throw new AppError("totp_invalid", 400, "That code is not valid");
     // The secret compared is the one the code was checked against: a parallel re-enrolment loses.
-    const done = returnedRows(
-      await this.db.query(
-        `UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $3
-          WHERE id = $1 AND totp_secret = $2 AND totp_enabled_at IS NULL RETURNING id`,
-        [accountId, row.totp_secret, step],
-      ),
-    );
-    if (done.length === 0) throw conflict("totp_not_enrolling", "Enrolment changed meanwhile; start again");
-    await this.db.query(`UPDATE sessions SET mfa_at = now() WHERE id = $1`, [sessionId]);
+    if (!(await this.store.enable(accountId, state.secret, step))) {
+      throw conflict("totp_not_enrolling", "Enrolment changed meanwhile; start again");
+    }
+    await this.sessions.markMfa(sessionId);
     return { enabled: true };
   }
 
@@ -77,31 +71,18 @@ export class Totp {
     const step = matchingStep(account.username, this.reveal(account.id, account.totpSecret), code);
     if (step === null) throw new AppError("totp_invalid", 401, "Invalid one-time code");
     // Atomic, so one code cannot serve two logins racing on two processes.
-    const used = returnedRows(
-      await this.db.query(
-        `UPDATE accounts SET totp_last_step = $2
-          WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2) RETURNING id`,
-        [account.id, step],
-      ),
-    );
-    if (used.length === 0) {
+    if (!(await this.store.useStep(account.id, step))) {
       throw new AppError("totp_invalid", 401, "That one-time code was already used; wait for the next one");
     }
   }
 
   /** Seals secrets stored in plain text by earlier versions; returns how many. */
   async sealPlainSecrets(): Promise<number> {
-    const rows = (await this.db.query(
-      `SELECT id, totp_secret FROM accounts WHERE totp_secret IS NOT NULL AND totp_secret NOT LIKE 'v1:%'`,
-    )) as { id: string; totp_secret: string }[];
-    for (const r of rows) {
-      await this.db.query(`UPDATE accounts SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2`, [
-        r.id,
-        r.totp_secret,
-        this.box.seal(r.totp_secret, r.id),
-      ]);
+    const plain = await this.store.plainSecrets(SecretBox.PREFIX);
+    for (const p of plain) {
+      await this.store.replaceSecret(p.accountId, p.secret, this.box.seal(p.secret, p.accountId));
     }
-    return rows.length;
+    return plain.length;
   }
 
   /** Plain base32 still reads (a row written by an older process during a rolling deploy). */

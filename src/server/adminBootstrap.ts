@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
-import { Account } from "../../entities/Account.js";
+import type { AccountCredentials, AccountStore } from "../framework/persistence/ports/AccountStore.js";
 import { hashPassword, verifyPassword } from "../auth/passwords.js";
 import type { Logger } from "../util/logger.js";
 
@@ -9,26 +8,25 @@ import type { Logger } from "../util/logger.js";
  * super_admin role and that password. Idempotent, safe on every start.
  */
 export async function ensureAdmin(
-  db: DataSource,
+  accounts: AccountStore,
   admin: { username: string; password: string },
   log: Logger,
 ): Promise<void> {
-  const repo = db.getRepository(Account);
-  const existing = await repo
-    .createQueryBuilder("a")
-    .where("lower(a.username) = lower(:u)", { u: admin.username })
-    .getOne();
+  const existing = await accounts.credentials(admin.username);
   if (!existing) {
-    await repo.insert({
+    const created = await accounts.create({
       id: randomUUID(),
       username: admin.username,
       passwordHash: await hashPassword(admin.password),
       roles: ["super_admin"],
     });
+    // Another process created it between the two statements: this start fails, as a duplicate row would.
+    if (!created)
+      throw new Error(`admin account ${admin.username} could not be created: the username is taken`);
     log.info({ username: admin.username }, "admin account created");
     return;
   }
-  const updates: Partial<Account> = {};
+  const updates: Partial<Pick<AccountCredentials, "passwordHash" | "roles" | "tokenVersion">> = {};
   if (!existing.roles.includes("super_admin")) updates.roles = [...existing.roles, "super_admin"];
   if (!(await verifyPassword(existing.passwordHash, admin.password))) {
     updates.passwordHash = await hashPassword(admin.password);
@@ -36,7 +34,7 @@ export async function ensureAdmin(
     updates.tokenVersion = existing.tokenVersion + 1;
   }
   if (Object.keys(updates).length > 0) {
-    await repo.update(existing.id, updates);
+    await accounts.updateCredentials(existing.id, updates);
     log.info({ username: admin.username, changed: Object.keys(updates) }, "admin account updated");
   }
 }

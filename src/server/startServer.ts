@@ -35,6 +35,7 @@ import { Metrics } from "../metrics/metrics.js";
 import { CharacterService } from "../persistence/CharacterService.js";
 import { CharacterStore } from "../persistence/CharacterStore.js";
 import { openDatabase, type Database } from "../persistence/database.js";
+import { typeormStores } from "../framework/persistence/typeorm/typeormStores.js";
 import { CloseCodes } from "../framework/contract/closeCodes.js";
 import type { Logger } from "../util/logger.js";
 import { ensureAdmin } from "./adminBootstrap.js";
@@ -78,7 +79,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let redis: RedisLink | undefined;
   let custody: CharacterCustody | undefined;
   try {
-    if (config.admin) await ensureAdmin(db.dataSource, config.admin, log);
+    const stores = typeormStores(db.dataSource);
+    if (config.admin) await ensureAdmin(stores.accounts, config.admin, log);
     // A revision deployed through the admin API wins over the pack on disk.
     const revisions = new ContentRevisions(db.dataSource);
     const initialContent = await ContentDeployer.initial(revisions, fromDisk);
@@ -94,13 +96,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const rooms = new LocalRooms();
     const rateLimitRedis = redis?.client;
     const events = new GameEvents(db.dataSource, metrics, log);
-    const secrets = await resolveSecrets(config, db.dataSource);
+    const secrets = await resolveSecrets(config, stores.secrets);
     const signer = new TokenSigner(secrets.jwtSecret, config.accessTokenTtlSeconds);
-    const totp = new Totp(db.dataSource, new SecretBox(secrets.totpEncryptionKey, "totp"));
+    const totp = new Totp(stores, new SecretBox(secrets.totpEncryptionKey, "totp"));
     const sealed = await totp.sealPlainSecrets();
     if (sealed > 0) log.info({ accounts: sealed }, "encrypted TOTP secrets stored in plain text");
     const auth = new AuthService(
-      db.dataSource,
+      stores,
       signer,
       totp,
       {
@@ -122,7 +124,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const chatBySpeaker = new ChatHistory(presence, SPEAKER_HISTORY_LINES);
     const ledger = new LedgerService(db.dataSource);
     const deployer = new ContentDeployer(revisions, bus, rooms, log, initialContent);
-    const permissions = new PermissionService(db.dataSource);
+    const permissions = new PermissionService(stores.permissions);
     const audit = new AuditLog(db.dataSource);
     const sanctions = new Sanctions(db.dataSource, bus);
     const world = new GmWorld(
@@ -256,7 +258,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
             commands,
             permissions,
             audit,
-            escalations: new Escalations(db.dataSource, config.gm.escalationSeconds),
+            escalations: new Escalations(stores.escalations, config.gm.escalationSeconds),
             content: deployer,
             analytics: new AnalyticsQueries(db.dataSource),
           },

@@ -11,6 +11,7 @@ import { ALL_COMMANDS } from "../../src/commands/index.js";
 import { loadConfig } from "../../src/config/config.js";
 import { Metrics } from "../../src/metrics/metrics.js";
 import { openDatabase } from "../../src/persistence/database.js";
+import { TypeormPermissionStore } from "../../src/framework/persistence/typeorm/TypeormPermissionStore.js";
 import { createLogger } from "../../src/util/logger.js";
 
 const ADMIN = { username: "gm_admin", password: "admin password 123" };
@@ -460,7 +461,7 @@ describe("GM and admin (postgres)", function () {
           db: db.dataSource,
           // Never reached: the registry refuses the arguments before it looks anything up.
           world: undefined as never,
-          permissions: new PermissionService(db.dataSource),
+          permissions: new PermissionService(new TypeormPermissionStore(db.dataSource)),
           audit: log,
           metrics: new Metrics(),
           log: createLogger("silent"),

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { overrideChangeRefusal, roleChangeRefusal, ROLES } from "../../auth/permissions.js";
-import { returnedRows } from "../../persistence/sql.js";
-import { badRequest, conflict, forbidden, notFound } from "../../util/errors.js";
+import { badRequest, conflict, forbidden } from "../../util/errors.js";
 import { parseBody } from "../body.js";
 import { type AdminKit, parseId, safeText } from "./AdminKit.js";
 
@@ -28,7 +27,6 @@ const BanBody = z.object({
  */
 export function registerAccountRoutes(kit: AdminKit): void {
   const { deps, add, record, asHttp } = kit;
-  const db = deps.permissions.db;
 
   const rolesSpec = add(
     {
@@ -54,14 +52,8 @@ export function registerAccountRoutes(kit: AdminKit): void {
       );
       if (refused) throw forbidden("forbidden", `Not permitted: ${refused}`);
       // Only if nobody changed them since they were checked.
-      const rows = returnedRows<{ username: string }>(
-        await db.query(`UPDATE accounts SET roles = $2 WHERE id = $1 AND roles = $3 RETURNING username`, [
-          id,
-          roles,
-          theirs.ownRoles,
-        ]),
-      );
-      if (!rows[0]) throw conflict("changed_meanwhile", "The account's roles changed meanwhile; try again");
+      if (!(await deps.permissions.replaceRoles(id, theirs.ownRoles, roles)))
+        throw conflict("changed_meanwhile", "The account's roles changed meanwhile; try again");
       await record(actor, rolesSpec, req, {
         result: "ok",
         target: theirs.username,
@@ -89,29 +81,14 @@ export function registerAccountRoutes(kit: AdminKit): void {
       const overlap = body.grant.filter((g) => body.deny.includes(g));
       if (overlap.length) throw badRequest(`Both granted and denied: ${overlap.join(", ")}`);
       const after = [
-        ...[...new Set(body.grant)].map((permission) => ({ permission, effect: "grant" })),
-        ...[...new Set(body.deny)].map((permission) => ({ permission, effect: "deny" })),
+        ...[...new Set(body.grant)].map((permission) => ({ permission, effect: "grant" as const })),
+        ...[...new Set(body.deny)].map((permission) => ({ permission, effect: "deny" as const })),
       ];
       const mine = await deps.permissions.standing(principal.accountId);
       const theirs = await deps.permissions.standing(id, "not_found");
-      const before = await db.transaction(async (em) => {
-        const acc = (await em.query(`SELECT username FROM accounts WHERE id = $1 FOR UPDATE`, [id]))[0] as
-          { username: string } | undefined;
-        if (!acc) throw notFound(`No account ${id}`);
-        const current = (await em.query(
-          `SELECT permission, effect FROM account_permission_overrides WHERE account_id = $1 ORDER BY permission`,
-          [id],
-        )) as { permission: string; effect: string }[];
+      const before = await deps.permissions.replaceOverrides(id, after, (current) => {
         const refused = overrideChangeRefusal(mine, theirs, current, after);
         if (refused) throw forbidden("forbidden", `Not permitted: ${refused}`);
-        await em.query(`DELETE FROM account_permission_overrides WHERE account_id = $1`, [id]);
-        for (const o of after) {
-          await em.query(
-            `INSERT INTO account_permission_overrides (account_id, permission, effect) VALUES ($1, $2, $3)`,
-            [id, o.permission, o.effect],
-          );
-        }
-        return current;
       });
       await record(actor, overridesSpec, req, {
         result: "ok",

@@ -1,0 +1,22 @@
+import type { AccountStore } from "./AccountStore.js";
+import type { EscalationStore } from "./EscalationStore.js";
+import type { LockoutStore } from "./LockoutStore.js";
+import type { PermissionStore } from "./PermissionStore.js";
+import type { SecretStore } from "./SecretStore.js";
+import type { SessionStore } from "./SessionStore.js";
+import type { TotpStore } from "./TotpStore.js";
+
+/**
+ * Every store the server's services work on, one port each. `startServer`
+ * builds one adapter per port (see `typeormStores`) and hands each service
+ * the ports it needs; a service never sees the database itself.
+ */
+export interface Stores {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  lockout: LockoutStore;
+  totp: TotpStore;
+  permissions: PermissionStore;
+  escalations: EscalationStore;
+  secrets: SecretStore;
+}

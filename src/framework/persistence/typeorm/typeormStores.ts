@@ -1,0 +1,26 @@
+import type { DataSource } from "typeorm";
+import type { Stores } from "../ports/Stores.js";
+import { TypeormAccountStore } from "./TypeormAccountStore.js";
+import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
+import { TypeormLockoutStore } from "./TypeormLockoutStore.js";
+import { TypeormPermissionStore } from "./TypeormPermissionStore.js";
+import { TypeormSecretStore } from "./TypeormSecretStore.js";
+import { TypeormSessionStore } from "./TypeormSessionStore.js";
+import { TypeormTotpStore } from "./TypeormTotpStore.js";
+
+/**
+ * The TypeORM adapter of every port, on one `DataSource` of the `postgres`
+ * type: a PostgreSQL pool, or the embedded PGlite (whose one session the
+ * driver lends to one query runner at a time, see exclusivePglite.ts).
+ */
+export function typeormStores(db: DataSource): Stores {
+  return {
+    accounts: new TypeormAccountStore(db),
+    sessions: new TypeormSessionStore(db),
+    lockout: new TypeormLockoutStore(db),
+    totp: new TypeormTotpStore(db),
+    permissions: new TypeormPermissionStore(db),
+    escalations: new TypeormEscalationStore(db),
+    secrets: new TypeormSecretStore(db),
+  };
+}
