@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
 import { hasUnstorable, type AuditLog, type AuditResult } from "../audit/AuditLog.js";
 import type { PermissionService, Standing } from "../auth/PermissionService.js";
 import { allows } from "../auth/permissions.js";
@@ -11,6 +10,8 @@ import { isServiceFault } from "../util/faults.js";
 import type { Logger } from "../util/logger.js";
 import type { Actor, ApprovalHistory, ApprovalPolicy, Command, CommandContext } from "./Command.js";
 import { GmActions, type GmActionRow } from "./GmActions.js";
+import type { ApprovalStore } from "../framework/persistence/ports/ApprovalStore.js";
+import type { GmActionStore } from "../framework/persistence/ports/GmActionStore.js";
 import { checkApprover, checkTarget } from "./StaffCheck.js";
 import { fail, outcome, type CommandOutcome, type CommandStatus, type Finished } from "./CommandOutcome.js";
 
@@ -43,7 +44,8 @@ export class CommandRegistry {
 
   constructor(
     private readonly deps: {
-      db: DataSource;
+      gmActions: GmActionStore;
+      approvals: ApprovalStore;
       world: GmWorld;
       permissions: PermissionService;
       audit: AuditLog;
@@ -54,7 +56,7 @@ export class CommandRegistry {
       clusterUp?: () => boolean;
     },
   ) {
-    this.actions = new GmActions(deps.db);
+    this.actions = new GmActions(deps.gmActions, deps.approvals);
   }
 
   register<A>(...commands: Command<A>[]): this {

@@ -125,7 +125,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const ledger = new LedgerService(db.dataSource);
     const deployer = new ContentDeployer(revisions, bus, rooms, log, initialContent);
     const permissions = new PermissionService(stores.permissions);
-    const audit = new AuditLog(db.dataSource);
+    const audit = new AuditLog(stores.audit);
     const sanctions = new Sanctions(db.dataSource, bus);
     const world = new GmWorld(
       db.dataSource,
@@ -138,7 +138,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       () => deployer.pack,
     );
     const commands = new CommandRegistry({
-      db: db.dataSource,
+      gmActions: stores.gmActions,
+      approvals: stores.approvals,
       world,
       permissions,
       audit,

@@ -11,7 +11,7 @@ import { ALL_COMMANDS } from "../../src/commands/index.js";
 import { loadConfig } from "../../src/config/config.js";
 import { Metrics } from "../../src/metrics/metrics.js";
 import { openDatabase } from "../../src/persistence/database.js";
-import { TypeormPermissionStore } from "../../src/framework/persistence/typeorm/TypeormPermissionStore.js";
+import { typeormStores } from "../../src/framework/persistence/typeorm/typeormStores.js";
 import { createLogger } from "../../src/util/logger.js";
 
 const ADMIN = { username: "gm_admin", password: "admin password 123" };
@@ -441,7 +441,8 @@ describe("GM and admin (postgres)", function () {
         createLogger("silent"),
       );
       try {
-        const log = new AuditLog(db.dataSource);
+        const stores = typeormStores(db.dataSource);
+        const log = new AuditLog(stores.audit);
         const nul = "x\u0000y";
         const record = await log.append({
           actorId: null,
@@ -458,10 +459,11 @@ describe("GM and admin (postgres)", function () {
         assert.equal(record.actor, "x\\u0000y");
         assert.deepEqual(record.args, { "x\\u0000y": ["x\\u0000y", "\ufffd"] });
         const registry = new CommandRegistry({
-          db: db.dataSource,
+          gmActions: stores.gmActions,
+          approvals: stores.approvals,
           // Never reached: the registry refuses the arguments before it looks anything up.
           world: undefined as never,
-          permissions: new PermissionService(new TypeormPermissionStore(db.dataSource)),
+          permissions: new PermissionService(stores.permissions),
           audit: log,
           metrics: new Metrics(),
           log: createLogger("silent"),

@@ -1,5 +1,8 @@
 import type { AccountStore } from "./AccountStore.js";
+import type { ApprovalStore } from "./ApprovalStore.js";
+import type { AuditStore } from "./AuditStore.js";
 import type { EscalationStore } from "./EscalationStore.js";
+import type { GmActionStore } from "./GmActionStore.js";
 import type { LockoutStore } from "./LockoutStore.js";
 import type { PermissionStore } from "./PermissionStore.js";
 import type { SecretStore } from "./SecretStore.js";
@@ -19,4 +22,7 @@ export interface Stores {
   permissions: PermissionStore;
   escalations: EscalationStore;
   secrets: SecretStore;
+  audit: AuditStore;
+  gmActions: GmActionStore;
+  approvals: ApprovalStore;
 }

@@ -1,7 +1,10 @@
 import type { DataSource } from "typeorm";
 import type { Stores } from "../ports/Stores.js";
 import { TypeormAccountStore } from "./TypeormAccountStore.js";
+import { TypeormApprovalStore } from "./TypeormApprovalStore.js";
+import { TypeormAuditStore } from "./TypeormAuditStore.js";
 import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
+import { TypeormGmActionStore } from "./TypeormGmActionStore.js";
 import { TypeormLockoutStore } from "./TypeormLockoutStore.js";
 import { TypeormPermissionStore } from "./TypeormPermissionStore.js";
 import { TypeormSecretStore } from "./TypeormSecretStore.js";
@@ -22,5 +25,8 @@ export function typeormStores(db: DataSource): Stores {
     permissions: new TypeormPermissionStore(db),
     escalations: new TypeormEscalationStore(db),
     secrets: new TypeormSecretStore(db),
+    audit: new TypeormAuditStore(db),
+    gmActions: new TypeormGmActionStore(db),
+    approvals: new TypeormApprovalStore(db),
   };
 }
