@@ -1,4 +1,4 @@
-import type { DataSource } from "typeorm";
+import type { GameEventStore } from "../framework/persistence/ports/GameEventStore.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../util/logger.js";
 
@@ -34,7 +34,7 @@ const MAX_BUFFERED = 50_000;
 
 /**
  * Game events for analytics. `record` only appends to a buffer (ticks never
- * wait on it); a timer writes batches with one INSERT each. A failed write
+ * wait on it); a timer writes batches, each in one statement. A failed write
  * keeps its events for the next attempt, up to a cap; `drain` writes what is
  * left at shutdown.
  */
@@ -44,7 +44,7 @@ export class GameEvents {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly store: GameEventStore,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
@@ -79,24 +79,16 @@ export class GameEvents {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, BATCH);
       try {
-        await this.db.query(
-          `INSERT INTO game_events (at, kind, account_id, character_id, district, amount, data)
-           SELECT v.at, v.kind, v.account_id, v.character_id, v.district, v.amount, coalesce(v.data, '{}'::jsonb)
-             FROM jsonb_to_recordset($1::jsonb) AS v(at timestamptz, kind text, account_id uuid,
-                  character_id uuid, district text, amount bigint, data jsonb)`,
-          [
-            JSON.stringify(
-              batch.map((e) => ({
-                at: e.at!.toISOString(),
-                kind: e.kind,
-                account_id: e.accountId ?? null,
-                character_id: e.characterId ?? null,
-                district: e.district ?? null,
-                amount: e.amount ?? null,
-                data: e.data ?? {},
-              })),
-            ),
-          ],
+        await this.store.append(
+          batch.map((e) => ({
+            at: e.at!,
+            kind: e.kind,
+            accountId: e.accountId ?? null,
+            characterId: e.characterId ?? null,
+            district: e.district ?? null,
+            amount: e.amount ?? null,
+            data: e.data ?? {},
+          })),
         );
       } catch (err) {
         // Back to the front, in order; the next flush tries again.

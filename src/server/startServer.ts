@@ -95,7 +95,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       : new LocalCharacterLease(LEASE_TTL_SECONDS);
     const rooms = new LocalRooms();
     const rateLimitRedis = redis?.client;
-    const events = new GameEvents(db.dataSource, metrics, log);
+    const events = new GameEvents(stores.gameEvents, metrics, log);
     const secrets = await resolveSecrets(config, stores.secrets);
     const signer = new TokenSigner(secrets.jwtSecret, config.accessTokenTtlSeconds);
     const totp = new Totp(stores, new SecretBox(secrets.totpEncryptionKey, "totp"));
@@ -261,7 +261,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
             audit,
             escalations: new Escalations(stores.escalations, config.gm.escalationSeconds),
             content: deployer,
-            analytics: new AnalyticsQueries(db.dataSource),
+            analytics: new AnalyticsQueries(stores.gameEvents),
           },
         });
       },

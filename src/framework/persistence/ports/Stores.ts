@@ -2,6 +2,7 @@ import type { AccountStore } from "./AccountStore.js";
 import type { ApprovalStore } from "./ApprovalStore.js";
 import type { AuditStore } from "./AuditStore.js";
 import type { EscalationStore } from "./EscalationStore.js";
+import type { GameEventStore } from "./GameEventStore.js";
 import type { GmActionStore } from "./GmActionStore.js";
 import type { LockoutStore } from "./LockoutStore.js";
 import type { PermissionStore } from "./PermissionStore.js";
@@ -25,4 +26,5 @@ export interface Stores {
   audit: AuditStore;
   gmActions: GmActionStore;
   approvals: ApprovalStore;
+  gameEvents: GameEventStore;
 }

@@ -4,6 +4,7 @@ import { TypeormAccountStore } from "./TypeormAccountStore.js";
 import { TypeormApprovalStore } from "./TypeormApprovalStore.js";
 import { TypeormAuditStore } from "./TypeormAuditStore.js";
 import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
+import { TypeormGameEventStore } from "./TypeormGameEventStore.js";
 import { TypeormGmActionStore } from "./TypeormGmActionStore.js";
 import { TypeormLockoutStore } from "./TypeormLockoutStore.js";
 import { TypeormPermissionStore } from "./TypeormPermissionStore.js";
@@ -28,5 +29,6 @@ export function typeormStores(db: DataSource): Stores {
     audit: new TypeormAuditStore(db),
     gmActions: new TypeormGmActionStore(db),
     approvals: new TypeormApprovalStore(db),
+    gameEvents: new TypeormGameEventStore(db),
   };
 }
