@@ -122,7 +122,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     custody = liveCustody;
     const chatHistory = new ChatHistory(presence);
     const chatBySpeaker = new ChatHistory(presence, SPEAKER_HISTORY_LINES);
-    const ledger = new LedgerService(db.dataSource);
+    const ledger = new LedgerService(stores.ledger);
     const deployer = new ContentDeployer(revisions, bus, rooms, log, initialContent);
     const permissions = new PermissionService(stores.permissions);
     const audit = new AuditLog(stores.audit);

@@ -11,6 +11,7 @@ import {
   UnknownCharacterError,
 } from "../../src/economy/errors.js";
 import { LedgerService } from "../../src/economy/LedgerService.js";
+import { TypeormLedgerStore } from "../../src/framework/persistence/typeorm/TypeormLedgerStore.js";
 import { entities } from "../../src/persistence/database.js";
 import { migrations } from "../../src/persistence/migrations/index.js";
 import { AppError } from "../../src/util/errors.js";
@@ -78,7 +79,7 @@ describe("economy: LedgerService (postgres)", function () {
     });
     await db.initialize();
     await db.runMigrations({ transaction: "each" });
-    ledger = new LedgerService(db);
+    ledger = new LedgerService(new TypeormLedgerStore(db));
   });
 
   after(async () => {
@@ -688,7 +689,7 @@ describe("economy: LedgerService (embedded database)", function () {
     });
     await db.initialize();
     await db.runMigrations({ transaction: "each" });
-    ledger = new LedgerService(db);
+    ledger = new LedgerService(new TypeormLedgerStore(db));
   });
 
   after(async () => {

@@ -4,6 +4,7 @@ import type { AuditStore } from "./AuditStore.js";
 import type { EscalationStore } from "./EscalationStore.js";
 import type { GameEventStore } from "./GameEventStore.js";
 import type { GmActionStore } from "./GmActionStore.js";
+import type { LedgerStore } from "./LedgerStore.js";
 import type { LockoutStore } from "./LockoutStore.js";
 import type { PermissionStore } from "./PermissionStore.js";
 import type { SecretStore } from "./SecretStore.js";
@@ -27,4 +28,5 @@ export interface Stores {
   gmActions: GmActionStore;
   approvals: ApprovalStore;
   gameEvents: GameEventStore;
+  ledger: LedgerStore;
 }

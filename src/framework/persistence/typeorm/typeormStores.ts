@@ -6,6 +6,7 @@ import { TypeormAuditStore } from "./TypeormAuditStore.js";
 import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
 import { TypeormGameEventStore } from "./TypeormGameEventStore.js";
 import { TypeormGmActionStore } from "./TypeormGmActionStore.js";
+import { TypeormLedgerStore } from "./TypeormLedgerStore.js";
 import { TypeormLockoutStore } from "./TypeormLockoutStore.js";
 import { TypeormPermissionStore } from "./TypeormPermissionStore.js";
 import { TypeormSecretStore } from "./TypeormSecretStore.js";
@@ -30,5 +31,6 @@ export function typeormStores(db: DataSource): Stores {
     gmActions: new TypeormGmActionStore(db),
     approvals: new TypeormApprovalStore(db),
     gameEvents: new TypeormGameEventStore(db),
+    ledger: new TypeormLedgerStore(db),
   };
 }
