@@ -82,7 +82,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const stores = typeormStores(db.dataSource);
     if (config.admin) await ensureAdmin(stores.accounts, config.admin, log);
     // A revision deployed through the admin API wins over the pack on disk.
-    const revisions = new ContentRevisions(db.dataSource);
+    const revisions = new ContentRevisions(stores.contentRevisions);
     const initialContent = await ContentDeployer.initial(revisions, fromDisk);
     const districts = DistrictCatalog.fromPack(initialContent.pack);
 

@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { canonicalJson, ContentRevisions, contentSha256 } from "../../src/content/ContentRevisions.js";
 import { loadContentPack, readContentPackFiles } from "../../src/content/loadContentPack.js";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
+import { TypeormContentRevisionStore } from "../../src/framework/persistence/typeorm/TypeormContentRevisionStore.js";
 import { AppError } from "../../src/util/errors.js";
 import { createLogger } from "../../src/util/logger.js";
 import { createTestDatabase } from "../helpers/postgres.js";
@@ -74,7 +75,7 @@ for (const backend of BACKENDS) {
       // The real migrations, as the server runs them.
       db = await openDatabase(loadConfig(env), createLogger("silent"));
       cleanups.unshift(() => db.close());
-      revisions = new ContentRevisions(db.dataSource);
+      revisions = new ContentRevisions(new TypeormContentRevisionStore(db.dataSource));
     });
     after(async () => {
       for (const cleanup of cleanups) await cleanup();

@@ -1,6 +1,7 @@
 import type { AccountStore } from "./AccountStore.js";
 import type { ApprovalStore } from "./ApprovalStore.js";
 import type { AuditStore } from "./AuditStore.js";
+import type { ContentRevisionStore } from "./ContentRevisionStore.js";
 import type { EscalationStore } from "./EscalationStore.js";
 import type { GameEventStore } from "./GameEventStore.js";
 import type { GmActionStore } from "./GmActionStore.js";
@@ -29,4 +30,5 @@ export interface Stores {
   approvals: ApprovalStore;
   gameEvents: GameEventStore;
   ledger: LedgerStore;
+  contentRevisions: ContentRevisionStore;
 }

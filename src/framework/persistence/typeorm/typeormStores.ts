@@ -3,6 +3,7 @@ import type { Stores } from "../ports/Stores.js";
 import { TypeormAccountStore } from "./TypeormAccountStore.js";
 import { TypeormApprovalStore } from "./TypeormApprovalStore.js";
 import { TypeormAuditStore } from "./TypeormAuditStore.js";
+import { TypeormContentRevisionStore } from "./TypeormContentRevisionStore.js";
 import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
 import { TypeormGameEventStore } from "./TypeormGameEventStore.js";
 import { TypeormGmActionStore } from "./TypeormGmActionStore.js";
@@ -32,5 +33,6 @@ export function typeormStores(db: DataSource): Stores {
     approvals: new TypeormApprovalStore(db),
     gameEvents: new TypeormGameEventStore(db),
     ledger: new TypeormLedgerStore(db),
+    contentRevisions: new TypeormContentRevisionStore(db),
   };
 }
