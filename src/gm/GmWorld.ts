@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { matchMaker } from "@colyseus/core";
-import type { DataSource } from "typeorm";
 import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { CharacterLease, LeaseEntry } from "../cluster/CharacterLease.js";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
@@ -10,7 +9,7 @@ import type { LedgerService } from "../economy/LedgerService.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import type { ChatLine } from "../cluster/ClusterBus.js";
 import type { GmStat } from "../mxo/rules/simulation/DistrictSimulation.js";
-import { returnedRows } from "../persistence/sql.js";
+import type { CharacterRecordStore } from "../framework/persistence/ports/CharacterRecordStore.js";
 import { maxHealth } from "../mxo/rules/characterRules.js";
 import type { Sanctions } from "./Sanctions.js";
 import { AppError, notFound } from "../util/errors.js";
@@ -47,9 +46,6 @@ const GM_HOLD = "gm";
 /** How long a GM command waits for the room holding its target, on any process. */
 const ROOM_CALL_TIMEOUT_MS = 3000;
 
-/** No session holds the character's row (src/persistence/CharacterStore.ts claims). */
-const UNCLAIMED = "(n.owner IS NULL OR n.owner_until < now())";
-
 /**
  * What GM commands act on: characters found by name (online on any process
  * through the lease directory, or in the database), the room that holds
@@ -58,7 +54,7 @@ const UNCLAIMED = "(n.owner IS NULL OR n.owner_until < now())";
  */
 export class GmWorld {
   constructor(
-    readonly db: DataSource,
+    private readonly characters: CharacterRecordStore,
     readonly lease: CharacterLease,
     readonly ledger: LedgerService,
     readonly bus: ClusterBus,
@@ -71,31 +67,9 @@ export class GmWorld {
 
   /** The character by name (case-insensitive) from the database; 404 when nobody has that name. */
   async character(name: string): Promise<StoredCharacter> {
-    const row = (
-      await this.db.query(
-        `SELECT c.id, c.account_id, a.username, c.name, c.district, c.x, c.y, c.z, c.level, c.experience,
-                c.hp, c.max_hp, c.stats
-           FROM characters c JOIN accounts a ON a.id = c.account_id
-          WHERE lower(c.name) = lower($1)`,
-        [name],
-      )
-    )[0] as Record<string, unknown> | undefined;
+    const row = await this.characters.byName(name);
     if (!row) throw notFound(`No character named "${name}"`);
-    return {
-      id: String(row.id),
-      accountId: String(row.account_id),
-      username: String(row.username),
-      name: String(row.name),
-      district: String(row.district),
-      x: Number(row.x),
-      y: Number(row.y),
-      z: Number(row.z),
-      level: Number(row.level),
-      experience: Number(row.experience),
-      hp: Number(row.hp),
-      maxHp: Number(row.max_hp),
-      stats: row.stats as CharacterStats,
-    };
+    return { ...row, stats: row.stats as CharacterStats };
   }
 
   /**
@@ -107,16 +81,10 @@ export class GmWorld {
       const account = await this.sanctions.byUsername(ref.name);
       return { accountId: account.id, username: account.username, label: `account:${account.username}` };
     }
-    const row = (
-      await this.db.query(
-        `SELECT c.id, c.name, c.account_id, a.username
-           FROM characters c JOIN accounts a ON a.id = c.account_id WHERE lower(c.name) = lower($1)`,
-        [ref.name],
-      )
-    )[0] as { id: string; name: string; account_id: string; username: string } | undefined;
+    const row = await this.characters.ownershipByName(ref.name);
     if (!row) throw notFound(`No character named "${ref.name}"`);
     return {
-      accountId: row.account_id,
+      accountId: row.accountId,
       username: row.username,
       character: { id: row.id, name: row.name },
       label: row.name,
@@ -168,43 +136,16 @@ export class GmWorld {
       );
     }
     try {
-      let previous: number;
-      if (stat === "level" || stat === "experience" || stat === "hp") {
-        const column = stat;
-        const row = returnedRows<{ previous: string | number }>(
-          await this.db.query(
-            `UPDATE characters n SET ${column} = $2, state_version = n.state_version + 1
-               FROM characters o WHERE n.id = o.id AND n.id = $1 AND ${UNCLAIMED}
-             RETURNING o.${column} AS previous`,
-            [c.id, value],
-          ),
-        )[0];
-        if (!row) throw new AppError("player_online", 409, `${c.name} just came online; try again`);
-        previous = Number(row.previous);
-      } else {
-        const row = returnedRows<{ previous: CharacterStats }>(
-          await this.db.query(
-            `UPDATE characters n SET stats = jsonb_set(n.stats, $3::text[], to_jsonb($2::int)),
-                    state_version = n.state_version + 1
-               FROM characters o WHERE n.id = o.id AND n.id = $1 AND ${UNCLAIMED}
-             RETURNING o.stats AS previous`,
-            [c.id, value, `{${stat}}`],
-          ),
-        )[0];
-        if (!row) throw new AppError("player_online", 409, `${c.name} just came online; try again`);
-        previous = Number(row.previous[stat]);
-      }
+      const previous =
+        stat === "level" || stat === "experience" || stat === "hp"
+          ? await this.characters.setField(c.id, stat, value)
+          : await this.characters.setStat(c.id, stat, value);
+      if (previous === undefined)
+        throw new AppError("player_online", 409, `${c.name} just came online; try again`);
       if (stat === "level" || stat === "vitality") {
         // Max HP follows level and vitality, by the same rule as the running game.
-        const now = (await this.db.query(`SELECT level, stats FROM characters WHERE id = $1`, [c.id]))[0] as {
-          level: number;
-          stats: CharacterStats;
-        };
-        const maxHp = maxHealth(now.stats, now.level);
-        await this.db.query(
-          `UPDATE characters n SET max_hp = $2, hp = LEAST(hp, $2) WHERE id = $1 AND ${UNCLAIMED}`,
-          [c.id, maxHp],
-        );
+        const now = (await this.characters.levelAndStats(c.id))!;
+        await this.characters.setMaxHp(c.id, maxHealth(now.stats as CharacterStats, now.level));
       }
       return previous;
     } finally {

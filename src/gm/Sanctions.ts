@@ -1,7 +1,10 @@
-import type { DataSource } from "typeorm";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
 import { CloseCodes } from "../framework/contract/closeCodes.js";
+import type { AccountRef, AccountStore } from "../framework/persistence/ports/AccountStore.js";
+import type { SanctionKind, SanctionStore } from "../framework/persistence/ports/SanctionStore.js";
 import { notFound } from "../util/errors.js";
+
+export type { AccountRef } from "../framework/persistence/ports/AccountStore.js";
 
 /** Far enough to never end; one comparison (`until > now`) then covers timed and permanent. */
 export const PERMANENT = new Date("9999-12-31T00:00:00.000Z");
@@ -11,64 +14,49 @@ export interface SanctionState {
   reason: string | null;
 }
 
-export interface AccountRef {
-  id: string;
-  username: string;
-}
-
 /**
  * Bans and mutes, on accounts (a player cannot dodge them with another
  * character). A ban ends the account's sessions and closes its connections on
  * every process with 4103; a mute is pushed to every room so chat stops at once.
  */
 export class Sanctions {
+  private readonly accounts: AccountStore;
+  private readonly store: SanctionStore;
+
   constructor(
-    private readonly db: DataSource,
+    stores: { accounts: AccountStore; sanctions: SanctionStore },
     private readonly bus: ClusterBus,
-  ) {}
+  ) {
+    this.accounts = stores.accounts;
+    this.store = stores.sanctions;
+  }
 
   /** The account with this username (case-insensitive); 404 otherwise. Never a character's name. */
   async byUsername(username: string): Promise<AccountRef> {
-    const row = (
-      await this.db.query(`SELECT id, username FROM accounts WHERE lower(username) = lower($1)`, [username])
-    )[0] as AccountRef | undefined;
+    const row = await this.accounts.byUsername(username);
     if (!row) throw notFound(`No account named "${username}"`);
     return row;
   }
 
   async accountById(id: string): Promise<AccountRef> {
-    const row = (await this.db.query(`SELECT id, username FROM accounts WHERE id = $1`, [id]))[0] as
-      AccountRef | undefined;
+    const row = await this.accounts.byId(id);
     if (!row) throw notFound(`No account ${id}`);
     return row;
   }
 
   async banState(accountId: string): Promise<SanctionState> {
-    return this.state(accountId, "banned_until", "ban_reason");
+    return this.state(accountId, "ban");
   }
 
   async muteState(accountId: string): Promise<SanctionState> {
-    return this.state(accountId, "muted_until", "mute_reason");
+    return this.state(accountId, "mute");
   }
 
   /** Returns what it replaced. `until` null lifts the ban. */
   async setBan(accountId: string, until: Date | null, reason: string | null): Promise<SanctionState> {
     const previous = await this.banState(accountId);
-    await this.db.transaction(async (em) => {
-      await em.query(`UPDATE accounts SET banned_until = $2, ban_reason = $3 WHERE id = $1`, [
-        accountId,
-        until,
-        until ? reason : null,
-      ]);
-      if (until) {
-        // A banned player logs in again once the ban is over; nothing issued before it survives.
-        await em.query(
-          `UPDATE sessions SET revoked_at = now(), revoked_reason = 'banned'
-            WHERE account_id = $1 AND revoked_at IS NULL`,
-          [accountId],
-        );
-      }
-    });
+    // A banned player logs in again once the ban is over; the store ends every session issued before it.
+    await this.store.setBan(accountId, until, until ? reason : null);
     if (until && until > new Date()) {
       this.bus.publish("mxo:revocations", { accountId, sessionId: null, code: CloseCodes.BANNED });
     }
@@ -77,11 +65,7 @@ export class Sanctions {
 
   async setMute(accountId: string, until: Date | null, reason: string | null): Promise<SanctionState> {
     const previous = await this.muteState(accountId);
-    await this.db.query(`UPDATE accounts SET muted_until = $2, mute_reason = $3 WHERE id = $1`, [
-      accountId,
-      until,
-      until ? reason : null,
-    ]);
+    await this.store.setMute(accountId, until, until ? reason : null);
     this.bus.publish("mxo:mutes", {
       accountId,
       until: until ? until.getTime() : null,
@@ -90,15 +74,12 @@ export class Sanctions {
     return previous;
   }
 
-  private async state(accountId: string, untilCol: string, reasonCol: string): Promise<SanctionState> {
-    const row = (
-      await this.db.query(`SELECT ${untilCol} AS until, ${reasonCol} AS reason FROM accounts WHERE id = $1`, [
-        accountId,
-      ])
-    )[0] as { until: Date | string | null; reason: string | null } | undefined;
+  private async state(accountId: string, kind: SanctionKind): Promise<SanctionState> {
+    const row = await this.store.get(accountId, kind);
     if (!row) throw notFound(`No account ${accountId}`);
-    const until = row.until ? new Date(row.until) : null;
     // An expired sanction is no sanction: reversing to it must not resurrect it.
-    return until && until > new Date() ? { until, reason: row.reason } : { until: null, reason: null };
+    return row.until && row.until > new Date()
+      ? { until: row.until, reason: row.reason }
+      : { until: null, reason: null };
   }
 }

@@ -126,9 +126,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const deployer = new ContentDeployer(revisions, bus, rooms, log, initialContent);
     const permissions = new PermissionService(stores.permissions);
     const audit = new AuditLog(stores.audit);
-    const sanctions = new Sanctions(db.dataSource, bus);
+    const sanctions = new Sanctions(stores, bus);
     const world = new GmWorld(
-      db.dataSource,
+      stores.characterRecords,
       lease,
       ledger,
       bus,

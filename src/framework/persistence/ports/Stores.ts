@@ -1,6 +1,7 @@
 import type { AccountStore } from "./AccountStore.js";
 import type { ApprovalStore } from "./ApprovalStore.js";
 import type { AuditStore } from "./AuditStore.js";
+import type { CharacterRecordStore } from "./CharacterRecordStore.js";
 import type { ContentRevisionStore } from "./ContentRevisionStore.js";
 import type { EscalationStore } from "./EscalationStore.js";
 import type { GameEventStore } from "./GameEventStore.js";
@@ -8,6 +9,7 @@ import type { GmActionStore } from "./GmActionStore.js";
 import type { LedgerStore } from "./LedgerStore.js";
 import type { LockoutStore } from "./LockoutStore.js";
 import type { PermissionStore } from "./PermissionStore.js";
+import type { SanctionStore } from "./SanctionStore.js";
 import type { SecretStore } from "./SecretStore.js";
 import type { SessionStore } from "./SessionStore.js";
 import type { TotpStore } from "./TotpStore.js";
@@ -31,4 +33,6 @@ export interface Stores {
   gameEvents: GameEventStore;
   ledger: LedgerStore;
   contentRevisions: ContentRevisionStore;
+  sanctions: SanctionStore;
+  characterRecords: CharacterRecordStore;
 }

@@ -3,6 +3,7 @@ import type { Stores } from "../ports/Stores.js";
 import { TypeormAccountStore } from "./TypeormAccountStore.js";
 import { TypeormApprovalStore } from "./TypeormApprovalStore.js";
 import { TypeormAuditStore } from "./TypeormAuditStore.js";
+import { TypeormCharacterRecordStore } from "./TypeormCharacterRecordStore.js";
 import { TypeormContentRevisionStore } from "./TypeormContentRevisionStore.js";
 import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
 import { TypeormGameEventStore } from "./TypeormGameEventStore.js";
@@ -10,6 +11,7 @@ import { TypeormGmActionStore } from "./TypeormGmActionStore.js";
 import { TypeormLedgerStore } from "./TypeormLedgerStore.js";
 import { TypeormLockoutStore } from "./TypeormLockoutStore.js";
 import { TypeormPermissionStore } from "./TypeormPermissionStore.js";
+import { TypeormSanctionStore } from "./TypeormSanctionStore.js";
 import { TypeormSecretStore } from "./TypeormSecretStore.js";
 import { TypeormSessionStore } from "./TypeormSessionStore.js";
 import { TypeormTotpStore } from "./TypeormTotpStore.js";
@@ -34,5 +36,7 @@ export function typeormStores(db: DataSource): Stores {
     gameEvents: new TypeormGameEventStore(db),
     ledger: new TypeormLedgerStore(db),
     contentRevisions: new TypeormContentRevisionStore(db),
+    sanctions: new TypeormSanctionStore(db),
+    characterRecords: new TypeormCharacterRecordStore(db),
   };
 }
