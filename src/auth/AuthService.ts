@@ -321,6 +321,3 @@ function assertNotBanned(account: Pick<SessionAccount, "bannedUntil" | "banReaso
     );
   }
 }
-
-// CharacterService still imports it from here; it lives with the database adapters now.
-export { isUniqueViolation } from "../framework/persistence/typeorm/pgErrors.js";

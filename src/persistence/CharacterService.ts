@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { DataSource } from "typeorm";
 import { z } from "zod";
-import { Character } from "../../entities/Character.js";
-import { isUniqueViolation } from "../auth/AuthService.js";
 import type { DistrictCatalog } from "../content/districts.js";
+import type {
+  CharacterRosterStore,
+  NewCharacter,
+} from "../framework/persistence/ports/CharacterRosterStore.js";
 import type { CharacterSummary } from "../mxo/contract/characters.js";
 import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "../mxo/rules/characterRules.js";
 import { conflict } from "../util/errors.js";
@@ -24,15 +25,12 @@ export const CreateCharacterSchema = z.object({
 
 export class CharacterService {
   constructor(
-    private readonly db: DataSource,
+    private readonly roster: CharacterRosterStore,
     private readonly districts: DistrictCatalog,
   ) {}
 
   async list(accountId: string): Promise<CharacterSummary[]> {
-    const rows = await this.db
-      .getRepository(Character)
-      .find({ where: { accountId }, order: { createdAt: "ASC" } });
-    return rows.map(summary);
+    return (await this.roster.list(accountId)).map(summary);
   }
 
   async create(accountId: string, input: z.infer<typeof CreateCharacterSchema>): Promise<CharacterSummary> {
@@ -40,7 +38,7 @@ export class CharacterService {
     const at = this.districts.arrivalPoint(district);
     const stats = { ...STARTING_STATS };
     const hp = maxHealth(stats, 1);
-    const character: Partial<Character> = {
+    const character: NewCharacter = {
       id: randomUUID(),
       accountId,
       name: input.name,
@@ -57,27 +55,19 @@ export class CharacterService {
       stats,
       stateVersion: 0,
     };
-    try {
-      await this.db.transaction(async (tx) => {
-        // Serialize creations per account so the slot limit holds under concurrency.
-        await tx.query("SELECT id FROM accounts WHERE id = $1 FOR UPDATE", [accountId]);
-        const count = await tx.getRepository(Character).countBy({ accountId });
-        if (count >= MAX_CHARACTERS_PER_ACCOUNT) {
-          throw conflict(
-            "character_limit",
-            `An account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`,
-          );
-        }
-        await tx.getRepository(Character).insert(character);
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw conflict("name_taken", `Character name "${input.name}" is taken`);
-      throw err;
+    // The store serializes creations per account, so the slot limit holds under concurrency.
+    const outcome = await this.roster.create(character, MAX_CHARACTERS_PER_ACCOUNT);
+    if (outcome === "limit_reached") {
+      throw conflict(
+        "character_limit",
+        `An account can have at most ${MAX_CHARACTERS_PER_ACCOUNT} characters`,
+      );
     }
-    return summary(character as Character);
+    if (outcome === "name_taken") throw conflict("name_taken", `Character name "${input.name}" is taken`);
+    return summary(character);
   }
 }
 
-function summary(c: Character): CharacterSummary {
+function summary(c: CharacterSummary): CharacterSummary {
   return { id: c.id, name: c.name, district: c.district, organization: c.organization, level: c.level };
 }

@@ -5,7 +5,7 @@ import type { Reputation } from "../mxo/rules/missions/reputation.js";
 import type { MissionState } from "../mxo/rules/missions/types.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../util/logger.js";
-import { returnedRows } from "./sql.js";
+import { returnedRows } from "../framework/persistence/typeorm/sql.js";
 
 /** What a room hands over to be saved: the character's state in play. */
 export interface CharacterSnapshot {

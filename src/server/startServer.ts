@@ -237,7 +237,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       express: (app) => {
         registerRoutes(app, {
           auth,
-          characters: new CharacterService(db.dataSource, districts),
+          characters: new CharacterService(stores.characterRoster, districts),
           metrics,
           log,
           isAccepting: () => phase === "ready",

@@ -2,6 +2,7 @@ import type { AccountStore } from "./AccountStore.js";
 import type { ApprovalStore } from "./ApprovalStore.js";
 import type { AuditStore } from "./AuditStore.js";
 import type { CharacterRecordStore } from "./CharacterRecordStore.js";
+import type { CharacterRosterStore } from "./CharacterRosterStore.js";
 import type { ContentRevisionStore } from "./ContentRevisionStore.js";
 import type { EscalationStore } from "./EscalationStore.js";
 import type { GameEventStore } from "./GameEventStore.js";
@@ -35,4 +36,5 @@ export interface Stores {
   contentRevisions: ContentRevisionStore;
   sanctions: SanctionStore;
   characterRecords: CharacterRecordStore;
+  characterRoster: CharacterRosterStore;
 }

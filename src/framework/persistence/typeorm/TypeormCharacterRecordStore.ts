@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { returnedRows } from "../../../persistence/sql.js";
+import { returnedRows } from "./sql.js";
 import type {
   CharacterField,
   CharacterOwnership,

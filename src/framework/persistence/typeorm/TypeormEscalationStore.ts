@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
-import { returnedRows } from "../../../persistence/sql.js";
+import { returnedRows } from "./sql.js";
 import {
   ESCALATION_PENDING_SECONDS,
   type ApprovalOutcome,

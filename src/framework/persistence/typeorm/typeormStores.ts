@@ -4,6 +4,7 @@ import { TypeormAccountStore } from "./TypeormAccountStore.js";
 import { TypeormApprovalStore } from "./TypeormApprovalStore.js";
 import { TypeormAuditStore } from "./TypeormAuditStore.js";
 import { TypeormCharacterRecordStore } from "./TypeormCharacterRecordStore.js";
+import { TypeormCharacterRosterStore } from "./TypeormCharacterRosterStore.js";
 import { TypeormContentRevisionStore } from "./TypeormContentRevisionStore.js";
 import { TypeormEscalationStore } from "./TypeormEscalationStore.js";
 import { TypeormGameEventStore } from "./TypeormGameEventStore.js";
@@ -38,5 +39,6 @@ export function typeormStores(db: DataSource): Stores {
     contentRevisions: new TypeormContentRevisionStore(db),
     sanctions: new TypeormSanctionStore(db),
     characterRecords: new TypeormCharacterRecordStore(db),
+    characterRoster: new TypeormCharacterRosterStore(db),
   };
 }
