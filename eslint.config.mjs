@@ -2,6 +2,9 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
+/** A string that starts like an SQL statement. */
+const SQL = "/^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS)\\s/";
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "data/", "bench/results/", "scratch/"] },
   js.configs.recommended,
@@ -32,6 +35,66 @@ export default tseslint.config(
     // Tests and examples read JSON and replicated state the SDK types as any.
     files: ["test/**", "examples/**", "bench/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
+    // Persistence behind ports: SQL and TypeORM live only in the TypeORM adapters, the database setup
+    // and migrations (src/persistence), the entities, and the tests' and benchmarks' fixtures.
+    files: ["**/*.ts"],
+    ignores: [
+      "src/framework/persistence/typeorm/**",
+      "src/persistence/**",
+      "entities/**",
+      "test/**",
+      "bench/**",
+    ],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(typeorm|typeorm-pglite|pg|@electric-sql/pglite)(/.*)?$",
+              message:
+                "Storage goes through a port (src/framework/persistence/ports) and its TypeORM adapter.",
+            },
+          ],
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `Literal[value=${SQL}]`,
+          message: "SQL belongs in a TypeORM adapter (src/framework/persistence/typeorm) behind a port.",
+        },
+        {
+          selector: `TemplateElement[value.raw=${SQL}]`,
+          message: "SQL belongs in a TypeORM adapter (src/framework/persistence/typeorm) behind a port.",
+        },
+      ],
+    },
+  },
+  {
+    // Services take ports; only the composition root (startServer) builds the adapters.
+    files: ["src/**/*.ts", "rooms/**/*.ts", "examples/**/*.ts"],
+    ignores: ["src/framework/persistence/typeorm/**", "src/persistence/**", "src/server/startServer.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(typeorm|typeorm-pglite|pg|@electric-sql/pglite)(/.*)?$",
+              message:
+                "Storage goes through a port (src/framework/persistence/ports) and its TypeORM adapter.",
+            },
+            {
+              group: ["**/framework/persistence/typeorm/**", "../typeorm/*"],
+              message: "Take the port (src/framework/persistence/ports); startServer builds the adapters.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // MxO's rules and the framework's movement step are pure: no storage, no transport, no room.
