@@ -1,5 +1,6 @@
 import type { ContentPack } from "../../../content/ContentPack.js";
 import { playerCombatant } from "../adapters.js";
+import type { MoveIntent } from "../../../framework/movement.js";
 import type { CharacterStats } from "../characterRules.js";
 import type { Combatant } from "../combat/index.js";
 import type { PlayerJoin } from "./PlayerJoin.js";
@@ -24,6 +25,9 @@ export interface DistrictPlayer extends SimPlayer, Combatant {
   regenCarry: number;
   /** Abilities the player loaded at a hardline; null: the starter loadout for its level. `loadout` is what is in force. */
   chosenLoadout: string[] | null;
+  /** The input for the next step: its seq, and its direction sanitized on arrival (undefined: not finite). */
+  nextSeq: number;
+  nextIntent: MoveIntent | undefined;
 }
 
 /** A joining character as a district player: HP clamped into 1..max, full Inner Strength, the starter loadout. */
@@ -67,5 +71,7 @@ export function createDistrictPlayer(
     lastHostileTick: -Infinity,
     regenCarry: 0,
     chosenLoadout: null,
+    nextSeq: 0,
+    nextIntent: undefined,
   };
 }

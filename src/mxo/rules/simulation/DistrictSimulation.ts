@@ -20,7 +20,7 @@ import { runCombat } from "./phases/combat.js";
 import { resolveDeaths } from "./phases/deaths.js";
 import { expireEffects } from "./phases/effects.js";
 import { endEscort, escortsOf, startEscort } from "./phases/escorts.js";
-import { movePlayers } from "./phases/movement.js";
+import { movePlayers, takeInput } from "./phases/movement.js";
 import { runNpcs } from "./phases/npcAi.js";
 import { regenerate } from "./phases/regeneration.js";
 import { respawnPlayers } from "./phases/respawn.js";
@@ -55,6 +55,9 @@ export class DistrictSimulation {
   readonly tickRate: number;
   readonly tuning: Readonly<GameTuning>;
   private readonly s: DistrictState;
+  /** `players()` and `npcs()` as last built; dropped by every call that may change the district. */
+  private playerViewCache: PlayerView[] | null = null;
+  private npcViewCache: NpcView[] | null = null;
 
   constructor(district: DistrictDef, pack: ContentPack, options: SimulationOptions) {
     this.s = createDistrictState(district, pack, options);
@@ -93,6 +96,7 @@ export class DistrictSimulation {
    * then out-of-combat HP regeneration.
    */
   step(): GameEvent[] {
+    this.changed();
     const s = this.s;
     expireEffects(s, s.world.tick + 1);
     movePlayers(s);
@@ -110,19 +114,20 @@ export class DistrictSimulation {
 
   /** Adds a character at the given place. A character saved dead waits out the respawn delay. */
   addPlayer(join: PlayerJoin): void {
+    this.changed();
     addPlayer(this.s, join);
   }
 
   /** Takes a player out (leave, travel): its interlock ends as "removed", queues release it. */
   removePlayer(sessionId: string): boolean {
+    this.changed();
     return removePlayer(this.s, sessionId);
   }
 
   /** The movement input applied at the next step (the last one set before it wins). */
   setInput(sessionId: string, input: RawInput): boolean {
-    if (!this.s.world.players.has(sessionId)) return false;
-    this.s.inputs.set(sessionId, { seq: input.seq, moveX: input.moveX, moveY: input.moveY });
-    return true;
+    this.changed();
+    return takeInput(this.s, sessionId, input);
   }
 
   /**
@@ -144,6 +149,7 @@ export class DistrictSimulation {
      */
     seenTarget?: { x: number; y: number },
   ): GameResult {
+    this.changed();
     return useAbility(this.s, sessionId, abilityId, targetId, seenTarget);
   }
 
@@ -153,11 +159,13 @@ export class DistrictSimulation {
    * interlock is `useAbility(id, CLOSE_COMBAT_ABILITY, target)`.
    */
   interlock(sessionId: string, action: unknown): GameResult {
+    this.changed();
     return interlock(this.s, sessionId, action);
   }
 
   /** Gives up a place in an interlock queue (a no-op when not queued). */
   leaveInterlockQueue(sessionId: string): void {
+    this.changed();
     leaveInterlockQueue(this.s, sessionId);
   }
 
@@ -166,6 +174,7 @@ export class DistrictSimulation {
    * events come out of the next `step()`, like any request between steps.
    */
   awardExperience(sessionId: string, amount: number): boolean {
+    this.changed();
     return awardExperience(this.s, sessionId, amount);
   }
 
@@ -204,6 +213,7 @@ export class DistrictSimulation {
    * `next` must be a validated pack (`validateContentPack`).
    */
   applyContent(next: ContentPack): ContentApplyResult {
+    this.changed();
     return applyContent(this.s, next);
   }
 
@@ -215,11 +225,13 @@ export class DistrictSimulation {
     sessionId: string,
     to: { x: number; y: number; z: number },
   ): { x: number; y: number; z: number } | undefined {
+    this.changed();
     return gmTeleport(this.s, sessionId, to);
   }
 
   /** Full health and Inner Strength; a dead player stands up where it fell. Returns the HP before. */
   gmHeal(sessionId: string): number | undefined {
+    this.changed();
     return gmHeal(this.s, sessionId);
   }
 
@@ -228,6 +240,7 @@ export class DistrictSimulation {
    * recomputes max HP, Inner Strength and the loadout); returns the old value.
    */
   gmSetStat(sessionId: string, stat: GmStat, value: number): number | undefined {
+    this.changed();
     return gmSetStat(this.s, sessionId, stat, value);
   }
 
@@ -239,11 +252,13 @@ export class DistrictSimulation {
    * Returns the NPC ids.
    */
   gmSpawn(templateId: string, count: number, at: { x: number; y: number; z: number }): string[] {
+    this.changed();
     return gmSpawn(this.s, templateId, count, at);
   }
 
   /** Removes a GM-spawned NPC (zone NPCs belong to the content pack); returns its template, or undefined. */
   gmDespawn(npcId: string): string | undefined {
+    this.changed();
     return gmDespawn(this.s, npcId);
   }
 
@@ -259,11 +274,13 @@ export class DistrictSimulation {
     templateId: string,
     to: { x: number; y: number; radius: number },
   ): string | undefined {
+    this.changed();
     return startEscort(this.s, sessionId, templateId, to);
   }
 
   /** Ends an escort early (mission abandoned): the NPC leaves at the next step. */
   endEscort(npcId: string): void {
+    this.changed();
     endEscort(this.s, npcId);
   }
 
@@ -283,6 +300,7 @@ export class DistrictSimulation {
    * when the rules refuse it; nothing changes then.
    */
   setLoadout(sessionId: string, abilities: readonly string[]): LoadoutCheck {
+    this.changed();
     return setLoadout(this.s, sessionId, abilities);
   }
 
@@ -300,8 +318,13 @@ export class DistrictSimulation {
     return statsOf(this.s, sessionId);
   }
 
+  /**
+   * Every player as the room copies it into its schema. Built once per change:
+   * calls in between (the room's copy and its interest pass) share the same
+   * array, so treat it as read only.
+   */
   players(): PlayerView[] {
-    return playerViews(this.s);
+    return (this.playerViewCache ??= playerViews(this.s));
   }
 
   player(sessionId: string): PlayerView | undefined {
@@ -309,8 +332,9 @@ export class DistrictSimulation {
     return p && playerView(this.s, p);
   }
 
+  /** Every NPC as the room copies it into its schema; shared like `players()`, read only. */
   npcs(): NpcView[] {
-    return npcViews(this.s);
+    return (this.npcViewCache ??= npcViews(this.s));
   }
 
   npc(id: string): NpcView | undefined {
@@ -321,6 +345,12 @@ export class DistrictSimulation {
   /** Everyone's position by id (players and NPCs, the living and the dead); live, do not modify. */
   positions(): ReadonlyMap<string, Readonly<Position>> {
     return this.s.positions;
+  }
+
+  /** Drops the cached views: every call that may change the district starts with it. */
+  private changed(): void {
+    this.playerViewCache = null;
+    this.npcViewCache = null;
   }
 
   /** A combatant's fighting record (level, stats, loadout, cooldowns) for tests and GM tools; read only. */

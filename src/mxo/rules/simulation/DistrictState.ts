@@ -15,7 +15,7 @@ import type { NpcWorldView, SimNpc, SpawnZone } from "../npc/types.js";
 import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { GameEvent } from "./GameEvent.js";
 import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
-import { createWorld, type RawInput, type World } from "./world.js";
+import { createWorld, type World } from "./world.js";
 
 export interface SimulationOptions {
   /** Steps per second, 1–60; `step()` advances 1/tickRate seconds. */
@@ -62,7 +62,8 @@ export interface DistrictState {
   readonly npcs: Map<string, SimNpc>;
   /** Everyone's position, by id; players and NPCs by reference to their records. */
   readonly positions: Map<string, Position>;
-  readonly inputs: Map<string, RawInput>;
+  /** Players with an input for the next step (on their record), in arrival order. */
+  readonly inputs: Map<string, DistrictPlayer>;
   /** Players an NPC is chasing or attacking this tick (they are in combat). */
   readonly targeted: Set<string>;
   readonly aiRng: Rng;

@@ -54,21 +54,31 @@ export function stepWorld(world: World, inputs: ReadonlyMap<string, RawInput>, d
   for (const [sessionId, input] of inputs) {
     const player = world.players.get(sessionId);
     if (!player) continue;
-    // The seq is acknowledged even for a rejected input: the client consumed it
-    // and its predictor must not wait for it forever.
-    player.ack = input.seq;
-    const intent = sanitizeIntent(input.moveX, input.moveY);
-    if (intent) player.intent = intent;
-    else invalidInputs++;
+    if (!applyInput(player, input.seq, sanitizeIntent(input.moveX, input.moveY))) invalidInputs++;
   }
-  for (const player of world.players.values()) {
-    const moved = stepMovement(player, player.intent, player.speed, dt, world.bounds);
-    if (moved !== player) {
-      player.x = moved.x;
-      player.y = moved.y;
-      player.heading = moved.heading;
-    }
-  }
+  for (const player of world.players.values()) movePlayer(player, dt, world.bounds);
   world.tick++;
   return { invalidInputs };
+}
+
+/**
+ * An input, its direction already sanitized (`undefined`: it was not finite).
+ * The seq is acknowledged even for a rejected input: the client consumed it
+ * and its predictor must not wait for it forever. Returns whether it applied.
+ */
+export function applyInput(player: SimPlayer, seq: number, intent: MoveIntent | undefined): boolean {
+  player.ack = seq;
+  if (!intent) return false;
+  player.intent = intent;
+  return true;
+}
+
+/** Moves one player a fixed step along its intent at its speed, inside `bounds`. */
+export function movePlayer(player: SimPlayer, dt: number, bounds: Bounds): void {
+  const moved = stepMovement(player, player.intent, player.speed, dt, bounds);
+  if (moved !== player) {
+    player.x = moved.x;
+    player.y = moved.y;
+    player.heading = moved.heading;
+  }
 }

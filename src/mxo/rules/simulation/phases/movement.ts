@@ -1,35 +1,43 @@
-import { isEngaged } from "../../combat/index.js";
 import { sanitizeIntent } from "../../../../framework/movement.js";
+import { isEngaged } from "../../combat/index.js";
 import type { DistrictPlayer } from "../DistrictPlayer.js";
 import type { DistrictState } from "../DistrictState.js";
-import { stepWorld, type SimPlayer } from "../world.js";
+import { applyInput, movePlayer, type RawInput } from "../world.js";
 
 /**
- * Inputs and movement: this step's inputs set intent and `ack`, then everyone
- * moves along its intent (`stepWorld`, the framework's movement step); players
- * who are dead or in interlock stay put. Non-finite inputs → `invalid_input`.
+ * Takes a movement input for the next step (the last one set before it wins),
+ * sanitized once, here, and kept on the player's own record.
+ */
+export function takeInput(s: DistrictState, sessionId: string, input: RawInput): boolean {
+  const p = s.world.players.get(sessionId);
+  if (!p) return false;
+  p.nextSeq = input.seq;
+  p.nextIntent = sanitizeIntent(input.moveX, input.moveY);
+  // Map order is arrival order: a later input of the same step keeps the player's place.
+  s.inputs.set(sessionId, p);
+  return true;
+}
+
+/**
+ * Inputs and movement: this step's inputs set intent and `ack` (a non-finite
+ * one is acknowledged, not applied: `invalid_input`), then everyone moves
+ * along its intent with the framework's movement step, except players who
+ * are dead or in interlock: they stay put.
  */
 export function movePlayers(s: DistrictState): void {
   const tick = s.world.tick + 1;
-  for (const [sessionId, input] of s.inputs) {
-    if (!sanitizeIntent(input.moveX, input.moveY)) {
-      s.out.push({ kind: "invalid_input", tick, sessionId, seq: input.seq });
+  for (const p of s.inputs.values()) {
+    if (!applyInput(p, p.nextSeq, p.nextIntent)) {
+      s.out.push({ kind: "invalid_input", tick, sessionId: p.sessionId, seq: p.nextSeq });
     }
   }
-  // The world step moves everyone; those who may not move are put back. Inputs
-  // still set their intent and ack, as the client's predictor expects.
-  const frozen: { p: SimPlayer; x: number; y: number; heading: number }[] = [];
-  for (const p of s.world.players.values()) {
-    if (isFrozen(s, p)) frozen.push({ p, x: p.x, y: p.y, heading: p.heading });
-    p.speed = s.def.moveSpeed * (s.speedFactor.get(p.sessionId) ?? 1);
-  }
-  stepWorld(s.world, s.inputs, s.dt);
-  for (const f of frozen) {
-    f.p.x = f.x;
-    f.p.y = f.y;
-    f.p.heading = f.heading;
-  }
   s.inputs.clear();
+  const speed = s.def.moveSpeed;
+  for (const p of s.world.players.values()) {
+    p.speed = speed * (s.speedFactor.get(p.sessionId) ?? 1);
+    if (!isFrozen(s, p)) movePlayer(p, s.dt, s.world.bounds);
+  }
+  s.world.tick++;
 }
 
 function isFrozen(s: DistrictState, p: DistrictPlayer): boolean {
