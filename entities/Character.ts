@@ -3,9 +3,6 @@ import type { CharacterStats, Organization } from "../src/mxo/rules/characterRul
 import type { MissionState } from "../src/mxo/rules/missions/types.js";
 import type { Reputation } from "../src/mxo/rules/missions/reputation.js";
 
-// The rules own these types; the entity only stores them (re-exported for existing importers).
-export type { CharacterStats, Organization };
-
 @Entity({ name: "characters" })
 export class Character {
   @PrimaryColumn("uuid")
