@@ -182,34 +182,8 @@ export class DistrictSimulation {
 
   /**
    * Switches to another content pack between two steps (the room calls it at a
-   * tick boundary, right after a step). Pure and deterministic like a step: the
-   * same calls on the same seed give the same events.
-   *
-   * - The district definition of the same id in `next` takes over: bounds
-   *   (everyone is clamped into them), hardlines, move speed, PvP, combat
-   *   rules (for interlocks that start from now on; running ones keep the rules
-   *   they started with), spawn zones.
-   * - Spawn zones: NPCs of a zone that is gone, of a slot beyond the zone's new
-   *   count, or of a zone that now names another template are despawned
-   *   (`npc_despawned`; their interlocks end as "removed"); empty slots, of new
-   *   zones too, are filled at once (`npc_spawned`). NPCs that stay take the
-   *   zone's new area, height and respawn delay.
-   * - NPC templates: every NPC that stays takes its template's new definition:
-   *   name, level, stats, max HP (HP keeps its fraction, a dead NPC stays dead),
-   *   Inner Strength (fraction kept), abilities, speed, radii, behaviour (one
-   *   turned passive leaves combat, one no longer passive joins it). Those whose
-   *   name, level or max HP changed are reported as `npc_changed`. New spawns
-   *   and respawns use the new templates. Cooldowns already running are kept.
-   * - Players: abilities (loadout, free-attack definitions, interlock style)
-   *   come from the new pack; level, stats and HP are the character's own.
-   * - Loot rolls from now on use the new pack's loot tables.
-   *
-   * If `next` has no district of this id the simulation does not fail: it keeps
-   * running the definition it had, with whatever its zones need that `next`
-   * lacks (templates, their abilities and loot tables, the tables' items) taken
-   * from the old pack; `district` says `"missing"` and `warnings` lists what was
-   * kept. Everything `next` does have (e.g. a changed template) is applied.
-   *
+   * tick boundary, right after a step), pure and deterministic like a step.
+   * What changes, and what a pack without this district does: `applyContent.ts`.
    * `next` must be a validated pack (`validateContentPack`).
    */
   applyContent(next: ContentPack): ContentApplyResult {
