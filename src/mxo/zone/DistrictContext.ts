@@ -7,16 +7,13 @@ import type { Reputation } from "../rules/missions/reputation.js";
 import type { CharacterStats } from "../rules/characterRules.js";
 import type { DistrictState } from "../../../schema/DistrictState.js";
 import type { Point3 } from "../../gm/GmOp.js";
+import type { ZoneMember, ZoneMembers } from "../../framework/zone/ZoneMembers.js";
 import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
 import type { GmMetricsStream } from "./GmMetricsStream.js";
 import type { MissionDesk } from "./MissionDesk.js";
 
 /** Who plays here: what persistence needs that the simulation does not model. */
-export interface Member {
-  characterId: string;
-  name: string;
-  organization: string;
-  accountId: string;
+export interface Member extends ZoneMember {
   stats: CharacterStats;
   missions: MissionState;
   reputation: Reputation;
@@ -40,7 +37,7 @@ export interface DistrictContext {
   readonly sim: DistrictSimulation;
   readonly state: DistrictState;
   readonly services: DistrictServices;
-  readonly members: ReadonlyMap<string, Member>;
+  readonly members: ZoneMembers<Member>;
   /** True once the room is being shut down (drain): no travel out of it. */
   readonly disposing: boolean;
   client(sessionId: string): DistrictClient | undefined;

@@ -7,7 +7,7 @@ import type { DistrictContext } from "./DistrictContext.js";
 
 /**
  * The missions of the players in one district room, between the pure rules
- * (src/sim/missions) and the world: events from the step and from messages
+ * (src/mxo/rules/missions) and the world: events from the step and from messages
  * advance objectives; completions pay experience through the simulation,
  * reputation on the character, and items and information through the ledger
  * under a key unique to the completion, so a retry never pays twice.

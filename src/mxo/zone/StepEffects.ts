@@ -152,7 +152,7 @@ export class StepEffects {
 }
 
 /** The sessions of this room named anywhere in a combat event (caster, target, fighters…). */
-function participants(event: object, sessions: ReadonlyMap<string, unknown>): string[] {
+function participants(event: object, sessions: { has(sessionId: string): boolean }): string[] {
   const out: string[] = [];
   for (const value of Object.values(event)) {
     if (typeof value === "string" && sessions.has(value)) out.push(value);
