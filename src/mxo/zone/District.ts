@@ -140,7 +140,7 @@ export class District implements DistrictContext {
   step(inputs: ReadonlyMap<string, MoveInput>): void {
     for (const [sessionId, input] of inputs) {
       if (!this.travel.isTraveling(sessionId)) {
-        this.sim.setInput(sessionId, { seq: input.seq, moveX: input.moveX, moveY: input.moveY });
+        this.sim.setInput(sessionId, input);
       }
     }
     this.effects.apply(this.sim.step());
