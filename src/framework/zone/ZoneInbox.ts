@@ -1,5 +1,7 @@
 import { ServerError, type Client, type Room } from "@colyseus/core";
+import { MoveInput } from "../../../schema/MoveInput.js";
 import { MessageGate } from "../../messaging/MessageGate.js";
+import { InputFrameGuard } from "../../net/InputFrameGuard.js";
 import type { Metrics } from "../../metrics/metrics.js";
 import type { Logger } from "../../util/logger.js";
 import type { ZoneHandler } from "./ZoneHandler.js";
@@ -23,6 +25,35 @@ export class ZoneInbox<C> {
     private readonly disconnect: (client: Client, reason: string) => void,
   ) {
     this.gate = new MessageGate(metrics, maxMessagesPerSecond);
+  }
+
+  /**
+   * Opens a room's inbox: frames are checked before Colyseus decodes them
+   * (abuse ends the session at once), then messages go through the gate to
+   * the game's handlers.
+   */
+  static open<C>(
+    room: Room,
+    s: { metrics: Metrics; log: Logger; config: { tickRate: number; maxMessagesPerSecond: number } },
+    handlers: readonly ZoneHandler<C>[],
+    ctx: () => C,
+    kick: (client: Client, reason: string) => void,
+  ): ZoneInbox<C> {
+    const { metrics, log } = s;
+    const perSecond = s.config.maxMessagesPerSecond;
+    InputFrameGuard.install(room, {
+      input: MoveInput,
+      metrics,
+      log,
+      maxStrikes: perSecond * 3,
+      onAbuse: kick,
+    });
+    // Colyseus's own cap (it closes with 4002) counts inputs too: a backstop far
+    // above an honest client, so the gate's throttle-then-disconnect acts first.
+    room.maxMessagesPerSecond = (s.config.tickRate + perSecond) * 4;
+    const inbox = new ZoneInbox<C>(metrics, perSecond, log, kick);
+    inbox.register(room, handlers, ctx);
+    return inbox;
   }
 
   register(room: Room, handlers: readonly ZoneHandler<C>[], ctx: () => C): void {

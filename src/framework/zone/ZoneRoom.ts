@@ -4,12 +4,11 @@ import type { Character } from "../../../entities/Character.js";
 import { MoveInput } from "../../../schema/MoveInput.js";
 import type { GmOp } from "../../gm/GmOp.js";
 import { meterClient, type Traffic } from "../../metrics/meterClient.js";
-import { InputFrameGuard } from "../../net/InputFrameGuard.js";
 import { isProtocolAbuseClose } from "../../net/protocolCloses.js";
 import type { CharacterSnapshot } from "../../persistence/CharacterStore.js";
-import { AppError } from "../../util/errors.js";
 import { CloseCodes } from "../contract/closeCodes.js";
 import { ReconnectGrace } from "./ReconnectGrace.js";
+import { settleGm, type GmActResult } from "./settleGm.js";
 import type { ZoneHandler } from "./ZoneHandler.js";
 import { ZoneInbox } from "./ZoneInbox.js";
 import { joinError, zoneLease, ZoneMembers, type ZoneMember } from "./ZoneMembers.js";
@@ -18,13 +17,10 @@ import { zoneServices, type ZoneClient, type ZoneServices } from "./ZoneServices
 export type { ZoneMember } from "./ZoneMembers.js";
 
 /**
- * A zone of a game world as a Colyseus room: the lifecycle every game shares.
- * It takes the character (lease and database claim; a live holder is asked to
- * let go), admits and validates messages before a game's handlers see them,
- * runs the fixed step, saves behind, holds dropped players for a grace period,
- * and on drain closes everyone with 4120 after their last save. A game
- * supplies its world through the hooks below and never touches a socket, a
- * lease or the database.
+ * A zone of a game world as a Colyseus room: the lifecycle every game shares (custody of
+ * characters, messages admitted and validated before a game's handlers see them, the fixed
+ * step, write-behind saves, a reconnection grace, drain with 4120). A game supplies its world
+ * through the hooks below and never touches a socket, a lease or the database.
  */
 export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extends Room<{
   state: S;
@@ -75,20 +71,12 @@ export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extend
     const sent = s.metrics.bytesSent.labels({ district: this.zoneId });
     const patch = s.metrics.patchBytes.labels({ district: this.zoneId });
     this.traffic = { sent: (n) => sent.inc(n), patch: (n) => patch.inc(n) };
-    this.inbox = new ZoneInbox<C>(s.metrics, s.config.maxMessagesPerSecond, s.log, kick);
-    // Frames are checked before Colyseus decodes them; abuse ends the session at once.
-    const { metrics, log } = s;
-    const maxStrikes = s.config.maxMessagesPerSecond * 3;
-    InputFrameGuard.install(this, { input: MoveInput, metrics, log, maxStrikes, onAbuse: kick });
     this.patchRate = 1000 / s.config.patchRate;
-    // Colyseus's own cap (it closes with 4002) counts inputs too: a backstop far
-    // above an honest client, so the inbox's throttle-then-disconnect acts first.
-    this.maxMessagesPerSecond = (s.config.tickRate + s.config.maxMessagesPerSecond) * 4;
+    this.inbox = ZoneInbox.open(this, s, this.handlers, () => this.handlerContext, kick);
     s.metrics.rooms.inc({ district: this.zoneId });
     s.rooms.add(this.members);
     this.setFixedTimestep(() => this.tick(), s.config.tickRate);
     this.clock.setInterval(() => this.members.saveAll(), s.config.autosaveSeconds * 1000);
-    this.inbox.register(this, this.handlers, () => this.handlerContext);
   }
 
   override async onJoin(client: ZoneClient): Promise<void> {
@@ -99,8 +87,7 @@ export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extend
     const evict = () => void this.members.evict(characterId, CloseCodes.TAKEN_OVER);
     let character: Character;
     try {
-      // The lease and the claim first, the load after them: the state read is
-      // the one the last holder (on any process) stored before letting go.
+      // Lease and claim before the load: it reads what the last holder stored before letting go.
       character = await this.services.custody.take(entry, evict);
     } catch (err) {
       throw joinError(err);
@@ -147,8 +134,7 @@ export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extend
     const last = this.snapshot(client.sessionId);
     this.members.remove(client.sessionId);
     this.exit(client.sessionId);
-    // The last state is stored before the character is free for anyone else;
-    // while the database is down it stays held here and the save is retried.
+    // Stored before anyone else may take it; through a database outage it stays held, retried.
     await this.services.custody.letGo(zoneLease(this, client.sessionId, member), last);
     this.services.log.info({ room: this.roomId, character: member.name }, "player left");
   }
@@ -165,19 +151,11 @@ export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extend
   }
 
   /** One GM operation (from any process, through `matchMaker.remoteRoomCall`); refusals come back as values. */
-  async gmAct(
-    op: GmOp,
-  ): Promise<{ ok: true; value: unknown } | { ok: false; code: string; message: string }> {
-    try {
-      return { ok: true, value: await this.gm(op) };
-    } catch (err) {
-      if (err instanceof AppError) return { ok: false, code: err.code, message: err.message };
-      this.services.log.error({ err, op }, "GM operation failed");
-      return { ok: false, code: "gm_failed", message: (err as Error).message };
-    }
+  gmAct(op: GmOp): Promise<GmActResult> {
+    return settleGm(op, () => this.gm(op), this.services.log);
   }
 
-  /** For admin listings across processes (called through `matchMaker.remoteRoomCall`). */
+  /** For admin listings across processes (through `matchMaker.remoteRoomCall`). */
   listPlayers() {
     return this.members.listing();
   }
