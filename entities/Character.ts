@@ -3,6 +3,9 @@ import type { CharacterStats, Organization } from "../src/mxo/rules/characterRul
 import type { MissionState } from "../src/mxo/rules/missions/types.js";
 import type { Reputation } from "../src/mxo/rules/missions/reputation.js";
 
+/** A game's own per-character fields: flat JSON values. */
+export type GameData = { [field: string]: string | number | boolean | null };
+
 @Entity({ name: "characters" })
 export class Character {
   @PrimaryColumn("uuid")
@@ -69,6 +72,10 @@ export class Character {
   /** Abilities loaded at a hardline; null: the starter loadout for the character's level. */
   @Column("jsonb", { nullable: true })
   loadout!: string[] | null;
+
+  /** A game's own per-character fields that have no column (tag's score). */
+  @Column("jsonb", { name: "game_data", default: () => "'{}'" })
+  gameData!: GameData;
 
   @Column("timestamptz", { name: "created_at", default: () => "now()" })
   createdAt!: Date;

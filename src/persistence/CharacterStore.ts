@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { Character } from "../../entities/Character.js";
+import { Character, type GameData } from "../../entities/Character.js";
 import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { Reputation } from "../mxo/rules/missions/reputation.js";
 import type { MissionState } from "../mxo/rules/missions/types.js";
@@ -15,11 +15,14 @@ export interface CharacterSnapshot {
   y: number;
   z: number;
   heading: number;
-  hp: number;
-  maxHp: number;
-  level: number;
-  experience: number;
-  stats: CharacterStats;
+  /** Fields of the built-in character model; a game that does not use one leaves it out (kept as stored). */
+  hp?: number;
+  maxHp?: number;
+  level?: number;
+  experience?: number;
+  stats?: CharacterStats;
+  /** The game's own fields (merged into what is stored); absent: left as stored. */
+  data?: GameData;
   /** Absent: leave the stored value as it is. */
   missions?: MissionState;
   reputation?: Reputation;
@@ -283,8 +286,9 @@ export class CharacterStore {
     return this.db.query(
       `UPDATE characters AS c SET
          district = v.district, x = v.x, y = v.y, z = v.z, heading = v.heading,
-         hp = v.hp, max_hp = v.max_hp, level = v.level, experience = v.experience,
-         stats = v.stats, state_version = v.version, saved_at = now(),
+         hp = COALESCE(v.hp, c.hp), max_hp = COALESCE(v.max_hp, c.max_hp), level = COALESCE(v.level, c.level),
+         experience = COALESCE(v.experience, c.experience), stats = COALESCE(v.stats, c.stats),
+         game_data = c.game_data || COALESCE(v.data, '{}'::jsonb), state_version = v.version, saved_at = now(),
          missions = COALESCE(v.missions, c.missions), reputation = COALESCE(v.reputation, c.reputation),
          loadout = CASE WHEN v.loadout_set THEN v.loadout ELSE c.loadout END,
          owner = CASE WHEN v.release THEN NULL ELSE c.owner END,
@@ -292,7 +296,7 @@ export class CharacterStore {
        FROM jsonb_to_recordset($1::jsonb) AS v(
          id uuid, district text, x float8, y float8, z float8, heading float8,
          hp int, max_hp int, level int, experience bigint, stats jsonb, version bigint,
-         missions jsonb, reputation jsonb, loadout jsonb, loadout_set boolean,
+         missions jsonb, reputation jsonb, loadout jsonb, loadout_set boolean, data jsonb,
          owner text, epoch bigint, release boolean)
        WHERE c.id = v.id AND c.owner = v.owner AND c.owner_epoch = v.epoch AND c.state_version < v.version
        RETURNING c.id`,
@@ -315,6 +319,7 @@ export class CharacterStore {
             reputation: s.reputation ?? null,
             loadout: s.loadout ?? null,
             loadout_set: s.loadout !== undefined,
+            data: s.data ?? null,
             owner: s.owner,
             epoch: s.epoch,
             release: s.release,

@@ -156,6 +156,25 @@ describe("CharacterStore: ownership fence (postgres)", function () {
     assert.equal(store.pendingCount, 0);
   });
 
+  it("a game's own fields (game data) are merged in; fields a game leaves out keep their stored values", async () => {
+    const db = sources[0]!;
+    const id = await seedCharacter(db);
+    const store = storeOn(db);
+    assert.ok("character" in (await store.claim(id, "pG/s1")));
+    const { hp: _hp, maxHp: _max, level: _level, experience: _xp, stats: _stats, ...position } = at(id, 4);
+    assert.equal(await store.write({ ...position, data: { score: 12 } }), "stored");
+    assert.equal(await store.write({ ...position, x: 5, data: { it: true } }), "stored");
+    const [row] = (await db.query(`SELECT x, hp, level, game_data FROM characters WHERE id = $1`, [
+      id,
+    ])) as any[];
+    assert.equal(row.x, 5);
+    assert.deepEqual(row.game_data, { score: 12, it: true });
+    assert.equal(row.hp, 100, "hp kept as stored");
+    assert.equal(row.level, 1);
+    const claim = await storeOn(db).claim(id, "pG/s2", "pG/s1");
+    assert.ok("character" in claim && claim.character.gameData.score === 12, "loaded with the character");
+  });
+
   it("a one-shot write (travel) that fails keeps the character owned and leaves nothing queued", async () => {
     const direct = sources[0]!;
     const id = await seedCharacter(direct);

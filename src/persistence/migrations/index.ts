@@ -7,6 +7,7 @@ import { Analytics1732700000000 } from "./1732700000000-Analytics.js";
 import { AccountHardening1732800000000 } from "./1732800000000-AccountHardening.js";
 import { StaffRules1732810000000 } from "./1732810000000-StaffRules.js";
 import { CharacterOwnership1732820000000 } from "./1732820000000-CharacterOwnership.js";
+import { GameData1732830000000 } from "./1732830000000-GameData.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AccountHardening1732800000000,
   StaffRules1732810000000,
   CharacterOwnership1732820000000,
+  GameData1732830000000,
 ];
