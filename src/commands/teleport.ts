@@ -88,15 +88,15 @@ async function moveTo(
   to: Point3 | undefined,
   verb: string,
 ): Promise<CommandResult> {
-  if (!ctx.world.districts.get(district)) {
+  if (!ctx.world.zones.get(district)) {
     return refusal(
       400,
       "unknown_district",
-      `Unknown district "${district}"; known: ${ctx.world.districts.ids().join(", ")}`,
+      `Unknown district "${district}"; known: ${ctx.world.zones.ids().join(", ")}`,
     );
   }
   if (district === entry.district) {
-    const point = to ?? ctx.world.districts.arrivalPoint(district);
+    const point = to ?? ctx.world.zones.arrivalPoint(district);
     const moved = await ctx.world.act(entry.roomId, {
       op: "teleport",
       characterId: entry.characterId,

@@ -4,7 +4,7 @@ import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { CharacterLease, LeaseEntry } from "../cluster/CharacterLease.js";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
 import type { ContentPack } from "../content/ContentPack.js";
-import type { DistrictCatalog } from "../content/districts.js";
+import type { ZoneCatalog } from "../framework/zone/ZoneCatalog.js";
 import type { LedgerService } from "../economy/LedgerService.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import type { ChatLine } from "../cluster/ClusterBus.js";
@@ -58,7 +58,8 @@ export class GmWorld {
     readonly lease: CharacterLease,
     readonly ledger: LedgerService,
     readonly bus: ClusterBus,
-    readonly districts: DistrictCatalog,
+    /** The game's zones (MxO: its districts). */
+    readonly zones: ZoneCatalog,
     readonly sanctions: Sanctions,
     readonly chatBySpeaker: ChatHistory,
     /** The content pack running now (it changes with deploys). */
