@@ -1,6 +1,6 @@
 import type { PermissionOverride, PermissionStore } from "../framework/persistence/ports/PermissionStore.js";
 import { notFound, unauthorized } from "../util/errors.js";
-import { allows, rankOf, type PermissionSet } from "./permissions.js";
+import { rankOf, type PermissionSet } from "./permissions.js";
 
 /** An account's standing right now, as the database says. */
 export interface Standing {
@@ -20,10 +20,11 @@ export interface Standing {
 const ROLE_GRANTS_TTL_MS = 10_000;
 
 /**
- * Answers "may this account do that?" from the database on every privileged
- * call: roles and overrides are read fresh, so a demotion, a deny or the end
- * of an escalation holds at once on every process. Only the role → permission
- * table (changed by migrations) is cached, briefly.
+ * An account's standing — its roles, escalation and permissions — from the
+ * database on every privileged call (the command registry answers "may it do
+ * that?" from it): roles and overrides are read fresh, so a demotion, a deny
+ * or the end of an escalation holds at once on every process. Only the role →
+ * permission table (changed by migrations) is cached, briefly.
  */
 export class PermissionService {
   private roleGrants: { at: number; byRole: Map<string, string[]> } | undefined;
@@ -57,10 +58,6 @@ export class PermissionService {
         denies: row.overrides.filter((o) => o.effect === "deny").map((o) => o.permission),
       },
     };
-  }
-
-  async can(accountId: string, permission: string): Promise<boolean> {
-    return allows((await this.standing(accountId)).permissions, permission);
   }
 
   /** The permissions a role carries, from `role_permissions`. */

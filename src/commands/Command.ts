@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Standing } from "../auth/PermissionService.js";
 import type { GmWorld } from "../gm/GmWorld.js";
 
 /** Who runs a command, checked server-side on every call. */
@@ -20,13 +21,11 @@ export interface Actor {
 /**
  * Whom a command acts on, as its arguments name it: a character by name
  * (contract §5 `<target>`), or an account by username where the command is
- * about accounts (`unban <account>`, or `account:<username>` written out).
- * The two are never guessed from one another.
+ * about accounts (`unban <account>`, or `account:<username>` written out),
+ * or an account by its id (the admin API names accounts by id). The kinds
+ * are never guessed from one another.
  */
-export interface TargetRef {
-  kind: "character" | "account";
-  name: string;
-}
+export type TargetRef = { kind: "character" | "account"; name: string } | { kind: "accountId"; id: string };
 
 /** A target found in the database: the account the rank rule is applied to. */
 export interface ResolvedTarget {
@@ -44,6 +43,8 @@ export type SelfRule = "allow" | "approval" | "refuse";
 export interface CommandContext {
   actor: Actor;
   world: GmWorld;
+  /** The actor's roles and permissions, as the database held them when the run began. */
+  standing: Standing;
   /** Whether the actor holds a further permission (e.g. currency on top of `give`). */
   can(permission: string): boolean;
   /** This action's id: keys ledger entries so a retried give can never pay twice. */
@@ -52,10 +53,11 @@ export interface CommandContext {
   target?: ResolvedTarget | undefined;
 }
 
-/** The command (and positional args) that undoes an action, built from what the action recorded. */
+/** The command (with its positional args, and input if it takes one) that undoes an action, built from what the action recorded. */
 export interface Inverse {
   command: string;
   args: string[];
+  input?: unknown;
 }
 
 export interface CommandResult {
@@ -71,6 +73,8 @@ export interface CommandResult {
   inverse?: Inverse | undefined;
   /** Structured answer (inspect's report, spawned ids…), passed to the caller. */
   data?: unknown;
+  /** With a refusal: what the caller may show about it (a content pack's issues). */
+  details?: unknown;
 }
 
 /** A refusal as a command result: `status` is the HTTP status it maps to. */
@@ -85,17 +89,40 @@ export interface ApprovalHistory {
 }
 
 /**
- * One privileged command, shared by the in-game `gm` message and
- * `POST /api/v1/admin/commands` (see ../shared/STYLE.md "one registry"):
- * positional string arguments validated by a schema, a required permission,
- * help, the action, and what it takes to undo it.
+ * One privileged action (see ../shared/STYLE.md "one registry"): positional
+ * string arguments validated by a schema, structured input where words do not
+ * fit, a required permission, help, the action, and what it takes to undo it.
+ * GM commands (contract §5) are typed at the console — the in-game `gm`
+ * message and `POST /api/v1/admin/commands`; the staff and operator actions
+ * (roles, escalations, content, drain…) are run by their own callers (an admin
+ * route, a game message handler) through the same registry.
  */
-export interface Command<A = unknown> {
+export interface Command<A = unknown, I = undefined> {
   name: string;
-  permission: string;
+  /** What the actor must hold; null for what anyone signed in may ask (the command's own rule decides). */
+  permission: string | null;
   usage: string;
   help: string;
   args: z.ZodType<A, string[]>;
+  /**
+   * Structured input next to the positional arguments, for what words do not
+   * carry (a content pack, a list of roles): its caller passes it (an admin
+   * route its body) and the registry validates it after the permission check
+   * and the arguments, refusing a bad one as `invalid_request`. Such a
+   * command is never queued for a second GM nor replayed.
+   */
+  input?: z.ZodType<I>;
+  /** How the raw input appears in the audit log (default: as sent); a content pack is stored elsewhere. */
+  auditInput?(raw: unknown): unknown;
+  /**
+   * False: not a console command — not listed by `GET /commands`, refused as
+   * unknown by the in-game `gm` message and `POST /commands`; only its own
+   * caller runs it (`run(…, {from: "owner"})`). Its bad arguments are a bad
+   * request (`invalid_request`), not a GM's typo (`invalid_arguments` with the usage).
+   */
+  console?: boolean;
+  /** False when it needs nothing from Redis: it still runs while the cluster is unreachable (default true). */
+  needsCluster?: boolean;
   /** Whether a successful run records an inverse that `reverse` can run. */
   reversible: boolean;
   /** Whether `replay` may run it again with the same arguments. */
@@ -109,13 +136,19 @@ export interface Command<A = unknown> {
   target?(args: A): TargetRef | undefined;
   /** When the target is the actor's own account; "refuse" unless said otherwise. */
   onSelf?: SelfRule;
+  /**
+   * The code a rank-rule refusal carries: `outranked` or `self` (default), or
+   * `forbidden`, which the account routes (roles, overrides) have always
+   * answered for every one of their staff rules.
+   */
+  rankCode?: "forbidden";
   /** Two-person rule: why these arguments need a second GM's approval, or undefined. */
   needsApproval?(
     args: A,
     policy: ApprovalPolicy,
     history: ApprovalHistory,
   ): Promise<string | undefined> | string | undefined;
-  execute(ctx: CommandContext, args: A): Promise<CommandResult>;
+  execute(ctx: CommandContext, args: A, input: I): Promise<CommandResult>;
 }
 
 export interface ApprovalPolicy {

@@ -1,44 +1,67 @@
 import { randomUUID } from "node:crypto";
-import { hasUnstorable, type AuditLog, type AuditResult } from "../audit/AuditLog.js";
+import { hasUnstorable, type AuditLog } from "../audit/AuditLog.js";
 import type { PermissionService, Standing } from "../auth/PermissionService.js";
 import { allows } from "../auth/permissions.js";
 import type { GmWorld } from "../gm/GmWorld.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { PerAccountLimit } from "./PerAccountLimit.js";
-import { AppError, conflict, forbidden } from "../util/errors.js";
+import { AppError, conflict } from "../util/errors.js";
 import { isServiceFault } from "../util/faults.js";
 import type { Logger } from "../util/logger.js";
+import { parseInput } from "../util/parseInput.js";
 import type { Actor, ApprovalHistory, ApprovalPolicy, Command, CommandContext } from "./Command.js";
 import { GmActions, type GmActionRow } from "./GmActions.js";
 import type { ApprovalStore } from "../framework/persistence/ports/ApprovalStore.js";
 import type { GmActionStore } from "../framework/persistence/ports/GmActionStore.js";
-import { checkApprover, checkTarget } from "./StaffCheck.js";
-import { fail, outcome, type CommandOutcome, type CommandStatus, type Finished } from "./CommandOutcome.js";
+import { checkTarget } from "./StaffCheck.js";
+import { decideApproval } from "./decideApproval.js";
+import { recordAttempt, type Attempt } from "./CommandAudit.js";
+import {
+  fail,
+  failFrom,
+  outcome,
+  type CommandOutcome,
+  type CommandStatus,
+  type Finished,
+} from "./CommandOutcome.js";
 
 export type { GmActionRow } from "./GmActions.js";
 export type { CommandOutcome, CommandStatus } from "./CommandOutcome.js";
 
-interface RunOptions {
+export interface RunOptions {
+  /** Structured input for a command that takes one (an admin route's body); see `Command.input`. */
+  input?: unknown;
+  /**
+   * Who calls: the GM console (the in-game `gm` message, `POST /commands`;
+   * the default), which reaches only console commands, or a command's own
+   * caller (an admin route, a game message handler), which reaches any.
+   */
+  from?: "console" | "owner";
   /** The approval this run carries out: the two-person check is satisfied. */
   approval?: { id: string; approver: string } | undefined;
   /** Human context for the audit record ("reversal of …", "replay of …"). */
   note?: string | undefined;
 }
 
+type Finish = (status: CommandStatus, result: Finished) => Promise<CommandOutcome>;
+
 /** In-game `gm` messages per account: a GM types far slower; a script flooding refusals is cut here. */
 const GAME_RATE = { perSecond: 2, burst: 10 };
 
 /**
- * The one place privileged commands run (in-game `gm` and the admin API):
- * lookup, permission check against the database, argument validation, the
- * rank rule on the target, the two-person rule, execution, and a
- * hash-chained audit record of every attempt, allowed or refused (refusals
- * coalesced while an actor floods). Successful actions are kept with what
- * undoes them, so they can be reversed (once) or replayed, under the same
- * rules as the original. `run` never throws: every failure is an outcome.
+ * The one place privileged actions run — GM commands (in-game `gm`, the admin
+ * API's `/commands`) and the staff and operator actions behind the admin
+ * routes and game messages (roles, escalations, content, drain, the metrics
+ * stream): lookup, permission check against the database, argument and input
+ * validation, the rank rule on the target, the two-person rule, execution,
+ * and a hash-chained audit record of every attempt, allowed or refused
+ * (refusals coalesced while an actor floods). Successful actions are kept
+ * with what undoes them, so they can be reversed (once) or replayed, under
+ * the same rules as the original. `run` never throws: every failure is an
+ * outcome. A game registers its own commands at boot (`register`).
  */
 export class CommandRegistry {
-  private readonly commands = new Map<string, Command<unknown>>();
+  private readonly commands = new Map<string, Command<unknown, unknown>>();
   private readonly actions: GmActions;
   private readonly gameLimit = new PerAccountLimit(GAME_RATE.perSecond, GAME_RATE.burst);
 
@@ -59,30 +82,43 @@ export class CommandRegistry {
     this.actions = new GmActions(deps.gmActions, deps.approvals);
   }
 
-  register<A>(...commands: Command<A>[]): this {
+  register<A, I>(...commands: Command<A, I>[]): this {
     for (const command of commands) {
       if (this.commands.has(command.name)) throw new Error(`command ${command.name} registered twice`);
-      this.commands.set(command.name, command as Command<unknown>);
+      // An input is not kept with an approval or a replay: such a command could not be run again whole.
+      if (command.input && (command.replayable || command.needsApproval || command.onSelf === "approval")) {
+        throw new Error(`command ${command.name} takes an input, so it can be neither replayed nor queued`);
+      }
+      this.commands.set(command.name, command as unknown as Command<unknown, unknown>);
     }
     return this;
   }
 
-  get(name: string): Command | undefined {
+  get(name: string): Command<unknown, unknown> | undefined {
     return this.commands.get(name);
   }
 
-  all(): Command[] {
+  all(): Command<unknown, unknown>[] {
     return [...this.commands.values()];
   }
 
-  /** What the account may run, for help listings. */
+  /**
+   * Whether the account holds `permission` now, as the database says: the
+   * check every command run makes, for the admin API's read-only routes.
+   */
+  async may(accountId: string, permission: string): Promise<boolean> {
+    return allows((await this.deps.permissions.standing(accountId)).permissions, permission);
+  }
+
+  /** The console commands the account may run, for help listings. */
   async available(accountId: string) {
     const { permissions } = await this.deps.permissions.standing(accountId);
     return [...this.commands.values()]
       .filter(
         (c) =>
-          allows(permissions, c.permission) ||
-          (c.selfService && allows(permissions, c.selfService.permission)),
+          c.console !== false &&
+          ((c.permission !== null && allows(permissions, c.permission)) ||
+            (c.selfService && allows(permissions, c.selfService.permission))),
       )
       .map(({ name, permission, usage, help, reversible, replayable }) => ({
         name,
@@ -101,19 +137,21 @@ export class CommandRegistry {
     options: RunOptions = {},
   ): Promise<CommandOutcome> {
     const actionId = randomUUID();
-    const finish = (status: CommandStatus, result: Finished) =>
-      this.finish(actor, name, rawArgs, options, actionId, status, result);
+    const found = this.commands.get(name);
+    const command = found && (found.console !== false || options.from === "owner") ? found : undefined;
+    const { input, note, approval } = options;
+    const attempt: Attempt = { actionId, actor, name, command, args: rawArgs, input, note, approval };
+    const finish: Finish = (status, result) => recordAttempt(this.deps, attempt, status, result);
     try {
       if (actor.via === "game" && !options.approval && !this.gameLimit.admit(actor.accountId)) {
         return await finish("refused", fail(429, "rate_limited", "Too many GM commands; slow down"));
       }
-      if ([name, ...rawArgs].some(hasUnstorable)) {
+      if (command?.console !== false && [name, ...rawArgs].some(hasUnstorable)) {
         return await finish(
           "refused",
           fail(400, "invalid_arguments", "Commands and arguments cannot hold NUL or unpaired surrogates"),
         );
       }
-      const command = this.commands.get(name);
       if (!command) return await finish("refused", fail(400, "unknown_command", `Unknown command "${name}"`));
       if (actor.secondFactorMissing) {
         return await finish(
@@ -125,7 +163,9 @@ export class CommandRegistry {
           ),
         );
       }
-      if (this.deps.clusterUp && !this.deps.clusterUp()) return await finish("failed", unavailable());
+      if (command.needsCluster !== false && this.deps.clusterUp && !this.deps.clusterUp()) {
+        return await finish("failed", unavailable());
+      }
       const standing = await this.deps.permissions.standing(actor.accountId);
       return await this.runChecked(actor, standing, command, rawArgs, options, actionId, finish);
     } catch (err) {
@@ -133,7 +173,7 @@ export class CommandRegistry {
       const fault = !known && isServiceFault(err);
       if (!known && !fault) this.deps.log.error({ err, actionId, command: name }, "command failed");
       const result = known
-        ? fail(err.status, err.code, err.message)
+        ? failFrom(err)
         : fault
           ? unavailable()
           : fail(500, "command_failed", `${name} failed: ${(err as Error).message}`);
@@ -149,25 +189,43 @@ export class CommandRegistry {
   private async runChecked(
     actor: Actor,
     standing: Standing,
-    command: Command<unknown>,
+    command: Command<unknown, unknown>,
     rawArgs: string[],
     options: RunOptions,
     actionId: string,
-    finish: (status: CommandStatus, result: Finished) => Promise<CommandOutcome>,
+    finish: Finish,
   ): Promise<CommandOutcome> {
     const can = (permission: string) => allows(standing.permissions, permission);
-    const selfOnly = !can(command.permission) && command.selfService && can(command.selfService.permission);
-    if (!can(command.permission) && !selfOnly) {
+    const granted = command.permission === null || can(command.permission);
+    const selfOnly = !granted && command.selfService && can(command.selfService.permission);
+    if (!granted && !selfOnly) {
       return finish(
         "refused",
         fail(403, "forbidden", `Not permitted: ${command.name} needs ${command.permission}`),
       );
     }
+    // A console command's arguments were typed by a GM; any other's came from a request.
+    const typed = command.console !== false;
     const parsed = command.args.safeParse(rawArgs);
     if (!parsed.success) {
       const why = parsed.error.issues[0]?.message ?? "invalid arguments";
-      return finish("refused", fail(400, "invalid_arguments", `${why}. Usage: ${command.usage}`));
+      return finish(
+        "refused",
+        typed
+          ? fail(400, "invalid_arguments", `${why}. Usage: ${command.usage}`)
+          : fail(400, "invalid_request", why),
+      );
     }
+    if (!typed && rawArgs.some(hasUnstorable)) {
+      return finish(
+        "refused",
+        fail(400, "invalid_request", "Arguments cannot hold NUL or unpaired surrogates"),
+      );
+    }
+    if (options.input !== undefined && !command.input) {
+      return finish("refused", fail(400, "invalid_request", `${command.name} takes no input`));
+    }
+    const input = command.input ? parseInput(command.input, options.input) : undefined;
     if (selfOnly && !command.selfService!.applies(parsed.data, actor)) {
       return finish(
         "refused",
@@ -205,8 +263,15 @@ export class CommandRegistry {
         approvalId,
       });
     }
-    const ctx: CommandContext = { actor, world: this.deps.world, can, actionId, target: verdict.target };
-    const result = await command.execute(ctx, parsed.data);
+    const ctx: CommandContext = {
+      actor,
+      world: this.deps.world,
+      standing,
+      can,
+      actionId,
+      target: verdict.target,
+    };
+    const result = await command.execute(ctx, parsed.data, input);
     if (!result.ok) {
       return finish("refused", { ...result, status: result.status ?? 409, code: result.code ?? "refused" });
     }
@@ -221,54 +286,6 @@ export class CommandRegistry {
       replayable: command.replayable,
     });
     return finish("done", { ...result, status: 200 });
-  }
-
-  private async finish(
-    actor: Actor,
-    name: string,
-    rawArgs: string[],
-    options: RunOptions,
-    actionId: string,
-    status: CommandStatus,
-    result: Finished,
-  ): Promise<CommandOutcome> {
-    const auditResult: AuditResult = status === "done" ? "ok" : status;
-    const noted = options.note ? `${result.message} (${options.note})` : result.message;
-    const message = options.approval ? `${noted} (approved by ${options.approval.approver})` : noted;
-    const entry = {
-      id: actionId,
-      actorId: actor.accountId,
-      actor: actor.username,
-      action: `command.${name}`.slice(0, 64),
-      target: result.target ?? null,
-      args: rawArgs,
-      oldValue: result.oldValue ?? null,
-      newValue: result.newValue ?? null,
-      message,
-      via: actor.via,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
-    };
-    if (auditResult === "refused") await this.deps.audit.refused(entry);
-    else await this.deps.audit.append({ ...entry, result: auditResult });
-    const known = this.commands.has(name) ? name : "unknown";
-    this.deps.metrics.gmActions.inc({ command: known, result: auditResult });
-    // A flood cut by the rate limit is counted in the audit log; one line each would flood the log instead.
-    const level = result.code === "rate_limited" ? "debug" : "info";
-    this.deps.log[level](
-      {
-        audit: true,
-        actionId,
-        actor: actor.username,
-        via: actor.via,
-        command: known,
-        args: JSON.stringify(rawArgs).slice(0, 300),
-        status,
-        code: result.code,
-      },
-      `command ${known}: ${result.message.slice(0, 200)}`,
-    );
-    return outcome(actionId, status, result);
   }
 
   /** Earlier gives by this actor to this target, for the two-person rule. */
@@ -303,7 +320,10 @@ export class CommandRegistry {
       throw conflict("irreversible", `${action.command} cannot be reversed (it recorded nothing to undo)`);
     }
     await this.actions.claimReversal(id);
+    // The registry itself runs the inverse, so it reaches commands kept off the console too.
     const outcome = await this.run(actor, action.inverse.command, action.inverse.args, {
+      input: action.inverse.input,
+      from: "owner",
       note: `reversal of ${action.command} ${id}`,
     });
     if (outcome.status === "done") await this.actions.setReversedBy(id, outcome.actionId);
@@ -316,7 +336,7 @@ export class CommandRegistry {
   async replay(actor: Actor, id: string): Promise<CommandOutcome> {
     const action = await this.actions.get(id);
     if (!action.replayable) throw conflict("not_replayable", `${action.command} cannot be replayed`);
-    return this.run(actor, action.command, action.args, { note: `replay of ${id}` });
+    return this.run(actor, action.command, action.args, { from: "owner", note: `replay of ${id}` });
   }
 
   async approvals(status = "pending") {
@@ -325,56 +345,19 @@ export class CommandRegistry {
 
   /**
    * A second GM approves (runs it, as requested, in the requester's name) or
-   * rejects a queued command. The approver needs the command's permission,
-   * may not approve their own request, and must pass the rank rule on the
-   * target themselves (so a GM's benefit to itself needs someone above it).
+   * rejects a queued command (see `decideApproval`).
    */
   async decide(
     approver: Actor,
     id: string,
     approve: boolean,
   ): Promise<CommandOutcome | { status: "rejected" }> {
-    const row = await this.actions.approval(id);
-    if (row.requestedBy === approver.accountId) {
-      throw forbidden("same_person", "A second GM must approve: you requested this one");
-    }
-    const command = this.commands.get(row.command);
-    const standing = await this.deps.permissions.standing(approver.accountId);
-    if (command && !allows(standing.permissions, command.permission)) {
-      throw forbidden("forbidden", `Not permitted: approving ${row.command} needs ${command.permission}`);
-    }
-    if (approve && command) {
-      const parsed = command.args.safeParse(row.args);
-      if (parsed.success) await checkApprover(this.deps, command, parsed.data, standing);
-    }
-    await this.actions.decideApproval(id, approve, approver.accountId);
-    await this.deps.audit.append({
-      actorId: approver.accountId,
-      actor: approver.username,
-      action: approve ? "gm.approve" : "gm.reject",
-      target: id,
-      args: [row.command, ...row.args],
-      result: "ok",
-      message: `${approve ? "Approved" : "Rejected"} ${row.command} requested by ${row.requestedByName}`,
-      via: approver.via,
-      ip: approver.ip ?? null,
-      userAgent: approver.userAgent ?? null,
-    });
-    const reversed = await this.actions.reversalWaitingFor(id);
-    if (!approve) {
-      if (reversed) await this.actions.releaseReversal(reversed);
-      return { status: "rejected" };
-    }
-    const requester: Actor = { accountId: row.requestedBy, username: row.requestedByName, via: approver.via };
-    const outcome = await this.run(requester, row.command, row.args, {
-      approval: { id, approver: approver.username },
-    });
-    await this.actions.setApprovalAction(id, outcome.actionId);
-    if (reversed) {
-      if (outcome.status === "done") await this.actions.setReversedBy(reversed, outcome.actionId);
-      else await this.actions.releaseReversal(reversed);
-    }
-    return outcome;
+    return decideApproval(
+      { ...this.deps, actions: this.actions, command: (name) => this.get(name), run: this.run.bind(this) },
+      approver,
+      id,
+      approve,
+    );
   }
 }
 

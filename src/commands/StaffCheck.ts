@@ -14,11 +14,12 @@ export interface TargetVerdict {
  * The rank rule for one command run: resolves the account the arguments name
  * (404 when none) and refuses it unless it ranks strictly below the actor.
  * The actor's own account follows the command's `onSelf` rule instead.
- * Throws AppErrors with the status that fits (403 `outranked` / `self`).
+ * Throws AppErrors with the status that fits (403 `outranked` / `self`, or
+ * the command's `rankCode`).
  */
 export async function checkTarget<A>(
   deps: { world: GmWorld; permissions: PermissionService },
-  command: Command<A>,
+  command: Command<A, unknown>,
   args: A,
   actor: Standing,
   approved: boolean,
@@ -29,7 +30,9 @@ export async function checkTarget<A>(
   if (target.accountId === actor.accountId) {
     const rule = command.onSelf ?? "refuse";
     if (rule === "refuse") {
-      throw new AppError("self", 403, `Not permitted: ${command.name} cannot be used on your own account`);
+      throw command.rankCode
+        ? new AppError(command.rankCode, 403, "Not permitted: you cannot do this to your own account")
+        : new AppError("self", 403, `Not permitted: ${command.name} cannot be used on your own account`);
     }
     if (rule === "approval" && !approved) {
       return { target, needsApproval: `${command.name} on your own character (${target.label})` };
@@ -38,7 +41,7 @@ export async function checkTarget<A>(
   }
   const standing = await deps.permissions.standing(target.accountId);
   const refused = outranks(actor, standing);
-  if (refused) throw new AppError("outranked", 403, `Not permitted: ${refused}`);
+  if (refused) throw new AppError(command.rankCode ?? "outranked", 403, `Not permitted: ${refused}`);
   return { target };
 }
 
@@ -51,7 +54,7 @@ export async function checkTarget<A>(
  */
 export async function checkApprover<A>(
   deps: { world: GmWorld; permissions: PermissionService },
-  command: Command<A>,
+  command: Command<A, unknown>,
   args: A,
   approver: Standing,
 ): Promise<void> {

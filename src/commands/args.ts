@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { invalidIdMessage, isUuid } from "../util/uuid.js";
 import type { TargetRef } from "./Command.js";
 
 /** A positional argument that does not parse; its message reaches the GM with the usage. */
@@ -40,12 +41,26 @@ export class ArgReader {
    * `<target>`, an account for `<account>`), or an account written out as
    * `account:<username>`. Nothing is looked up here and nothing is guessed.
    */
-  target(label = "target", kind: TargetRef["kind"] = "character"): TargetRef {
+  target(label = "target", kind: "character" | "account" = "character"): TargetRef {
     const raw = this.word(label);
     const explicit = /^account:(.*)$/i.exec(raw);
     const name = explicit ? explicit[1]!.trim() : raw;
     if (!/^[A-Za-z0-9_ '-]{1,24}$/.test(name)) throw new ArgError(`<${label}> "${raw}" is not a valid name`);
     return { kind: explicit ? "account" : kind, name };
+  }
+
+  /** An id (a UUID), as the admin API names accounts, escalations and actions. */
+  id(label = "id"): string {
+    const v = this.args[this.i];
+    if (v === undefined) throw new ArgError(`missing <${label}>`);
+    if (!isUuid(v)) throw new ArgError(invalidIdMessage(v));
+    this.i++;
+    return v;
+  }
+
+  /** An account named by its id. */
+  accountId(label = "account id"): TargetRef {
+    return { kind: "accountId", id: this.id(label) };
   }
 
   number(label: string, { min = -Infinity, max = Infinity, integer = false } = {}): number {

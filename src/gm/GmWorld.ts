@@ -75,11 +75,14 @@ export class GmWorld {
 
   /**
    * The account a target names: a character by its name, or an account by
-   * its username, as the reference says; 404 when there is none.
+   * its username or id, as the reference says; 404 when there is none.
    */
   async resolve(ref: TargetRef): Promise<ResolvedTarget> {
-    if (ref.kind === "account") {
-      const account = await this.sanctions.byUsername(ref.name);
+    if (ref.kind !== "character") {
+      const account =
+        ref.kind === "accountId"
+          ? await this.sanctions.accountById(ref.id)
+          : await this.sanctions.byUsername(ref.name);
       return { accountId: account.id, username: account.username, label: `account:${account.username}` };
     }
     const row = await this.characters.ownershipByName(ref.name);

@@ -17,12 +17,9 @@ import { registerEscalationRoutes } from "./admin/escalationRoutes.js";
 import { registerOperationsRoutes } from "./admin/operationsRoutes.js";
 import { registerOverviewRoutes } from "./admin/overviewRoutes.js";
 
-export interface DrainReport {
-  status: "drained";
-  processId: string;
-  ms: number;
-}
+export type { DrainReport } from "../commands/drain.js";
 
+/** What the admin routes read; every change they make is a command of `commands`. */
 export interface AdminDeps {
   auth: AuthService;
   permissions: PermissionService;
@@ -34,13 +31,13 @@ export interface AdminDeps {
   metrics: Metrics;
   log: Logger;
   trustProxy: boolean;
-  drain(reason: string): Promise<DrainReport>;
 }
 
 /**
  * Operator and GM routes under /api/v1/admin (contract §2), one file per
- * concern under ./admin/; the guard and the audit they share are in
- * ./admin/AdminKit.ts.
+ * concern under ./admin/; the guard they share is in ./admin/AdminKit.ts.
+ * Every route that changes something runs a command of the registry, which
+ * checks it and writes its audit record; the listings only read.
  */
 export function registerAdminRoutes(
   api: ApiRouter,

@@ -18,6 +18,7 @@ import { PermissionService } from "../auth/PermissionService.js";
 import { SecretBox } from "../auth/SecretBox.js";
 import { Totp } from "../auth/Totp.js";
 import { ALL_COMMANDS } from "../commands/index.js";
+import { staffCommands } from "../commands/staffCommands.js";
 import { CommandRegistry } from "../commands/CommandRegistry.js";
 import { ContentDeployer } from "../content/ContentDeployer.js";
 import { ContentRevisions } from "../content/ContentRevisions.js";
@@ -224,6 +225,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       })();
       return draining;
     };
+    const escalations = new Escalations(stores.escalations, config.gm.escalationSeconds);
+    commands.register(...staffCommands({ permissions, escalations, content: deployer, drain, log }));
 
     server = defineServer({
       transport,
@@ -255,11 +258,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           content: () => ({ revision: deployer.revision, pack: deployer.pack }),
           version: PACKAGE_VERSION,
           admin: {
-            drain,
             commands,
             permissions,
             audit,
-            escalations: new Escalations(stores.escalations, config.gm.escalationSeconds),
+            escalations,
             content: deployer,
             analytics: new AnalyticsQueries(stores.gameEvents),
           },

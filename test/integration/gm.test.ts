@@ -162,7 +162,7 @@ describe("GM and admin (postgres)", function () {
       });
       assert.equal(again.status, 409);
       assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 200);
-      const records = await audit(`actor=${approver.username}&action=admin.post*`);
+      const records = await audit(`actor=${approver.username}&action=command.escalation.*`);
       assert.ok(records.some((r) => r.result === "ok" && /escalation to gm_tier2/.test(r.message)));
       await sleep(3200);
       assert.equal((await run(g.token, "give", target.characterName, "w-lead-pipe")).status, 403, "expired");

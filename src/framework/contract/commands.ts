@@ -29,6 +29,8 @@ export interface CommandOutcome {
   httpStatus: number;
   /** What the command reports (a position, an inspected character…). */
   data?: unknown;
+  /** With a refusal: what more there is to say about it (every issue of a refused content pack). */
+  details?: unknown;
   /** Set when the command waits for a second GM (two-person rule). */
   approvalId?: string | undefined;
 }

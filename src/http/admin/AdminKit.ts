@@ -6,6 +6,7 @@ import type { Principal } from "../../auth/AuthService.js";
 import type { Actor } from "../../commands/Command.js";
 import type { CommandOutcome } from "../../commands/CommandRegistry.js";
 import { AppError, badRequest, forbidden } from "../../util/errors.js";
+import { invalidIdMessage, isUuid } from "../../util/uuid.js";
 import type { AdminDeps } from "../adminRoutes.js";
 import type { ApiRouter, RouteSpec } from "../api.js";
 import { bearerToken, clientIp, WithStatus } from "../handler.js";
@@ -17,27 +18,28 @@ export interface Caller {
   actor: Actor;
 }
 
-export interface AuditNote {
-  result: "ok" | "refused" | "failed";
-  message: string;
-  target?: string | undefined;
-  oldValue?: unknown;
-  newValue?: unknown;
-}
-
 type AdminHandler = (req: Request, who: Caller, res: Response) => Promise<unknown>;
+type AdminSpec = Omit<RouteSpec, "tag" | "auth"> & { tag?: string; largeBody?: boolean };
+
+/** What a request asks of the command its route runs: positional arguments (from the path) and input (the body). */
+export interface CommandCall {
+  args?: string[];
+  input?: unknown;
+}
 
 /** What every admin route file registers through. */
 export interface AdminKit {
   deps: AdminDeps;
   /** A route with its spec, guard and handler in one place (so the OpenAPI document lists it). */
-  add(
-    spec: Omit<RouteSpec, "tag" | "auth"> & { tag?: string; largeBody?: boolean },
-    fn: AdminHandler,
-  ): RouteSpec;
-  /** Writes an audit record for a call to `spec` (refusals go through the coalescer). */
-  record(actor: Actor, spec: RouteSpec, req: Request, note: AuditNote): Promise<void>;
-  /** A command outcome as HTTP: refusals become errors (already audited), queued ones 202. */
+  add(spec: AdminSpec, fn: AdminHandler): RouteSpec;
+  /**
+   * A route that is one registry command: the registry checks the command's
+   * permission (which the spec documents), validates, acts and audits; the
+   * route only reads which arguments and input the request carries, and
+   * answers with what the command reports (`data`), at the spec's status.
+   */
+  command(spec: Omit<AdminSpec, "permission">, name: string, call: (req: Request) => CommandCall): RouteSpec;
+  /** A GM console outcome as HTTP: refusals become errors (already audited), queued ones 202. */
   asHttp(outcome: CommandOutcome): unknown;
 }
 
@@ -45,13 +47,9 @@ export interface AdminKit {
 export const safeText = (schema: z.ZodString) =>
   schema.refine((s) => !hasUnstorable(s), "cannot hold NUL characters or unpaired surrogates");
 
-/** A UUID, in its one spelling (36 dashes are not an id). */
-const Id = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "not an id");
-
 export function parseId(raw: unknown): string {
-  const parsed = Id.safeParse(raw);
-  if (!parsed.success) throw badRequest(`Invalid id: ${JSON.stringify(String(raw)).slice(0, 80)}`);
-  return parsed.data;
+  if (!isUuid(raw)) throw badRequest(invalidIdMessage(raw));
+  return raw;
 }
 
 export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.infer<T> {
@@ -67,10 +65,12 @@ export function parseQuery<T extends z.ZodType>(req: Request, schema: T): z.infe
 
 /**
  * The guard and the audit every admin route shares. Each call is
- * authenticated and checked against the caller's permissions as the
- * database holds them now; every change is audited, and so is every refused
- * call of an authenticated caller (a missing permission on any route; any
- * 4xx on a route that changes something), through the refusal coalescer.
+ * authenticated; a route that is a registry command leaves its permission
+ * check and its audit record to the registry, the others are checked here
+ * with the registry's own check (`may`, against the database now). Every
+ * other refused call of an authenticated caller (a missing permission on any
+ * route; any 4xx on a route that changes something) is audited here, through
+ * the refusal coalescer.
  */
 export function createAdminKit(
   api: ApiRouter,
@@ -78,7 +78,7 @@ export function createAdminKit(
   limiter: RequestHandler,
   json: RequestHandler,
 ): AdminKit {
-  const { log, audit } = deps;
+  const { log, audit, commands } = deps;
   // A whole content pack is far larger than any other body.
   const packJson = express.json({ limit: "4mb", type: () => true });
   /** Errors whose refusal is already in the audit log (command outcomes). */
@@ -92,34 +92,29 @@ export function createAdminKit(
     userAgent: req.get("user-agent") ?? undefined,
   });
 
-  const record: AdminKit["record"] = async (actor, spec, req, e) => {
-    const entry = {
+  const refused = async (actor: Actor, spec: RouteSpec, req: Request, message: string) =>
+    audit.refused({
       actorId: actor.accountId,
       actor: actor.username,
       action: `admin.${spec.method} ${spec.path.slice(ADMIN_PREFIX.length)}`.slice(0, 64),
-      target: e.target ?? null,
-      args: { params: req.params, body: redactBody(req.body) },
-      oldValue: e.oldValue ?? null,
-      newValue: e.newValue ?? null,
-      message: e.message,
+      target: null,
+      args: { params: req.params, body: req.body ?? null },
+      message,
       via: "http" as const,
       ip: actor.ip ?? null,
       userAgent: actor.userAgent ?? null,
-    };
-    if (e.result === "refused") await audit.refused(entry);
-    else await audit.append({ ...entry, result: e.result });
-  };
+    });
 
-  const guard = async (req: Request, spec: RouteSpec): Promise<Caller> => {
+  const guard = async (req: Request, spec: RouteSpec, checked: boolean): Promise<Caller> => {
     const principal = await deps.auth.authenticate(bearerToken(req));
     const actor = actorOf(req, principal);
-    if (spec.permission && !(await deps.permissions.can(principal.accountId, spec.permission))) {
+    if (checked && spec.permission && !(await commands.may(principal.accountId, spec.permission))) {
       log.warn(
         { actor: principal.username, permission: spec.permission, path: req.path },
         "admin request refused",
       );
       const err = forbidden("forbidden", `Missing permission ${spec.permission}`);
-      await record(actor, spec, req, { result: "refused", message: err.message });
+      await refused(actor, spec, req, err.message);
       audited.add(err);
       throw err;
     }
@@ -134,46 +129,66 @@ export function createAdminKit(
     err.status !== 401 &&
     (spec.method !== "get" || err.status === 403);
 
+  /** A refused outcome as the error the route answers with; the registry has audited it. */
+  const refusalOf = (outcome: CommandOutcome): AppError => {
+    const err = new AppError(
+      outcome.code ?? "command_failed",
+      outcome.httpStatus,
+      outcome.message,
+      outcome.details ?? { actionId: outcome.actionId },
+    );
+    audited.add(err);
+    return err;
+  };
+
+  const register = (spec: AdminSpec, fn: AdminHandler, checked: boolean): RouteSpec => {
+    const { largeBody, ...rest } = spec;
+    const full: RouteSpec = { tag: "admin", auth: true, ...rest, path: `${ADMIN_PREFIX}${spec.path}` };
+    const parser = largeBody ? packJson : json;
+    const middleware = spec.method === "get" || !spec.body ? [limiter] : [limiter, parser];
+    api.add(full, middleware, async (req, res) => {
+      const who = await guard(req, full, checked);
+      try {
+        return await fn(req, who, res);
+      } catch (err) {
+        if (worthAuditing(full, err)) {
+          await refused(who.actor, full, req, `${err.code}: ${err.message}`).catch((auditErr: unknown) =>
+            log.error({ err: auditErr }, "refusal not audited"),
+          );
+        }
+        throw err;
+      }
+    });
+    return full;
+  };
+
   return {
     deps,
-    record,
-    add(spec, fn) {
-      const { largeBody, ...rest } = spec;
-      const full: RouteSpec = { tag: "admin", auth: true, ...rest, path: `${ADMIN_PREFIX}${spec.path}` };
-      const parser = largeBody ? packJson : json;
-      const middleware = spec.method === "get" || !spec.body ? [limiter] : [limiter, parser];
-      api.add(full, middleware, async (req, res) => {
-        const who = await guard(req, full);
-        try {
-          return await fn(req, who, res);
-        } catch (err) {
-          if (worthAuditing(full, err)) {
-            await record(who.actor, full, req, {
-              result: "refused",
-              message: `${err.code}: ${err.message}`,
-            }).catch((auditErr: unknown) => log.error({ err: auditErr }, "refusal not audited"));
-          }
-          throw err;
-        }
-      });
-      return full;
+    add: (spec, fn) => register(spec, fn, true),
+    command(spec, name, call) {
+      const command = commands.get(name);
+      if (!command) throw new Error(`${spec.method} ${spec.path} runs ${name}, which is not registered`);
+      // Documented as the registry checks it: the command's permission, its input as the body.
+      const documented = {
+        ...spec,
+        body: spec.body ?? command.input,
+        permission: command.permission ?? undefined,
+      };
+      return register(
+        documented,
+        async (req, { actor }) => {
+          const { args = [], input } = call(req);
+          const outcome = await commands.run(actor, name, args, { input, from: "owner" });
+          if (!outcome.ok) throw refusalOf(outcome);
+          return outcome.status === "queued" ? new WithStatus(202, outcome) : outcome.data;
+        },
+        false,
+      );
     },
     asHttp(outcome) {
       if (outcome.status === "queued") return new WithStatus(202, outcome);
-      if (!outcome.ok) {
-        const err = new AppError(outcome.code ?? "command_failed", outcome.httpStatus, outcome.message, {
-          actionId: outcome.actionId,
-        });
-        audited.add(err);
-        throw err;
-      }
+      if (!outcome.ok) throw refusalOf(outcome);
       return outcome;
     },
   };
-}
-
-/** Bodies go into the audit log; a content pack is too big to copy there (its hash is stored with it). */
-function redactBody(body: unknown): unknown {
-  if (body && typeof body === "object" && "pack" in body) return { ...body, pack: "(content pack)" };
-  return body ?? null;
 }

@@ -1,7 +1,8 @@
-/** The command (with its arguments) that undoes an action. */
+/** The command (with its arguments, and its input if it takes one) that undoes an action. */
 export interface StoredInverse {
   command: string;
   args: string[];
+  input?: unknown;
 }
 
 export interface NewGmAction {

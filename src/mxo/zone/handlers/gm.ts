@@ -1,43 +1,53 @@
 import { CommandRequest, GmMetricsMessage } from "../../../framework/contract/commands.js";
-
+import type { Actor } from "../../../commands/Command.js";
+import type { ZoneAuth } from "../../../framework/zone/ZoneServices.js";
 import { AppError } from "../../../util/errors.js";
 import { serviceUnavailable } from "../../../util/faults.js";
+import type { DistrictContext } from "../DistrictContext.js";
 import { handler } from "./MessageHandler.js";
 
-/** `gm {command, args}`: privileged commands through the same registry, checks and records as the admin API. */
+/**
+ * Who sends a privileged message, for the registry: its permissions are read
+ * from the database there, so a demotion holds at once. A staff session that
+ * has not proved a second factor is marked (the registry refuses it); when
+ * that cannot be checked, the refusal is returned instead.
+ */
+async function gmActor(ctx: DistrictContext, sessionId: string, auth: ZoneAuth): Promise<Actor | AppError> {
+  const { accountId, authSessionId, username } = auth;
+  try {
+    // A player promoted to staff while in play has not passed the join-time check.
+    const secondFactorMissing = !(await ctx.services.auth.staffMfaSatisfied(accountId, authSessionId));
+    const characterName = ctx.members.get(sessionId)?.name;
+    return { accountId, username, via: "game", characterName, secondFactorMissing };
+  } catch (err) {
+    return err instanceof AppError ? err : serviceUnavailable("GM commands");
+  }
+}
+
+/** `gm {command, args}`: the GM console's commands, through the same registry, checks and records as the admin API. */
 export const gm = handler({
   type: "gm",
   schema: CommandRequest,
   async handle(ctx, client, msg) {
     if (!client.auth) return;
-    const s = ctx.services;
-    const me = ctx.members.get(client.sessionId);
-    const { accountId, authSessionId, username } = client.auth;
-    let secondFactorMissing: boolean;
-    try {
-      // A player promoted to staff while in play has not passed the join-time check.
-      secondFactorMissing = !(await s.auth.staffMfaSatisfied(accountId, authSessionId));
-    } catch (err) {
-      const refusal = err instanceof AppError ? err : serviceUnavailable("GM commands");
+    const actor = await gmActor(ctx, client.sessionId, client.auth);
+    if (actor instanceof AppError) {
       client.send("gm:result", {
         ok: false,
-        code: refusal.code,
-        httpStatus: refusal.status,
-        message: refusal.message,
+        code: actor.code,
+        httpStatus: actor.status,
+        message: actor.message,
       });
       return;
     }
-    // Permissions are read from the database by the registry: a demotion holds at once.
-    const outcome = await s.commands.run(
-      { accountId, username, via: "game", characterName: me?.name, secondFactorMissing },
-      msg.command,
-      msg.args,
-    );
-    client.send("gm:result", outcome);
+    client.send("gm:result", await ctx.services.commands.run(actor, msg.command, msg.args));
   },
 });
 
-/** `gm:metrics {on}`: subscribe to (or leave) a once-a-second stream of server figures; GMs only. */
+/**
+ * `gm:metrics {on}`: a once-a-second stream of server figures. Joining it is
+ * the registry's `metrics` command (permission, audit); leaving needs nothing.
+ */
 export const gmMetrics = handler({
   type: "gm:metrics",
   gate: "gm",
@@ -45,9 +55,10 @@ export const gmMetrics = handler({
   async handle(ctx, client, msg) {
     if (!client.auth) return;
     if (!msg.on) return ctx.gmMetrics.unsubscribe(client.sessionId);
-    if (!(await ctx.services.permissions.can(client.auth.accountId, "gm.view.metrics"))) {
-      return ctx.error(client, "forbidden", "Not permitted: the metrics stream needs gm.view.metrics");
-    }
+    const actor = await gmActor(ctx, client.sessionId, client.auth);
+    if (actor instanceof AppError) return ctx.error(client, actor.code, actor.message);
+    const outcome = await ctx.services.commands.run(actor, "metrics", [], { from: "owner" });
+    if (!outcome.ok) return ctx.error(client, outcome.code ?? "forbidden", outcome.message);
     ctx.gmMetrics.subscribe(client.sessionId);
   },
 });
