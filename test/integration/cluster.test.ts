@@ -17,16 +17,22 @@ const ARRIVAL = {
  * the SDK then reports "<roomId> is already full". Clients treat that as
  * retryable (our web client and loadtest bots do), so this stress test does too:
  * what it checks is that no instance ever goes over the cap.
+ *
+ * On a loaded machine a reservation can also answer after Colyseus's 2 s IPC
+ * timeout: the joiner hears "full" while the seat stays reserved until the
+ * room's seat reservation time (15 s) runs out. So the retries last past that
+ * time, as a patient client's would, rather than a fixed number of attempts.
  */
+const FULL_RETRY_MS = 30_000;
+
 async function joinRetryingFull(ws: string, player: Awaited<ReturnType<typeof newPlayer>>, district: string) {
+  const deadline = Date.now() + FULL_RETRY_MS;
   for (let attempt = 1; ; attempt++) {
     try {
       return await joinDistrict(ws, player, district);
     } catch (err) {
-      // On a loaded machine a reservation can also answer after Colyseus's 2 s IPC
-      // timeout: reported as "full", its seat stays reserved until it expires.
-      if (attempt >= 8 || !/already full/.test((err as Error).message)) throw err;
-      await sleep(250 * attempt);
+      if (Date.now() >= deadline || !/already full/.test((err as Error).message)) throw err;
+      await sleep(Math.min(250 * attempt, 2000));
     }
   }
 }
