@@ -1,19 +1,17 @@
 import type { Command } from "./Command.js";
 import { announce } from "./announce.js";
-import { give, take } from "./items.js";
-import { despawn, spawn } from "./npcs.js";
-import { heal, inspect, invisible, kick, setstat } from "./player.js";
+import { inspect, kick } from "./player.js";
 import { ban, mute, unban, unmute } from "./sanctions.js";
 import { summon, teleport } from "./teleport.js";
 
-/** Contract §5, in its order. */
-export const ALL_COMMANDS = [
+/**
+ * The GM commands every game gets (contract §5, in its order): they act on
+ * characters, accounts and zones through the GM world and the zone rooms'
+ * GM operations, whatever the game. A game registers its own beside them.
+ */
+export const FRAMEWORK_COMMANDS = [
   teleport,
   summon,
-  spawn,
-  despawn,
-  give,
-  take,
   kick,
   ban,
   unban,
@@ -21,7 +19,4 @@ export const ALL_COMMANDS = [
   unmute,
   announce,
   inspect,
-  setstat,
-  heal,
-  invisible,
 ] as Command<unknown>[];

@@ -3,7 +3,6 @@ import { matchMaker } from "@colyseus/core";
 import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { CharacterLease, LeaseEntry } from "../cluster/CharacterLease.js";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
-import type { ContentPack } from "../content/ContentPack.js";
 import type { ZoneCatalog } from "../framework/zone/ZoneCatalog.js";
 import type { LedgerService } from "../economy/LedgerService.js";
 import { ChatHistory } from "../social/ChatHistory.js";
@@ -62,8 +61,6 @@ export class GmWorld {
     readonly zones: ZoneCatalog,
     readonly sanctions: Sanctions,
     readonly chatBySpeaker: ChatHistory,
-    /** The content pack running now (it changes with deploys). */
-    readonly content: () => ContentPack,
   ) {}
 
   /** The character by name (case-insensitive) from the database; 404 when nobody has that name. */

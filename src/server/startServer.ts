@@ -17,7 +17,8 @@ import { Escalations } from "../auth/Escalations.js";
 import { PermissionService } from "../auth/PermissionService.js";
 import { SecretBox } from "../auth/SecretBox.js";
 import { Totp } from "../auth/Totp.js";
-import { ALL_COMMANDS } from "../commands/index.js";
+import { FRAMEWORK_COMMANDS } from "../commands/index.js";
+import { mxoCommands } from "../mxo/commands/index.js";
 import { staffCommands } from "../commands/staffCommands.js";
 import { CommandRegistry } from "../commands/CommandRegistry.js";
 import { ContentDeployer } from "../content/ContentDeployer.js";
@@ -136,7 +137,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       districts,
       sanctions,
       chatBySpeaker,
-      () => deployer.pack,
     );
     const commands = new CommandRegistry({
       gmActions: stores.gmActions,
@@ -148,7 +148,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log,
       policy: { bulkGiveThreshold: config.gm.bulkGiveThreshold },
       clusterUp: redis ? () => redis!.up : undefined,
-    }).register(...ALL_COMMANDS);
+    }).register(...FRAMEWORK_COMMANDS, ...mxoCommands(() => deployer.pack));
     provideDistrictServices({
       permissions,
       events,

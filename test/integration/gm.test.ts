@@ -7,7 +7,7 @@ import { deploy, type TestDeployment } from "../helpers/servers.js";
 import { AuditLog } from "../../src/audit/AuditLog.js";
 import { PermissionService } from "../../src/auth/PermissionService.js";
 import { CommandRegistry } from "../../src/commands/CommandRegistry.js";
-import { ALL_COMMANDS } from "../../src/commands/index.js";
+import { FRAMEWORK_COMMANDS } from "../../src/commands/index.js";
 import { loadConfig } from "../../src/config/config.js";
 import { Metrics } from "../../src/metrics/metrics.js";
 import { openDatabase } from "../../src/persistence/database.js";
@@ -468,7 +468,7 @@ describe("GM and admin (postgres)", function () {
           metrics: new Metrics(),
           log: createLogger("silent"),
           policy: { bulkGiveThreshold: 100 },
-        }).register(...ALL_COMMANDS);
+        }).register(...FRAMEWORK_COMMANDS);
         const p = await newPlayer(base);
         const outcome = await registry.run(
           { accountId: p.accountId, username: p.username, via: "game" },
