@@ -86,5 +86,5 @@ export function contentCommands(content: ContentDeployer) {
     },
   };
 
-  return [store, deploy, rollback];
+  return [store, deploy, rollback] as Command<unknown, unknown>[];
 }

@@ -1,10 +1,8 @@
 import type { Escalations } from "../auth/Escalations.js";
 import type { PermissionService } from "../auth/PermissionService.js";
-import type { ContentDeployer } from "../content/ContentDeployer.js";
 import type { Logger } from "../util/logger.js";
 import type { Command } from "./Command.js";
 import { accountCommands } from "./accounts.js";
-import { contentCommands } from "./content.js";
 import { drainCommand, type DrainReport } from "./drain.js";
 import { escalationCommands } from "./escalations.js";
 import { metrics } from "./metrics.js";
@@ -18,14 +16,12 @@ import { metrics } from "./metrics.js";
 export function staffCommands(deps: {
   permissions: PermissionService;
   escalations: Escalations;
-  content: ContentDeployer;
   drain(reason: string): Promise<DrainReport>;
   log: Logger;
 }): Command<unknown, unknown>[] {
   return [
     ...accountCommands(deps.permissions),
     ...escalationCommands(deps.escalations, deps.permissions),
-    ...contentCommands(deps.content),
     drainCommand(deps.drain, deps.log),
     metrics,
   ] as Command<unknown, unknown>[];

@@ -24,3 +24,8 @@ export type { GmOp, GmOpResults, Point3 } from "../gm/GmOp.js";
 export { AppError } from "../util/errors.js";
 export { refusal, type Command, type CommandContext, type CommandResult } from "../commands/Command.js";
 export { characterTarget, oneTarget, positional } from "../commands/args.js";
+export type { CharacterRules, Game, GameKit, GameModule } from "./game/GameModule.js";
+export type { ZoneCatalog } from "./zone/ZoneCatalog.js";
+export type { StartingCharacter } from "../persistence/CharacterService.js";
+export { startServer, type RunningServer } from "../server/startServer.js";
+export { runGame } from "../server/runGame.js";

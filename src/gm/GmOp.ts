@@ -25,7 +25,9 @@ export type GmOp =
   | { op: "inspect"; characterId: string }
   | { op: "invisible"; characterId: string; on: boolean }
   | { op: "spawn"; template: string; count: number; at: Point3 }
-  | { op: "despawn"; npcId: string };
+  | { op: "despawn"; npcId: string }
+  /** A game's own operation (examples/tag: `tagit`), by name; the game's room decides what it means. */
+  | { op: "game"; name: string; characterId?: string | undefined; args?: string[] | undefined };
 
 export interface InspectReport {
   characterId: string;
@@ -56,6 +58,7 @@ export interface GmOpResults {
   invisible: { previous: boolean };
   spawn: { npcIds: string[] };
   despawn: { template: string };
+  game: unknown;
 }
 
 export type GmOpResult<O extends GmOp> = GmOpResults[O["op"]];

@@ -26,7 +26,8 @@ export interface AdminDeps {
   escalations: Escalations;
   audit: AuditLog;
   commands: CommandRegistry;
-  content: ContentDeployer;
+  /** The game's content packs, if it has them. */
+  content?: ContentDeployer | undefined;
   analytics: AnalyticsQueries;
   metrics: Metrics;
   log: Logger;

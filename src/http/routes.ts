@@ -6,7 +6,7 @@ import { FallbackStore } from "./FallbackStore.js";
 import { z } from "zod";
 import { PasswordSchema, UsernameSchema, type AuthService, type Principal } from "../auth/AuthService.js";
 import type { Metrics } from "../metrics/metrics.js";
-import { CreateCharacterSchema, type CharacterService } from "../persistence/CharacterService.js";
+import type { CharacterService } from "../persistence/CharacterService.js";
 import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
@@ -35,8 +35,8 @@ export interface HttpDeps {
   rateLimits: { perMinute: number; authPerMinute: number; adminPerMinute: number };
   /** Shared rate-limit counters across processes (set with REDIS_URL). */
   rateLimitRedis?: Redis | undefined;
-  /** The content this process runs now (it changes with deploys). */
-  content(): { revision: number | null; pack: ContentPack };
+  /** The content this process runs now (it changes with deploys), if the game has content packs. */
+  content?: (() => { revision: number | null; pack: ContentPack }) | undefined;
   /** package.json version, for the OpenAPI document. */
   version: string;
   trustProxy: boolean;
@@ -183,19 +183,21 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
   const requireAuth = async (req: Request, opts: { mfaPending?: boolean } = {}): Promise<Principal> =>
     deps.auth.authenticate(bearerToken(req), opts);
 
-  api.add(
-    {
-      method: "get",
-      path: "/api/v1/districts",
-      summary: "The districts of the running content: bounds, hardlines, contacts and missions",
-      tag: "world",
-    },
-    [apiLimit],
-    () => {
-      const { revision, pack } = deps.content();
-      return worldInfo(revision, pack);
-    },
-  );
+  const content = deps.content;
+  if (content)
+    api.add(
+      {
+        method: "get",
+        path: "/api/v1/districts",
+        summary: "The districts of the running content: bounds, hardlines, contacts and missions",
+        tag: "world",
+      },
+      [apiLimit],
+      () => {
+        const { revision, pack } = content();
+        return worldInfo(revision, pack);
+      },
+    );
 
   api.add(
     {
@@ -311,14 +313,14 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       summary: "Create a character",
       tag: "characters",
       auth: true,
-      body: CreateCharacterSchema,
+      body: deps.characters.createSchema,
       status: 201,
       errors: { 409: "Name taken" },
     },
     [apiLimit, json],
     async (req) => {
       const principal = await requireAuth(req);
-      return deps.characters.create(principal.accountId, parseBody(req, CreateCharacterSchema));
+      return deps.characters.create(principal.accountId, parseBody(req, deps.characters.createSchema));
     },
   );
 

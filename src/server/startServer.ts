@@ -1,6 +1,7 @@
-import { defineRoom, defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
-import { DistrictRoom } from "../../rooms/DistrictRoom.js";
-import { provideDistrictServices } from "../mxo/zone/DistrictServices.js";
+import { defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
+import type { GameModule } from "../framework/game/GameModule.js";
+import { provideZoneServices } from "../framework/zone/ZoneServices.js";
+import { contentCommands } from "../commands/content.js";
 import { AuthService } from "../auth/AuthService.js";
 import { TokenSigner } from "../auth/tokens.js";
 import { resolveSecrets } from "../auth/SharedSecrets.js";
@@ -18,19 +19,14 @@ import { PermissionService } from "../auth/PermissionService.js";
 import { SecretBox } from "../auth/SecretBox.js";
 import { Totp } from "../auth/Totp.js";
 import { FRAMEWORK_COMMANDS } from "../commands/index.js";
-import { mxoCommands } from "../mxo/commands/index.js";
 import { staffCommands } from "../commands/staffCommands.js";
 import { CommandRegistry } from "../commands/CommandRegistry.js";
-import { ContentDeployer } from "../content/ContentDeployer.js";
-import { ContentRevisions } from "../content/ContentRevisions.js";
 import { GmWorld } from "../gm/GmWorld.js";
 import { Sanctions } from "../gm/Sanctions.js";
 import { PACKAGE_VERSION } from "../util/version.js";
 import { LocalCharacterLease } from "../cluster/LocalCharacterLease.js";
 import { RedisCharacterLease } from "../cluster/RedisCharacterLease.js";
 import { resolvePublicAddress, type Config } from "../config/config.js";
-import { DistrictCatalog } from "../content/districts.js";
-import { loadContentPack } from "../content/loadContentPack.js";
 import type { DrainReport } from "../http/adminRoutes.js";
 import { registerRoutes } from "../http/routes.js";
 import { Metrics } from "../metrics/metrics.js";
@@ -66,13 +62,16 @@ export interface RunningServer {
 
 type Phase = "starting" | "ready" | "draining" | "drained" | "stopped";
 
-export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+/**
+ * Starts one process of a game: the database (PostgreSQL, or the embedded
+ * one), presence and matchmaking (Redis, or in process), accounts, custody of
+ * characters, the command registry and its audit, the HTTP surface, then the
+ * game's rooms and commands (`game.start`). Stops with drain, saves first.
+ */
+export async function startServer(config: Config, log: Logger, game: GameModule): Promise<RunningServer> {
   const started = Date.now();
   let phase: Phase = "starting";
   const metrics = new Metrics();
-  // The whole pack is validated at start (every issue listed); rooms use its districts today,
-  // gameplay systems read the rest of it.
-  const fromDisk = loadContentPack(config.contentDir);
   const db = await openDatabase(config, log);
 
   let server: Server | undefined;
@@ -83,10 +82,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   try {
     const stores = typeormStores(db.dataSource);
     if (config.admin) await ensureAdmin(stores.accounts, config.admin, log);
-    // A revision deployed through the admin API wins over the pack on disk.
-    const revisions = new ContentRevisions(stores.contentRevisions);
-    const initialContent = await ContentDeployer.initial(revisions, fromDisk);
-    const districts = DistrictCatalog.fromPack(initialContent.pack);
 
     const created = await createPresence(config, log);
     presence = created.presence;
@@ -122,10 +117,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     const store = new CharacterStore(db.dataSource, metrics, log, LEASE_TTL_SECONDS);
     const liveCustody = new CharacterCustody(lease, store, bus, presence, log);
     custody = liveCustody;
-    const chatHistory = new ChatHistory(presence);
     const chatBySpeaker = new ChatHistory(presence, SPEAKER_HISTORY_LINES);
     const ledger = new LedgerService(stores.ledger);
-    const deployer = new ContentDeployer(revisions, bus, rooms, log, initialContent);
+    const kit = { config, log, metrics, stores, presence, bus, rooms, events, ledger, chatBySpeaker };
+    const played = await game.start(kit);
+    const deployer = played.content;
     const permissions = new PermissionService(stores.permissions);
     const audit = new AuditLog(stores.audit);
     const sanctions = new Sanctions(stores, bus);
@@ -134,7 +130,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       lease,
       ledger,
       bus,
-      districts,
+      played.zones,
       sanctions,
       chatBySpeaker,
     );
@@ -148,18 +144,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log,
       policy: { bulkGiveThreshold: config.gm.bulkGiveThreshold },
       clusterUp: redis ? () => redis!.up : undefined,
-    }).register(...FRAMEWORK_COMMANDS, ...mxoCommands(() => deployer.pack));
-    provideDistrictServices({
+    }).register(...FRAMEWORK_COMMANDS, ...(played.commands ?? []));
+    provideZoneServices({
+      ...played.services,
       permissions,
       events,
-      chatHistory,
-      chatBySpeaker,
-      deployer,
-      ledger,
       config,
       auth,
       characters: store,
-      districts,
       metrics,
       log,
       lease,
@@ -193,7 +185,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       },
       "mxo:announce": (e) => rooms.announce(e.text, e.at),
       "mxo:mutes": (e) => rooms.applyMute(e.accountId, e.until, e.reason),
-      "mxo:content": (e) => void deployer.onDeployed(e.revision),
+      "mxo:content": (e) => void deployer?.onDeployed(e.revision),
     });
 
     const { transport, kind } = await createTransport(config, log);
@@ -226,7 +218,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       return draining;
     };
     const escalations = new Escalations(stores.escalations, config.gm.escalationSeconds);
-    commands.register(...staffCommands({ permissions, escalations, content: deployer, drain, log }));
+    commands.register(...staffCommands({ permissions, escalations, drain, log }));
+    if (deployer) commands.register(...contentCommands(deployer));
 
     server = defineServer({
       transport,
@@ -236,11 +229,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       greet: false,
       // We own SIGTERM/SIGINT (see index.ts) so saves are awaited before exit.
       gracefullyShutdown: false,
-      rooms: { district: defineRoom(DistrictRoom).filterBy(["district"]) },
+      rooms: played.rooms,
       express: (app) => {
         registerRoutes(app, {
           auth,
-          characters: new CharacterService(stores.characterRoster, districts),
+          characters: new CharacterService(stores.characterRoster, played.characters),
           metrics,
           log,
           isAccepting: () => phase === "ready",
@@ -255,7 +248,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
           },
           trustProxy: config.trustProxy,
           rateLimitRedis,
-          content: () => ({ revision: deployer.revision, pack: deployer.pack }),
+          content: deployer && (() => ({ revision: deployer.revision, pack: deployer.pack })),
           version: PACKAGE_VERSION,
           admin: {
             commands,
@@ -288,6 +281,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         redis: Boolean(config.redisUrl),
         processId: matchMaker.processId,
         publicAddress: resolvePublicAddress(config) ?? null,
+        game: game.name,
         ms: Date.now() - started,
       },
       "mxo-server listening",

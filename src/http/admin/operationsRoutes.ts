@@ -1,4 +1,5 @@
 import { badRequest } from "../../util/errors.js";
+import type { ContentDeployer } from "../../content/ContentDeployer.js";
 import type { AdminKit } from "./AdminKit.js";
 
 function parseRevision(raw: unknown): number {
@@ -8,12 +9,27 @@ function parseRevision(raw: unknown): number {
 }
 
 /**
- * Running the service: content packs (store, deploy, roll back: the
+ * Running the service: the game's content packs, if it has them (store, deploy, roll back: the
  * `content.*` commands) and draining this process (the `drain` command).
  */
 export function registerOperationsRoutes(kit: AdminKit): void {
-  const { deps, add, command } = kit;
+  const { deps, command } = kit;
+  const content = deps.content;
+  // A game without content packs (examples/tag) has none of these routes.
+  if (content) registerContentRoutes(kit, content);
 
+  command(
+    {
+      method: "post",
+      path: "/drain",
+      summary: "This process stops taking players, saves and moves everyone (4120), then reports drained",
+    },
+    "drain",
+    () => ({}),
+  );
+}
+
+function registerContentRoutes({ add, command }: AdminKit, content: ContentDeployer): void {
   add(
     {
       method: "get",
@@ -21,7 +37,7 @@ export function registerOperationsRoutes(kit: AdminKit): void {
       summary: "Content revisions and the one every process runs",
       permission: "gm.content.view",
     },
-    async () => deps.content.overview(),
+    async () => content.overview(),
   );
   add(
     {
@@ -33,7 +49,7 @@ export function registerOperationsRoutes(kit: AdminKit): void {
     },
     async (req) => {
       const rev = parseRevision(req.params.rev);
-      return { revision: rev, pack: (await deps.content.packOf(rev)).toJSON() };
+      return { revision: rev, pack: (await content.packOf(rev)).toJSON() };
     },
   );
   command(
@@ -66,16 +82,6 @@ export function registerOperationsRoutes(kit: AdminKit): void {
       errors: { 409: "Nothing to roll back to" },
     },
     "content.rollback",
-    () => ({}),
-  );
-
-  command(
-    {
-      method: "post",
-      path: "/drain",
-      summary: "This process stops taking players, saves and moves everyone (4120), then reports drained",
-    },
-    "drain",
     () => ({}),
   );
 }

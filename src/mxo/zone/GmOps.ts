@@ -36,6 +36,7 @@ export class GmOps {
       }
       return { template } satisfies GmOpResults["despawn"];
     }
+    if (op.op === "game") throw new AppError("unknown_operation", 400, `No game operation "${op.name}" here`);
     const sessionId = [...ctx.members].find(([, p]) => p.characterId === op.characterId)?.[0];
     const meta = sessionId ? ctx.members.get(sessionId) : undefined;
     const player = sessionId ? ctx.sim.player(sessionId) : undefined;
