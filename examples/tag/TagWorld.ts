@@ -6,28 +6,19 @@ export interface TagPlayer {
   y: number;
   heading: number;
   intent: MoveIntent;
-  ack: number;
   it: boolean;
   /** Seconds spent not being it, carried across sessions (the score is its whole part). */
   free: number;
 }
 
-export interface TagRules {
-  bounds: Bounds;
-  /** Units per second. */
-  speed: number;
-  /** It passes to a player within this distance. */
-  reach: number;
-  /** Seconds after a pass before the new it can pass on. */
-  cooldown: number;
-}
-
-export const TAG_RULES: TagRules = {
-  bounds: { minX: 0, minY: 0, maxX: 100, maxY: 100 },
+/** The arena; speed in units per second; it passes within `reach`, then not for `cooldown` seconds. */
+export const TAG_RULES = {
+  bounds: { minX: 0, minY: 0, maxX: 100, maxY: 100 } as Bounds,
   speed: 6,
   reach: 2,
   cooldown: 2,
 };
+export type TagRules = typeof TAG_RULES;
 
 /**
  * The whole game of tag, pure: players move with the framework's movement
@@ -42,13 +33,17 @@ export class TagWorld {
   constructor(readonly rules: TagRules = TAG_RULES) {}
 
   add(id: string, name: string, at: { x: number; y: number }, free: number): TagPlayer {
-    const { minX, minY, maxX, maxY } = this.rules.bounds;
-    const x = Math.min(maxX, Math.max(minX, at.x));
-    const y = Math.min(maxY, Math.max(minY, at.y));
-    const player = { name, x, y, heading: 0, intent: { moveX: 0, moveY: 0 }, ack: 0, it: false, free };
+    const { x, y } = this.clamp(at);
+    const player = { name, x, y, heading: 0, intent: { moveX: 0, moveY: 0 }, it: false, free };
     this.players.set(id, player);
     this.keepOneIt();
     return player;
+  }
+
+  /** A point inside the arena (a GM's teleport lands there too). */
+  clamp(at: { x: number; y: number }): { x: number; y: number } {
+    const { minX, minY, maxX, maxY } = this.rules.bounds;
+    return { x: Math.min(maxX, Math.max(minX, at.x)), y: Math.min(maxY, Math.max(minY, at.y)) };
   }
 
   remove(id: string): void {
@@ -57,12 +52,11 @@ export class TagWorld {
   }
 
   /** A movement input: a direction (clamped to length 1; non-finite ones are ignored). */
-  input(id: string, input: { seq: number; moveX: number; moveY: number }): void {
+  input(id: string, input: { moveX: number; moveY: number }): void {
     const p = this.players.get(id);
     const intent = sanitizeIntent(input.moveX, input.moveY);
     if (!p || !intent) return;
     p.intent = intent;
-    p.ack = input.seq;
   }
 
   /** Who is it now. */

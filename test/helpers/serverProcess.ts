@@ -38,13 +38,13 @@ export function tempDataDir(): { dir: string; remove(): void } {
 }
 
 /**
- * Starts the real entrypoint (src/index.ts) in a child process and waits for
+ * Starts the real entrypoint (src/index.ts, or a game's: `entry`) in a child process and waits for
  * its "listening" log line. Defaults suit tests: quiet logs, generous HTTP
  * limits, short timers where tests need them via `env`.
  */
 export async function startServerProcess(
   env: Record<string, string>,
-  opts: { timeoutMs?: number; port?: number; nodeArgs?: string[] } = {},
+  opts: { timeoutMs?: number; port?: number; nodeArgs?: string[]; entry?: string } = {},
 ): Promise<ServerHandle> {
   const port = opts.port ?? (await freePort());
   const fullEnv: Record<string, string> = {
@@ -56,7 +56,7 @@ export async function startServerProcess(
     PORT: String(port),
     HOST: "127.0.0.1",
   };
-  const args = ["--experimental-websocket", ...(opts.nodeArgs ?? []), "--import", "tsx", "src/index.ts"];
+  const args = ["--experimental-websocket", ...(opts.nodeArgs ?? []), "--import", "tsx", opts.entry ?? "src/index.ts"];
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...fullEnv },

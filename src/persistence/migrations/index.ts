@@ -8,6 +8,7 @@ import { AccountHardening1732800000000 } from "./1732800000000-AccountHardening.
 import { StaffRules1732810000000 } from "./1732810000000-StaffRules.js";
 import { CharacterOwnership1732820000000 } from "./1732820000000-CharacterOwnership.js";
 import { GameData1732830000000 } from "./1732830000000-GameData.js";
+import { GameOrganizations1732840000000 } from "./1732840000000-GameOrganizations.js";
 
 /** In order. Referenced by class, not by glob, so tsx and compiled JS behave alike. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   StaffRules1732810000000,
   CharacterOwnership1732820000000,
   GameData1732830000000,
+  GameOrganizations1732840000000,
 ];
