@@ -4,7 +4,7 @@ import { DistrictState } from "../schema/DistrictState.js";
 import type { MoveInput } from "../schema/MoveInput.js";
 import type { ContentPack } from "../src/content/ContentPack.js";
 import { ZoneRoom } from "../src/framework/zone/ZoneRoom.js";
-import type { GmOp } from "../src/gm/GmOp.js";
+import type { MxoGmOp } from "../src/mxo/zone/MxoGmOp.js";
 import type { JoinOptions } from "../src/mxo/contract/clientMessages.js";
 import { authorizeDistrictJoin } from "../src/mxo/zone/authorizeDistrictJoin.js";
 import { District } from "../src/mxo/zone/District.js";
@@ -26,7 +26,7 @@ const GM_METRICS_INTERVAL_MS = 1000;
  * src/framework/zone) running one District (src/mxo/zone: the simulation,
  * message handlers, step effects, missions, GM operations, travel).
  */
-export class DistrictRoom extends ZoneRoom<DistrictState, Member, DistrictContext> {
+export class DistrictRoom extends ZoneRoom<DistrictState, Member, DistrictContext, MxoGmOp> {
   /** Runs at matchmaking, before a room is created or a seat reserved. */
   static override onAuth(token: string, options: unknown) {
     return authorizeDistrictJoin(token, options);
@@ -90,7 +90,7 @@ export class DistrictRoom extends ZoneRoom<DistrictState, Member, DistrictContex
     this.district.gmMetrics.recordTick(seconds);
   }
 
-  protected gm(op: GmOp): Promise<unknown> {
+  protected gm(op: MxoGmOp): Promise<unknown> {
     return this.district.gm(op);
   }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ContentDeployer } from "../content/ContentDeployer.js";
-import type { ContentDeployResult } from "../content/ContentRevisions.js";
+import type { GameContent } from "../framework/game/GameContent.js";
+import type { DeploymentChange } from "../framework/persistence/ports/ContentRevisionStore.js";
 import type { Command, CommandResult } from "./Command.js";
 import { ArgError, positional } from "./args.js";
 
@@ -19,7 +19,7 @@ const revision = positional((r) => {
 const shared = { console: false, needsCluster: false, replayable: false } as const;
 
 /** A deploy or rollback, undone by deploying again the revision it replaced (when there was one). */
-function switched(result: ContentDeployResult, message: string): CommandResult {
+function switched(result: DeploymentChange, message: string): CommandResult {
   return {
     ok: true,
     message,
@@ -33,7 +33,7 @@ function switched(result: ContentDeployResult, message: string): CommandResult {
 }
 
 /** Content packs: store (validated, every issue listed), deploy to every room on every process, roll back. */
-export function contentCommands(content: ContentDeployer) {
+export function contentCommands(content: GameContent) {
   const store: Command<void, z.infer<typeof RevisionInput>> = {
     ...shared,
     name: "content.store",

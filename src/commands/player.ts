@@ -69,9 +69,11 @@ export const inspect: Command<{ target: string }> = {
       recentChat,
     };
     const where = entry ? `${report.district} (online)` : `${report.district} (offline)`;
+    // The built-in model's level and health, as the room reports them (or as stored).
+    const { level, hp, maxHp } = { ...stored, ...(live as Partial<typeof stored> | undefined) };
     return {
       ok: true,
-      message: `${stored.name}: level ${report.level}, ${report.hp}/${report.maxHp} HP, in ${where}, ${inventory.length} item stacks`,
+      message: `${stored.name}: level ${level}, ${hp}/${maxHp} HP, in ${where}, ${inventory.length} item stacks`,
       target: stored.name,
       data: report,
     };

@@ -1,3 +1,5 @@
+import { StartupError } from "../util/errors.js";
+
 /** One problem in a content pack: which file, where in it, and what is wrong. */
 export interface ContentIssue {
   /** The pack file the problem is in, e.g. `npcs.json`. */
@@ -19,7 +21,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Content that failed validation; the message lists every problem, one per line. */
-export class ContentError extends Error {
+export class ContentError extends StartupError {
   readonly issues: readonly ContentIssue[];
 
   /** Problems in one file, with zod-style paths (the district catalog's form). */

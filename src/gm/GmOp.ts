@@ -1,9 +1,3 @@
-import type { CharacterStats } from "../mxo/rules/characterRules.js";
-import type { GmStat } from "../mxo/rules/simulation/DistrictSimulation.js";
-import type { ChatLine } from "../cluster/ClusterBus.js";
-import type { MissionState } from "../mxo/rules/missions/types.js";
-import type { Reputation } from "../mxo/rules/missions/reputation.js";
-
 export interface Point3 {
   x: number;
   y: number;
@@ -11,40 +5,30 @@ export interface Point3 {
 }
 
 /**
- * What a GM command asks of the room that holds its target. Plain JSON: it
- * crosses processes through presence (`matchMaker.remoteRoomCall`).
+ * What the framework's GM commands ask of the zone room that holds their
+ * target. Plain JSON: it crosses processes through presence
+ * (`matchMaker.remoteRoomCall` → `ZoneRoom.gmAct`). A game adds its own
+ * operations beside these (MxO: src/mxo/zone/MxoGmOp.ts), or names one with
+ * `game` (examples/tag: `tagit`).
  */
 export type GmOp =
   | { op: "where"; characterId: string }
   | { op: "teleport"; characterId: string; to: Point3 }
-  /** Sends the character to another district (server-side travel), to `to` or its arrival hardline. */
+  /** Sends the character to another zone (server-side travel), to `to` or its arrival point. */
   | { op: "send"; characterId: string; district: string; to?: Point3 | undefined }
   | { op: "kick"; characterId: string; reason: string }
-  | { op: "heal"; characterId: string }
-  | { op: "setstat"; characterId: string; stat: GmStat; value: number }
   | { op: "inspect"; characterId: string }
-  | { op: "invisible"; characterId: string; on: boolean }
-  | { op: "spawn"; template: string; count: number; at: Point3 }
-  | { op: "despawn"; npcId: string }
-  /** A game's own operation (examples/tag: `tagit`), by name; the game's room decides what it means. */
+  /** A game's own operation, by name; the game's room decides what it means. */
   | { op: "game"; name: string; characterId?: string | undefined; args?: string[] | undefined };
 
-export interface InspectReport {
+/** What every game's `inspect` reports of a player in play; a game adds its own fields. */
+export interface InspectCore {
   characterId: string;
   name: string;
   organization: string;
   district: string;
   roomId: string;
   position: Point3;
-  hp: number;
-  maxHp: number;
-  level: number;
-  experience: number;
-  stats: CharacterStats;
-  missions: MissionState;
-  reputation: Reputation;
-  invisible: boolean;
-  recentChat: ChatLine[];
 }
 
 export interface GmOpResults {
@@ -52,12 +36,7 @@ export interface GmOpResults {
   teleport: { from: Point3; to: Point3; district: string };
   send: { from: Point3; fromDistrict: string; district: string };
   kick: { closed: boolean };
-  heal: { hpBefore: number; hp: number };
-  setstat: { previous: number; value: number };
-  inspect: Omit<InspectReport, "recentChat">;
-  invisible: { previous: boolean };
-  spawn: { npcIds: string[] };
-  despawn: { template: string };
+  inspect: InspectCore & Record<string, unknown>;
   game: unknown;
 }
 

@@ -1,15 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { matchMaker } from "@colyseus/core";
-import type { CharacterStats } from "../mxo/rules/characterRules.js";
 import type { CharacterLease, LeaseEntry } from "../cluster/CharacterLease.js";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
 import type { ZoneCatalog } from "../framework/zone/ZoneCatalog.js";
 import type { LedgerService } from "../economy/LedgerService.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import type { ChatLine } from "../cluster/ClusterBus.js";
-import type { GmStat } from "../mxo/rules/simulation/DistrictSimulation.js";
 import type { CharacterRecordStore } from "../framework/persistence/ports/CharacterRecordStore.js";
-import { maxHealth } from "../mxo/rules/characterRules.js";
 import type { Sanctions } from "./Sanctions.js";
 import { AppError, notFound } from "../util/errors.js";
 import type { GmOp, GmOpResult } from "./GmOp.js";
@@ -36,7 +33,8 @@ export interface StoredCharacter {
   experience: number;
   hp: number;
   maxHp: number;
-  stats: CharacterStats;
+  /** The game's attributes, as stored (JSON). */
+  stats: unknown;
 }
 
 /** The lease's room while a GM changes an offline character: no room to call there. */
@@ -53,7 +51,8 @@ const ROOM_CALL_TIMEOUT_MS = 3000;
  */
 export class GmWorld {
   constructor(
-    private readonly characters: CharacterRecordStore,
+    /** Characters as stored, for commands that change them offline. */
+    readonly characters: CharacterRecordStore,
     readonly lease: CharacterLease,
     readonly ledger: LedgerService,
     readonly bus: ClusterBus,
@@ -67,7 +66,7 @@ export class GmWorld {
   async character(name: string): Promise<StoredCharacter> {
     const row = await this.characters.byName(name);
     if (!row) throw notFound(`No character named "${name}"`);
-    return { ...row, stats: row.stats as CharacterStats };
+    return row;
   }
 
   /**
@@ -112,13 +111,14 @@ export class GmWorld {
   }
 
   /**
-   * Changes an offline character in the database. The GM holds the
-   * character's lease meanwhile, so a join cannot load it half-changed or
-   * overwrite the change with an older copy; and the change applies only
-   * while no session claims the row (the fence that holds when Redis lost
-   * the leases).
+   * Runs `change` on an offline character in the database (a game's
+   * offline command: MxO's `setstat`). The GM holds the character's lease
+   * meanwhile, so a join cannot load it half-changed or overwrite the change
+   * with an older copy; `change` writes only while no session claims the row
+   * (the fence that holds when Redis lost the leases) and returns undefined
+   * when one did.
    */
-  async setStoredStat(c: StoredCharacter, stat: GmStat, value: number): Promise<number> {
+  async changeOffline<T>(c: StoredCharacter, change: () => Promise<T | undefined>): Promise<T> {
     const entry: LeaseEntry = {
       characterId: c.id,
       name: c.name,
@@ -137,18 +137,10 @@ export class GmWorld {
       );
     }
     try {
-      const previous =
-        stat === "level" || stat === "experience" || stat === "hp"
-          ? await this.characters.setField(c.id, stat, value)
-          : await this.characters.setStat(c.id, stat, value);
-      if (previous === undefined)
+      const done = await change();
+      if (done === undefined)
         throw new AppError("player_online", 409, `${c.name} just came online; try again`);
-      if (stat === "level" || stat === "vitality") {
-        // Max HP follows level and vitality, by the same rule as the running game.
-        const now = (await this.characters.levelAndStats(c.id))!;
-        await this.characters.setMaxHp(c.id, maxHealth(now.stats as CharacterStats, now.level));
-      }
-      return previous;
+      return done;
     } finally {
       await this.lease.release(entry);
     }
@@ -158,7 +150,10 @@ export class GmWorld {
    * Runs one operation in the room that holds `entry`'s character, on
    * whichever process that is (a local room answers directly).
    */
-  async act<O extends GmOp>(roomId: string, op: O): Promise<GmOpResult<O>> {
+  act<O extends GmOp>(roomId: string, op: O): Promise<GmOpResult<O>>;
+  /** A game's own operation (MxO's: `actMxo`), answered as the game's room says. */
+  act(roomId: string, op: { op: string }): Promise<unknown>;
+  async act(roomId: string, op: { op: string }): Promise<unknown> {
     let result: { ok: true; value: unknown } | { ok: false; code: string; message: string };
     try {
       result = (await matchMaker.remoteRoomCall(
@@ -178,6 +173,6 @@ export class GmWorld {
       const code = result?.code ?? "gm_failed";
       throw new AppError(code, ROOM_REFUSAL_STATUS[code] ?? 409, result?.message ?? "The room refused");
     }
-    return result.value as GmOpResult<O>;
+    return result.value;
   }
 }

@@ -4,7 +4,7 @@ import type { AuthService } from "../auth/AuthService.js";
 import type { Escalations } from "../auth/Escalations.js";
 import type { PermissionService } from "../auth/PermissionService.js";
 import type { CommandRegistry } from "../commands/CommandRegistry.js";
-import type { ContentDeployer } from "../content/ContentDeployer.js";
+import type { GameContent } from "../framework/game/GameContent.js";
 import type { AnalyticsQueries } from "../analytics/AnalyticsQueries.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../util/logger.js";
@@ -27,7 +27,7 @@ export interface AdminDeps {
   audit: AuditLog;
   commands: CommandRegistry;
   /** The game's content packs, if it has them. */
-  content?: ContentDeployer | undefined;
+  content?: GameContent | undefined;
   analytics: AnalyticsQueries;
   metrics: Metrics;
   log: Logger;

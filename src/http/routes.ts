@@ -13,8 +13,6 @@ import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
 import { registerWebPages } from "./webPages.js";
 import { isUuid, JSON_BODY_LIMIT_BYTES, parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
-import { worldInfo } from "./worldInfo.js";
-import type { ContentPack } from "../content/ContentPack.js";
 import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
 import { randomUUID } from "node:crypto";
 
@@ -35,8 +33,8 @@ export interface HttpDeps {
   rateLimits: { perMinute: number; authPerMinute: number; adminPerMinute: number };
   /** Shared rate-limit counters across processes (set with REDIS_URL). */
   rateLimitRedis?: Redis | undefined;
-  /** The content this process runs now (it changes with deploys), if the game has content packs. */
-  content?: (() => { revision: number | null; pack: ContentPack }) | undefined;
+  /** The game's public description of its world, if it has one (MxO: `GET /api/v1/districts`). */
+  worldInfo?: { path: string; summary: string; read(): unknown } | undefined;
   /** package.json version, for the OpenAPI document. */
   version: string;
   trustProxy: boolean;
@@ -183,20 +181,10 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
   const requireAuth = async (req: Request, opts: { mfaPending?: boolean } = {}): Promise<Principal> =>
     deps.auth.authenticate(bearerToken(req), opts);
 
-  const content = deps.content;
-  if (content)
-    api.add(
-      {
-        method: "get",
-        path: "/api/v1/districts",
-        summary: "The districts of the running content: bounds, hardlines, contacts and missions",
-        tag: "world",
-      },
-      [apiLimit],
-      () => {
-        const { revision, pack } = content();
-        return worldInfo(revision, pack);
-      },
+  const world = deps.worldInfo;
+  if (world)
+    api.add({ method: "get", path: world.path, summary: world.summary, tag: "world" }, [apiLimit], () =>
+      world.read(),
     );
 
   api.add(

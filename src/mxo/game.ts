@@ -9,6 +9,7 @@ import { ChatHistory } from "../social/ChatHistory.js";
 import { mxoCommands } from "./commands/index.js";
 import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "./rules/characterRules.js";
 import type { DistrictServices } from "./zone/DistrictServices.js";
+import { worldInfo } from "./worldInfo.js";
 
 /**
  * The Matrix Online as a game module: its content pack (validated whole at
@@ -37,6 +38,11 @@ export const mxoGame: GameModule = {
       commands: mxoCommands(() => deployer.pack),
       services,
       content: deployer,
+      worldInfo: {
+        path: "/api/v1/districts",
+        summary: "The districts of the running content: bounds, hardlines, contacts and missions",
+        read: () => worldInfo(deployer.revision, deployer.pack),
+      },
       characters: {
         organizations: ORGANIZATIONS,
         defaultOrganization: "zion",

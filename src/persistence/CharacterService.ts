@@ -4,7 +4,7 @@ import type {
   CharacterRosterStore,
   NewCharacter,
 } from "../framework/persistence/ports/CharacterRosterStore.js";
-import type { CharacterSummary } from "../mxo/contract/characters.js";
+import type { CharacterSummary } from "../framework/contract/characters.js";
 import type { CharacterRules } from "../framework/game/GameModule.js";
 import { conflict } from "../util/errors.js";
 

@@ -1,8 +1,5 @@
 import type { DataSource } from "typeorm";
 import { Character, type GameData } from "../../entities/Character.js";
-import type { CharacterStats } from "../mxo/rules/characterRules.js";
-import type { Reputation } from "../mxo/rules/missions/reputation.js";
-import type { MissionState } from "../mxo/rules/missions/types.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { Logger } from "../util/logger.js";
 import { returnedRows } from "../framework/persistence/typeorm/sql.js";
@@ -20,12 +17,13 @@ export interface CharacterSnapshot {
   maxHp?: number;
   level?: number;
   experience?: number;
-  stats?: CharacterStats;
+  /** The built-in model's JSON columns (MxO's attributes, missions and reputation), stored as given. */
+  stats?: object;
   /** The game's own fields (merged into what is stored); absent: left as stored. */
   data?: GameData;
   /** Absent: leave the stored value as it is. */
-  missions?: MissionState;
-  reputation?: Reputation;
+  missions?: object;
+  reputation?: object;
   /** Abilities loaded at a hardline (null: starter set); absent: leave the stored value. */
   loadout?: string[] | null;
 }

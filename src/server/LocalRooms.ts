@@ -1,5 +1,4 @@
 import type { ChatLine } from "../cluster/ClusterBus.js";
-import type { ContentPack } from "../content/ContentPack.js";
 
 /** Who a cross-room chat line is for; unset fields do not filter. */
 export interface ChatFilter {
@@ -17,7 +16,7 @@ export interface LocalRoom {
   deliverChat(line: ChatLine, filter: ChatFilter): number;
   announce(text: string, at: number): void;
   /** Switch to this content revision at the next tick boundary. */
-  applyContent(revision: number, pack: ContentPack): void;
+  applyContent(revision: number, pack: unknown): void;
   /** The account's chat is blocked until `until` (epoch ms), or unblocked (null). */
   applyMute(accountId: string, until: number | null, reason: string | null): void;
 }

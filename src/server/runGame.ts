@@ -1,8 +1,8 @@
 import { ConfigError, loadConfig } from "../config/config.js";
-import { ContentError } from "../content/districts.js";
 import type { GameModule } from "../framework/game/GameModule.js";
 import { startServer, type RunningServer } from "./startServer.js";
 import { createLogger, type Logger } from "../util/logger.js";
+import { StartupError } from "../util/errors.js";
 
 /**
  * A process's entry for a game: configuration from the environment, start,
@@ -49,7 +49,7 @@ export async function runGame(game: GameModule): Promise<void> {
   try {
     server = await startServer(config, log, game);
   } catch (err) {
-    if (err instanceof ContentError) console.error(err.message);
+    if (err instanceof StartupError) console.error(err.message);
     else log.fatal({ err }, "failed to start");
     process.exit(1);
   }
@@ -73,4 +73,3 @@ function watchProcessFaults(log: Logger, shutdown: (reason: string, exitCode: nu
     shutdown("uncaughtException", 1);
   });
 }
-

@@ -248,7 +248,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
           },
           trustProxy: config.trustProxy,
           rateLimitRedis,
-          content: deployer && (() => ({ revision: deployer.revision, pack: deployer.pack })),
+          worldInfo: played.worldInfo,
           version: PACKAGE_VERSION,
           admin: {
             commands,

@@ -15,6 +15,12 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A start refused for a reason the operator fixes (a game's content that does
+ * not validate): the process prints the message alone, no stack, and exits 1.
+ */
+export class StartupError extends Error {}
+
 export const badRequest = (message: string, details?: unknown) =>
   new AppError("invalid_request", 400, message, details);
 export const unauthorized = (message = "Missing or invalid credentials") =>

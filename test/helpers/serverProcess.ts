@@ -56,7 +56,13 @@ export async function startServerProcess(
     PORT: String(port),
     HOST: "127.0.0.1",
   };
-  const args = ["--experimental-websocket", ...(opts.nodeArgs ?? []), "--import", "tsx", opts.entry ?? "src/index.ts"];
+  const args = [
+    "--experimental-websocket",
+    ...(opts.nodeArgs ?? []),
+    "--import",
+    "tsx",
+    opts.entry ?? "src/index.ts",
+  ];
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...fullEnv },

@@ -3,7 +3,6 @@ import type { GameEvents } from "../../analytics/GameEvents.js";
 import type { ClusterBus } from "../../cluster/ClusterBus.js";
 import type { Command } from "../../commands/Command.js";
 import type { Config } from "../../config/config.js";
-import type { ContentDeployer } from "../../content/ContentDeployer.js";
 import type { LedgerService } from "../../economy/LedgerService.js";
 import type { Metrics } from "../../metrics/metrics.js";
 import type { LocalRooms } from "../../server/LocalRooms.js";
@@ -11,6 +10,7 @@ import type { ChatHistory } from "../../social/ChatHistory.js";
 import type { Logger } from "../../util/logger.js";
 import type { Stores } from "../persistence/ports/Stores.js";
 import type { ZoneCatalog } from "../zone/ZoneCatalog.js";
+import type { GameContent } from "./GameContent.js";
 import type { StartingCharacter } from "../../persistence/CharacterService.js";
 
 /** What the framework has built when it asks a game to start: use these, never build a second one. */
@@ -49,12 +49,10 @@ export interface Game {
   /** What its rooms work with beyond every zone's services (read back through `zoneServices()`). */
   services?: Record<string, unknown>;
   characters: CharacterRules;
-  /**
-   * Content packs with revisions and hot deploys, if the game has them: the
-   * admin API's `/content` routes, the `content.*` commands, and
-   * `GET /api/v1/districts`, which describes the running pack to clients.
-   */
-  content?: ContentDeployer;
+  /** Content with revisions and hot deploys, if the game has it (`/content` routes, `content.*` commands). */
+  content?: GameContent;
+  /** A public read-only route describing the running world to clients (MxO: `GET /api/v1/districts`). */
+  worldInfo?: { path: string; summary: string; read(): unknown };
 }
 
 /**

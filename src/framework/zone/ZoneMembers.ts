@@ -2,7 +2,6 @@ import { matchMaker, ServerError, type Client } from "@colyseus/core";
 import type { LeaseEntry } from "../../cluster/CharacterLease.js";
 import type { ChatLine } from "../../cluster/ClusterBus.js";
 import { humanDuration } from "../../commands/args.js";
-import type { ContentPack } from "../../content/ContentPack.js";
 import type { ChatFilter, LocalRoom } from "../../server/LocalRooms.js";
 import { AppError } from "../../util/errors.js";
 import { isServiceFault } from "../../util/faults.js";
@@ -37,7 +36,7 @@ export interface MembersRoom {
   endSession(sessionId: string, code: number, reason: string): boolean;
   saveLater(sessionId: string): void;
   /** A content revision was deployed (games with content swap it at their next tick). */
-  applyContent?(revision: number, pack: ContentPack): void;
+  applyContent?(revision: number, pack: unknown): void;
 }
 
 /**
@@ -184,7 +183,7 @@ export class ZoneMembers<M extends ZoneMember> implements LocalRoom {
     this.room.broadcast("announce", { text, at });
   }
 
-  applyContent(revision: number, pack: ContentPack): void {
+  applyContent(revision: number, pack: unknown): void {
     this.room.applyContent?.(revision, pack);
   }
 

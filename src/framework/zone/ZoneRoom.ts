@@ -22,7 +22,13 @@ export type { ZoneMember } from "./ZoneMembers.js";
  * step, write-behind saves, a reconnection grace, drain with 4120). A game supplies its world
  * through the hooks below and never touches a socket, a lease or the database.
  */
-export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extends Room<{
+export abstract class ZoneRoom<
+  S extends Schema,
+  M extends ZoneMember,
+  C,
+  /** The GM operations its room carries out: the framework's, and the game's own. */
+  O extends { op: string } = GmOp,
+> extends Room<{
   state: S;
   client: ZoneClient;
   input: MoveInput;
@@ -50,7 +56,7 @@ export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extend
   /** One fixed step of the world, with this tick's input of each player that sent one. */
   protected abstract step(inputs: ReadonlyMap<string, MoveInput>): void;
   /** A GM operation on a player or on the zone; refusals are AppErrors. */
-  protected abstract gm(op: GmOp): Promise<unknown>;
+  protected abstract gm(op: O): Promise<unknown>;
   /** The player is in (a member now): its view, its first messages. */
   protected joined(_client: ZoneClient, _member: M): void {}
   /** How long the last tick took (seconds), for a game's own figures. */
@@ -151,7 +157,7 @@ export abstract class ZoneRoom<S extends Schema, M extends ZoneMember, C> extend
   }
 
   /** One GM operation (from any process, through `matchMaker.remoteRoomCall`); refusals come back as values. */
-  gmAct(op: GmOp): Promise<GmActResult> {
+  gmAct(op: O): Promise<GmActResult> {
     return settleGm(op, () => this.gm(op), this.services.log);
   }
 

@@ -1,4 +1,3 @@
-import type { GmOp } from "../../gm/GmOp.js";
 import { AppError } from "../../util/errors.js";
 import type { Logger } from "../../util/logger.js";
 
@@ -6,7 +5,11 @@ import type { Logger } from "../../util/logger.js";
 export type GmActResult = { ok: true; value: unknown } | { ok: false; code: string; message: string };
 
 /** Runs a GM operation and turns its refusal (an AppError) or failure into a value. */
-export async function settleGm(op: GmOp, run: () => Promise<unknown>, log: Logger): Promise<GmActResult> {
+export async function settleGm(
+  op: { op: string },
+  run: () => Promise<unknown>,
+  log: Logger,
+): Promise<GmActResult> {
   try {
     return { ok: true, value: await run() };
   } catch (err) {

@@ -1,5 +1,5 @@
 import { badRequest } from "../../util/errors.js";
-import type { ContentDeployer } from "../../content/ContentDeployer.js";
+import type { GameContent } from "../../framework/game/GameContent.js";
 import type { AdminKit } from "./AdminKit.js";
 
 function parseRevision(raw: unknown): number {
@@ -29,7 +29,7 @@ export function registerOperationsRoutes(kit: AdminKit): void {
   );
 }
 
-function registerContentRoutes({ add, command }: AdminKit, content: ContentDeployer): void {
+function registerContentRoutes({ add, command }: AdminKit, content: GameContent): void {
   add(
     {
       method: "get",

@@ -1,6 +1,6 @@
 import { matchMaker } from "@colyseus/core";
 import { z } from "zod";
-import type { PlayerListing } from "../../mxo/zone/DistrictServices.js";
+import type { PlayerListing } from "../../framework/zone/ZoneMembers.js";
 import { type AdminKit, parseId, parseQuery } from "./AdminKit.js";
 
 /** How long a listing waits for a room on another process before leaving it out. */

@@ -1,3 +1,5 @@
+import { setStoredStat } from "./offlineStats.js";
+import { actMxo } from "../zone/MxoGmOp.js";
 import { GM_STATS, type GmStat } from "../rules/simulation/DistrictSimulation.js";
 import type { Command } from "../../commands/Command.js";
 import { characterTarget, oneTarget, positional, sameName } from "../../commands/args.js";
@@ -17,7 +19,7 @@ export const heal: Command<{ target: string }> = {
   onSelf: "approval",
   async execute(ctx, { target }) {
     const entry = await ctx.world.online(target);
-    const r = await ctx.world.act(entry.roomId, { op: "heal", characterId: entry.characterId });
+    const r = await actMxo(ctx.world, entry.roomId, { op: "heal", characterId: entry.characterId });
     return {
       ok: true,
       message: `Healed ${entry.name} (${r.hpBefore} → ${r.hp})`,
@@ -66,7 +68,7 @@ export const setstat: Command<{ target: string; stat: GmStat; value: number }> =
     let previous: number;
     if (entry) {
       name = entry.name;
-      ({ previous } = await ctx.world.act(entry.roomId, {
+      ({ previous } = await actMxo(ctx.world, entry.roomId, {
         op: "setstat",
         characterId: entry.characterId,
         stat,
@@ -75,7 +77,7 @@ export const setstat: Command<{ target: string; stat: GmStat; value: number }> =
     } else {
       const stored = await ctx.world.character(target);
       name = stored.name;
-      previous = await ctx.world.setStoredStat(stored, stat, value);
+      previous = await setStoredStat(ctx.world, stored, stat, value);
     }
     return {
       ok: true,
@@ -103,7 +105,11 @@ export const invisible: Command<{ on: boolean }> = {
   }),
   async execute(ctx, { on }) {
     const me = await inGame(ctx.actor, ctx);
-    const { previous } = await ctx.world.act(me.roomId, { op: "invisible", characterId: me.characterId, on });
+    const { previous } = await actMxo(ctx.world, me.roomId, {
+      op: "invisible",
+      characterId: me.characterId,
+      on,
+    });
     return {
       ok: true,
       message: on ? "You are invisible to players" : "You are visible again",

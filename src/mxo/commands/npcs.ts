@@ -1,3 +1,4 @@
+import { actMxo } from "../zone/MxoGmOp.js";
 import type { ContentPack } from "../../content/ContentPack.js";
 import type { Command } from "../../commands/Command.js";
 import { refusal } from "../../commands/Command.js";
@@ -24,7 +25,12 @@ export function spawnCommand(content: () => ContentPack): Command<{ template: st
         return refusal(400, "unknown_template", `Unknown NPC template "${template}"`);
       const me = await inGame(ctx.actor, ctx);
       const here = await ctx.world.act(me.roomId, { op: "where", characterId: me.characterId });
-      const { npcIds } = await ctx.world.act(me.roomId, { op: "spawn", template, count, at: here.position });
+      const { npcIds } = await actMxo(ctx.world, me.roomId, {
+        op: "spawn",
+        template,
+        count,
+        at: here.position,
+      });
       return {
         ok: true,
         message: `Spawned ${npcIds.length} ${template} in ${here.district}: ${npcIds.join(", ")}`,
@@ -60,7 +66,7 @@ export const despawn: Command<{ roomId?: string | undefined; npcIds: string[] }>
     const missing: string[] = [];
     for (const npcId of npcIds) {
       try {
-        await ctx.world.act(room, { op: "despawn", npcId });
+        await actMxo(ctx.world, room, { op: "despawn", npcId });
         removed.push(npcId);
       } catch {
         missing.push(npcId);

@@ -9,7 +9,8 @@ import type { ContentPack } from "../../content/ContentPack.js";
 import type { DistrictDef } from "../../content/districts.js";
 import { CloseCodes } from "../../framework/contract/closeCodes.js";
 import { zoneLease, type ZoneMembers } from "../../framework/zone/ZoneMembers.js";
-import type { GmOp, Point3 } from "../../gm/GmOp.js";
+import type { Point3 } from "../../gm/GmOp.js";
+import type { MxoGmOp } from "./MxoGmOp.js";
 import { DistrictSimulation } from "../rules/simulation/DistrictSimulation.js";
 import { characterSnapshot, enterDistrict } from "./characterMapping.js";
 import type { DistrictContext, Member } from "./DistrictContext.js";
@@ -158,7 +159,7 @@ export class District implements DistrictContext {
     this.views.open(client, own, true);
   }
 
-  gm(op: GmOp): Promise<unknown> {
+  gm(op: MxoGmOp): Promise<unknown> {
     return this.gmOps.apply(op);
   }
 

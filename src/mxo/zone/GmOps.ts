@@ -1,5 +1,5 @@
 import type { InterestManager } from "../../aoi/InterestManager.js";
-import type { GmOp, GmOpResults } from "../../gm/GmOp.js";
+import type { MxoGmOp, MxoGmOpResults } from "./MxoGmOp.js";
 import { AppError } from "../../util/errors.js";
 import type { DistrictContext } from "./DistrictContext.js";
 
@@ -17,13 +17,13 @@ export class GmOps {
     private readonly kick: (sessionId: string, reason: string) => boolean,
   ) {}
 
-  async apply(op: GmOp): Promise<unknown> {
+  async apply(op: MxoGmOp): Promise<unknown> {
     const { ctx, interest } = this;
     // Both take effect at the next step, which emits npc_spawned / npc_despawned.
     if (op.op === "spawn") {
       if (!ctx.content.npc(op.template))
         throw new AppError("not_found", 404, `Unknown NPC template "${op.template}"`);
-      return { npcIds: ctx.sim.gmSpawn(op.template, op.count, op.at) } satisfies GmOpResults["spawn"];
+      return { npcIds: ctx.sim.gmSpawn(op.template, op.count, op.at) } satisfies MxoGmOpResults["spawn"];
     }
     if (op.op === "despawn") {
       const template = ctx.sim.gmDespawn(op.npcId);
@@ -34,7 +34,7 @@ export class GmOps {
           `No GM-spawned NPC ${op.npcId} here (zone NPCs belong to the content pack)`,
         );
       }
-      return { template } satisfies GmOpResults["despawn"];
+      return { template } satisfies MxoGmOpResults["despawn"];
     }
     if (op.op === "game") throw new AppError("unknown_operation", 400, `No game operation "${op.name}" here`);
     const sessionId = [...ctx.members].find(([, p]) => p.characterId === op.characterId)?.[0];
@@ -46,7 +46,7 @@ export class GmOps {
     const save = () => ctx.saveLater(sessionId);
     switch (op.op) {
       case "where":
-        return { district: ctx.def.id, roomId: ctx.roomId, position } satisfies GmOpResults["where"];
+        return { district: ctx.def.id, roomId: ctx.roomId, position } satisfies MxoGmOpResults["where"];
       case "teleport": {
         const from = ctx.sim.gmTeleport(sessionId, op.to)!;
         const now = ctx.sim.player(sessionId)!;
@@ -58,7 +58,7 @@ export class GmOps {
           from,
           to: { x: now.x, y: now.y, z: now.z },
           district: ctx.def.id,
-        } satisfies GmOpResults["teleport"];
+        } satisfies MxoGmOpResults["teleport"];
       }
       case "send": {
         const client = ctx.client(sessionId);
@@ -70,20 +70,20 @@ export class GmOps {
           from: position,
           fromDistrict: ctx.def.id,
           district: op.district,
-        } satisfies GmOpResults["send"];
+        } satisfies MxoGmOpResults["send"];
       }
       case "kick":
-        return { closed: this.kick(sessionId, op.reason.slice(0, 120)) } satisfies GmOpResults["kick"];
+        return { closed: this.kick(sessionId, op.reason.slice(0, 120)) } satisfies MxoGmOpResults["kick"];
       case "heal": {
         const hpBefore = ctx.sim.gmHeal(sessionId)!;
         save();
-        return { hpBefore, hp: ctx.sim.player(sessionId)!.hp } satisfies GmOpResults["heal"];
+        return { hpBefore, hp: ctx.sim.player(sessionId)!.hp } satisfies MxoGmOpResults["heal"];
       }
       case "setstat": {
         const previous = ctx.sim.gmSetStat(sessionId, op.stat, op.value)!;
         meta.stats = ctx.sim.statsOf(sessionId) ?? meta.stats;
         save();
-        return { previous, value: op.value } satisfies GmOpResults["setstat"];
+        return { previous, value: op.value } satisfies MxoGmOpResults["setstat"];
       }
       case "inspect":
         return {
@@ -101,12 +101,12 @@ export class GmOps {
           missions: meta.missions,
           reputation: meta.reputation,
           invisible: meta.invisible,
-        } satisfies GmOpResults["inspect"];
+        } satisfies MxoGmOpResults["inspect"];
       case "invisible": {
         const previous = meta.invisible;
         meta.invisible = op.on;
         interest.setHidden(sessionId, op.on);
-        return { previous } satisfies GmOpResults["invisible"];
+        return { previous } satisfies MxoGmOpResults["invisible"];
       }
     }
   }

@@ -1,0 +1,43 @@
+import type { GmWorld } from "../../gm/GmWorld.js";
+import type { GmOp, GmOpResults, InspectCore, Point3 } from "../../gm/GmOp.js";
+import type { CharacterStats } from "../rules/characterRules.js";
+import type { Reputation } from "../rules/missions/reputation.js";
+import type { MissionState } from "../rules/missions/types.js";
+import type { GmStat } from "../rules/simulation/DistrictSimulation.js";
+
+/** MxO's GM operations beside the framework's: what its own commands ask of a district room. */
+export type MxoGmOp =
+  | GmOp
+  | { op: "heal"; characterId: string }
+  | { op: "setstat"; characterId: string; stat: GmStat; value: number }
+  | { op: "invisible"; characterId: string; on: boolean }
+  | { op: "spawn"; template: string; count: number; at: Point3 }
+  | { op: "despawn"; npcId: string };
+
+/** What a district's `inspect` reports (the recent chat is added by the command). */
+export interface InspectReport extends InspectCore {
+  hp: number;
+  maxHp: number;
+  level: number;
+  experience: number;
+  stats: CharacterStats;
+  missions: MissionState;
+  reputation: Reputation;
+  invisible: boolean;
+}
+
+export interface MxoGmOpResults extends Omit<GmOpResults, "inspect"> {
+  inspect: InspectReport;
+  heal: { hpBefore: number; hp: number };
+  setstat: { previous: number; value: number };
+  invisible: { previous: boolean };
+  spawn: { npcIds: string[] };
+  despawn: { template: string };
+}
+
+export type MxoGmOpResult<O extends MxoGmOp> = MxoGmOpResults[O["op"]];
+
+/** `GmWorld.act` for MxO's operations, typed by operation. */
+export function actMxo<O extends MxoGmOp>(world: GmWorld, roomId: string, op: O): Promise<MxoGmOpResult<O>> {
+  return world.act(roomId, op) as Promise<MxoGmOpResult<O>>;
+}
