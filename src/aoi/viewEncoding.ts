@@ -1,4 +1,20 @@
 import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@colyseus/schema";
+import { intervalFor } from "./viewRates.js";
+import {
+  DEFERRABLE,
+  RATES,
+  TREES,
+  type DescriptorLike,
+  type EncoderLike,
+  type Iter,
+  type ListLike,
+  type NodeLike,
+  type RootLike,
+  type TreeLike,
+  type ViewLike,
+} from "./schemaInternals.js";
+
+export { setViewRates, type ViewRates } from "./viewRates.js";
 
 /**
  * Per-client patch encoding that costs what the client sees, not what the
@@ -38,109 +54,8 @@ import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@c
  * walk for that view and patch.
  */
 
-interface DescriptorLike {
-  filter?: unknown;
-  [DEFERRABLE]?: boolean;
-  /** Writes one field operation of a tree (op byte + value), as `encodeView` uses it. */
-  encoder?: (
-    encoder: unknown,
-    bytes: Uint8Array,
-    tree: TreeLike,
-    index: number,
-    operation: number,
-    it: Iter,
-    isEncodeAll: boolean,
-    hasView: boolean,
-    metadata: unknown,
-  ) => void;
-  metadata?: Record<number, { type?: unknown } | undefined>;
-}
-interface TreeLike {
-  root?: unknown;
-  ref?: { x?: unknown; y?: unknown; [$refId]?: number };
-  /** Bitmask of the fields (index < 32) that changed this patch. */
-  dirtyLow?: number;
-  /** Created since the last patch. */
-  isNew?: boolean;
-  changesNode?: { position: number };
-  isVisibilitySharedWithParent?: boolean;
-  extraParents?: unknown;
-  isFiltered?: boolean;
-  _isSchema?: boolean;
-  encDescriptor?: DescriptorLike;
-}
-interface NodeLike {
-  changeTree: TreeLike;
-  next?: NodeLike;
-  position: number;
-}
-interface ListLike {
-  next?: NodeLike;
-  tail?: NodeLike;
-  nextPosition: number;
-}
-interface RootLike {
-  changes: ListLike;
-  pendingFilterRefresh?: unknown[];
-}
-interface ViewLike {
-  isVisible(tree: TreeLike): boolean;
-  [TREES]?: Set<TreeLike>;
-  [RATES]?: ViewRates;
-}
-interface Iter {
-  offset: number;
-}
-interface EncoderLike {
-  root: RootLike;
-  sharedBuffer: Uint8Array;
-  ensureCapacity(buffer: Uint8Array, offset: number): Uint8Array;
-}
-
-const TREES = Symbol("mxo.viewTrees");
-const RATES = Symbol("mxo.viewRates");
-const DEFERRABLE = Symbol("mxo.deferrable");
-
-/**
- * How often a view hears about entities by their distance from its observer:
- * within `fullRadius` every patch, within `halfRadius` every 2nd, beyond
- * every `farEvery`-th (2, 4 or 8: a power of two, so a turn under
- * `farEvery` is a turn under 2 as well and no entity waits longer than
- * `farEvery` patches whatever band it moves through). The room keeps the
- * radii current (they shrink with the view in a crowd); the encoder reads
- * them at each patch.
- */
-export interface ViewRates {
-  /** The observer's own entity: its position is the centre, and it is always sent in full. */
-  observer: { x: number; y: number };
-  fullRadius: number;
-  halfRadius: number;
-  farEvery: number;
-}
-
-/** Gives a view distance-based update rates, or (undefined) sends everything every patch again. */
-export function setViewRates(view: StateView, rates: ViewRates | undefined): void {
-  if (rates && !FAR_EVERY.includes(rates.farEvery)) throw new Error("farEvery must be 2, 4 or 8");
-  (view as unknown as ViewLike)[RATES] = rates;
-}
-
-const FAR_EVERY = [2, 4, 8];
 /** Patches of field masks kept per tree: the longest wait between two turns. */
 const HISTORY = 8;
-
-/** Patches between two updates of `ref` to a view with `rates` (1: every patch). */
-function intervalFor(rates: ViewRates, ref: TreeLike["ref"], ox: number, oy: number): number {
-  if (ref === undefined || ref === (rates.observer as unknown)) return 1;
-  const x = ref.x;
-  const y = ref.y;
-  if (typeof x !== "number" || typeof y !== "number") return 1;
-  const dx = x - ox;
-  const dy = y - oy;
-  const d2 = dx * dx + dy * dy;
-  if (d2 <= rates.fullRadius * rates.fullRadius) return 1;
-  if (d2 <= rates.halfRadius * rates.halfRadius) return 2;
-  return rates.farEvery;
-}
 
 type EncodeFn = (this: Encoder, ...args: unknown[]) => Uint8Array;
 
