@@ -1,5 +1,6 @@
 import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@colyseus/schema";
 import { intervalFor } from "./viewRates.js";
+import { enabled, stats } from "./viewEncodingStats.js";
 import {
   DEFERRABLE,
   RATES,
@@ -15,6 +16,7 @@ import {
 } from "./schemaInternals.js";
 
 export { setViewRates, type ViewRates } from "./viewRates.js";
+export { setViewEncodingEnabled, viewEncodingStats } from "./viewEncodingStats.js";
 
 /**
  * Per-client patch encoding that costs what the client sees, not what the
@@ -60,8 +62,6 @@ const HISTORY = 8;
 type EncodeFn = (this: Encoder, ...args: unknown[]) => Uint8Array;
 
 let installed = false;
-let enabled = true;
-const stats = { fast: 0, stock: 0, slotted: 0, shared: 0, deferred: 0, catchUpEncoded: 0, catchUpSent: 0 };
 
 /** What one patch (one encoder, between two `discardChanges`) has learned so far. */
 interface PatchMemo {
@@ -559,28 +559,4 @@ function queueOrder(n: number): void {
       slots[p] = undefined;
     }
   }
-}
-
-/** Turns the shortcut off and on (tests compare both paths); the bookkeeping stays installed. */
-export function setViewEncodingEnabled(on: boolean): void {
-  enabled = on;
-}
-
-/**
- * Since start: view encodes that took the shortcut, that fell back to the
- * stock walk, that ordered many trees by position, entity patches copied
- * from another view's encode instead of encoded again, entity patches a view
- * deferred (update rates), and catch-ups encoded and sent (a deferred
- * entity's turn with more fields than its patch).
- */
-export function viewEncodingStats(): {
-  fast: number;
-  stock: number;
-  slotted: number;
-  shared: number;
-  deferred: number;
-  catchUpEncoded: number;
-  catchUpSent: number;
-} {
-  return { ...stats };
 }
