@@ -1,12 +1,12 @@
-import { $refId, encode as encodeValue, Encoder, OPERATION, StateView } from "@colyseus/schema";
+import { $refId, Encoder, StateView } from "@colyseus/schema";
 import { intervalFor } from "./viewRates.js";
 import { enabled, stats } from "./viewEncodingStats.js";
-import { ARENA_HEADROOM, generations, memoFor, WALK, type PatchMemo } from "./patchMemo.js";
+import { canDefer, isPlain } from "./plainTrees.js";
+import { copyCatchUp } from "./catchUp.js";
+import { ARENA_HEADROOM, generations, memoFor, WALK } from "./patchMemo.js";
 import {
-  DEFERRABLE,
   RATES,
   TREES,
-  type DescriptorLike,
   type EncoderLike,
   type Iter,
   type ListLike,
@@ -60,33 +60,6 @@ export { setViewEncodingEnabled, viewEncodingStats } from "./viewEncodingStats.j
 type EncodeFn = (this: Encoder, ...args: unknown[]) => Uint8Array;
 
 let installed = false;
-
-/** Schema classes whose fields are all primitives (no child refs): their patch bytes do not depend on the view. */
-const plainDescriptors = new WeakMap<DescriptorLike, boolean>();
-function isPlain(t: TreeLike): boolean {
-  if (t._isSchema !== true || t.isFiltered !== true) return false;
-  const desc = t.encDescriptor;
-  if (!desc || desc.filter !== undefined) return false;
-  let plain = plainDescriptors.get(desc);
-  if (plain === undefined) {
-    plain = desc.metadata !== undefined;
-    if (desc.metadata) {
-      for (const key of Object.keys(desc.metadata)) {
-        const field = desc.metadata[Number(key)];
-        if (field && typeof field === "object" && "type" in field && !isPrimitiveType(field.type))
-          plain = false;
-      }
-    }
-    plainDescriptors.set(desc, plain);
-  }
-  return plain;
-}
-
-/** A primitive field type: a name like "float32", or a quantized number (`{ quantized }`, a number on the wire). */
-function isPrimitiveType(type: unknown): boolean {
-  if (typeof type === "string") return true;
-  return typeof type === "object" && type !== null && "quantized" in type && Object.keys(type).length === 1;
-}
 
 /** Scratch for one view's encode: trees picked, queue nodes (pooled). */
 const picked: TreeLike[] = [];
@@ -303,86 +276,6 @@ export function installViewEncoding(): boolean {
   };
   installed = true;
   return true;
-}
-
-/**
- * A plain tree whose changed fields this encoder can tell (the `dirtyLow`
- * bitmask covers field indexes 0–31 only, so a class with more fields is
- * never deferred) and write itself: one a view may defer.
- */
-function canDefer(t: TreeLike): boolean {
-  if (typeof t.dirtyLow !== "number" || t._isSchema !== true || t.isFiltered !== true) return false;
-  const desc = t.encDescriptor;
-  if (desc === undefined) return false;
-  // Decided once per class and kept on its descriptor: this runs for every tree of every view, every patch.
-  return (desc[DEFERRABLE] ??=
-    typeof desc.encoder === "function" &&
-    isPlain(t) &&
-    Object.keys(desc.metadata ?? {}).every((key) => !/^\d+$/.test(key) || Number(key) < 32));
-}
-
-const SWITCH_TO_STRUCTURE = 255;
-/** Enough for one plain tree's header and a field (strings in plain trees are names and ids); checked per field. */
-const FIELD_HEADROOM = 512;
-
-/**
- * Writes a tree's catch-up — `mask`'s fields with their current values, the
- * way `Encoder#encodeView` writes a view's own changes (structure switch,
- * then one ADD per field) — encoding it once per patch and copying it into
- * every other view that needs the same fields of it.
- */
-function copyCatchUp(
-  encoder: EncoderLike,
-  memo: PatchMemo,
-  t: TreeLike,
-  mask: number,
-  it: Iter,
-  buffer: Uint8Array,
-): Uint8Array {
-  const refId = t.ref![$refId]!;
-  if (refId >= memo.catchStamp.length) {
-    const size = Math.max(refId + 1, memo.catchStamp.length * 2);
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    memo.catchStamp = grow(memo.catchStamp);
-    memo.catchMask = grow(memo.catchMask);
-    memo.catchStart = grow(memo.catchStart);
-    memo.catchLength = grow(memo.catchLength);
-  }
-  let start = memo.catchStart[refId]!;
-  let length = memo.catchLength[refId]!;
-  if (memo.catchStamp[refId] !== memo.stamp || memo.catchMask[refId] !== mask) {
-    const desc = t.encDescriptor!;
-    const write = desc.encoder!;
-    const at = { offset: memo.arenaOffset };
-    let arena = encoder.ensureCapacity(memo.arena, at.offset + FIELD_HEADROOM);
-    arena[at.offset++] = SWITCH_TO_STRUCTURE;
-    encodeValue.number(arena, refId, at);
-    for (let index = 0; index < 32; index++) {
-      if ((mask & (1 << index)) === 0) continue;
-      arena = encoder.ensureCapacity(arena, at.offset + FIELD_HEADROOM);
-      write(encoder, arena, t, index, OPERATION.ADD, at, false, true, desc.metadata);
-    }
-    memo.arena = arena;
-    start = memo.arenaOffset;
-    length = at.offset - start;
-    memo.arenaOffset = at.offset;
-    memo.catchStamp[refId] = memo.stamp;
-    memo.catchMask[refId] = mask;
-    memo.catchStart[refId] = start;
-    memo.catchLength[refId] = length;
-    stats.catchUpEncoded++;
-  }
-  let o = it.offset;
-  if (o + length > buffer.length) buffer = encoder.ensureCapacity(buffer, o + length);
-  const arena = memo.arena;
-  for (let k = 0; k < length; k++) buffer[o++] = arena[start + k]!;
-  it.offset = o;
-  stats.catchUpSent++;
-  return buffer;
 }
 
 /** Positions → trees, for putting many picked trees back in queue order without a comparison sort. */
