@@ -79,7 +79,7 @@ export class ClientViews {
   /**
    * Others far out in a client's view change less often for it: within
    * `fullRateFraction` of the view's reach every patch, half-way to the edge
-   * every 2nd, beyond every `farRateEvery`-th (viewEncoding.ts).
+   * every 2nd, beyond every `farRateEvery`-th (viewRates.ts).
    */
   private attachRates(client: Client, own: Positioned): void {
     const { fullRateFraction, farRateEvery } = this.options;

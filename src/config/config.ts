@@ -117,7 +117,7 @@ export interface Config {
     hysteresis: number;
     maxVisible: number;
     updateEveryTicks: number;
-    /** Others within this share of a view's reach are sent every patch (src/aoi/viewEncoding.ts `setViewRates`). */
+    /** Others within this share of a view's reach are sent every patch (src/aoi/viewRates.ts `setViewRates`). */
     fullRateFraction: number;
     /** The far part of a view is sent every this many patches (1: rates off). */
     farRateEvery: number;
