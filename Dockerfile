@@ -9,7 +9,7 @@
 # NODE_ENV=production makes JWT_SECRET and TOTP_ENCRYPTION_KEY (≥ 32 characters
 # each) mandatory: without them the server exits with code 2 and says so. Several replicas also need
 # REDIS_URL and DATABASE_URL (the embedded database in /data is single-process)
-# and a PUBLIC_ADDRESS each that clients can reach. See src/config/config.ts
+# and a PUBLIC_ADDRESS each that clients can reach. See src/framework/config/config.ts
 # for every variable.
 #
 # Node 20 on Debian 12 (bookworm, glibc 2.36) on purpose: the uWebSockets.js

@@ -15,7 +15,7 @@
  * Run pm2 itself on the same Node (≥ 20.19), not an older global one.
  *
  * Environment read here (everything else passes through to the server; see
- * src/config/config.ts):
+ * src/framework/config/config.ts):
  *   PORT                      first instance's port (default 2567); instance n listens on PORT + n
  *   PM2_INSTANCES             "max" (one per core) or a number; default "max" when REDIS_URL and
  *                             DATABASE_URL are both set, else 1

@@ -5,6 +5,39 @@ import prettier from "eslint-config-prettier";
 /** A string that starts like an SQL statement. */
 const SQL = "/^\\s*(SELECT|INSERT\\s+INTO|UPDATE\\s+\\w+\\s+SET|DELETE\\s+FROM|WITH\\s+\\w+\\s+AS)\\s/";
 
+/** Where SQL and TypeORM may appear: the adapters, migrations, database setup and the character store. */
+const STORAGE = [
+  "src/framework/persistence/typeorm/**",
+  "src/framework/persistence/migrations/**",
+  "src/framework/persistence/database.ts",
+  "src/framework/persistence/exclusivePglite.ts",
+  "src/framework/persistence/CharacterStore.ts",
+];
+const NO_GAME = [
+  {
+    group: [
+      "**/mxo/**",
+      "**/rooms/**",
+      "**/examples/**",
+      "**/schema/District*",
+      "**/schema/Player*",
+      "**/schema/Npc*",
+    ],
+    message:
+      "The framework names no game: the game's part goes in its module (src/mxo), reached through GameModule.",
+  },
+];
+const NO_STORAGE = [
+  {
+    regex: "^(typeorm|typeorm-pglite|pg|@electric-sql/pglite)(/.*)?$",
+    message: "Storage goes through a port (src/framework/persistence/ports) and its TypeORM adapter.",
+  },
+];
+const NO_ADAPTERS = {
+  group: ["**/framework/persistence/typeorm/**", "../typeorm/*"],
+  message: "Take the port (src/framework/persistence/ports); startServer builds the adapters.",
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "data/", "bench/results/", "scratch/"] },
   js.configs.recommended,
@@ -22,13 +55,20 @@ export default tseslint.config(
         {
           object: "process",
           property: "env",
-          message: "Read configuration through src/config/config.ts only.",
+          message: "Read configuration through src/framework/config/config.ts only.",
         },
       ],
     },
   },
   {
-    files: ["src/config/**", "test/**", "bench/**", "loadtest/**", "examples/**", "ecosystem.config.js"],
+    files: [
+      "src/framework/config/**",
+      "test/**",
+      "bench/**",
+      "loadtest/**",
+      "examples/**",
+      "ecosystem.config.js",
+    ],
     rules: { "no-restricted-properties": "off" },
   },
   {
@@ -38,11 +78,14 @@ export default tseslint.config(
   },
   {
     // Persistence behind ports: SQL and TypeORM live only in the TypeORM adapters, the database setup
-    // and migrations (src/persistence), the entities, and the tests' and benchmarks' fixtures.
+    // and migrations, the character store (src/framework/persistence), the entities, and the tests' and benchmarks' fixtures.
     files: ["**/*.ts"],
     ignores: [
       "src/framework/persistence/typeorm/**",
-      "src/persistence/**",
+      "src/framework/persistence/migrations/**",
+      "src/framework/persistence/database.ts",
+      "src/framework/persistence/exclusivePglite.ts",
+      "src/framework/persistence/CharacterStore.ts",
       "entities/**",
       "test/**",
       "bench/**",
@@ -76,7 +119,14 @@ export default tseslint.config(
   {
     // Services take ports; only the composition root (startServer) builds the adapters.
     files: ["src/**/*.ts", "rooms/**/*.ts", "examples/**/*.ts"],
-    ignores: ["src/framework/persistence/typeorm/**", "src/persistence/**", "src/server/startServer.ts"],
+    ignores: [
+      "src/framework/persistence/typeorm/**",
+      "src/framework/persistence/migrations/**",
+      "src/framework/persistence/database.ts",
+      "src/framework/persistence/exclusivePglite.ts",
+      "src/framework/persistence/CharacterStore.ts",
+      "src/framework/server/startServer.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -95,6 +145,17 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // The framework names no game: a game (src/mxo, examples/) builds on it, never the other way.
+  // (A later block replaces no-restricted-imports for its files, so each repeats the storage rules.)
+  {
+    files: ["src/framework/**/*.ts"],
+    ignores: [...STORAGE, "src/framework/server/startServer.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [...NO_GAME, ...NO_STORAGE, NO_ADAPTERS] }] },
+  },
+  {
+    files: [...STORAGE, "src/framework/server/startServer.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: NO_GAME }] },
   },
   {
     // MxO's rules and the framework's movement step are pure: no storage, no transport, no room.

@@ -285,7 +285,7 @@ async function startMxo(dataDir: string): Promise<Running> {
 
 // --- mxo accounts and placement -------------------------------------------------
 
-/** Characters one account may own (src/persistence/CharacterService.ts): bots share accounts to spare argon2 work. */
+/** Characters one account may own (src/framework/persistence/CharacterService.ts): bots share accounts to spare argon2 work. */
 const CHARACTERS_PER_ACCOUNT = 8;
 
 interface BenchPlayer {

@@ -41,7 +41,7 @@ export class Account {
   muteReason!: string | null;
 
   /**
-   * RFC 6238 secret, sealed with AES-256-GCM (`v1:…`, see src/auth/SecretBox.ts;
+   * RFC 6238 secret, sealed with AES-256-GCM (`v1:…`, see src/framework/auth/SecretBox.ts;
    * plain base32 from older versions is sealed at start); set at enrolment, in
    * force once `totpEnabledAt` is set.
    */

@@ -7,7 +7,7 @@ import { MESSAGE_TYPES } from "./messageGen.js";
 /** `ProtocolModifier.TIMED`: a lag-compensation stamp precedes the input. */
 const TIMED = 0x80;
 
-/** The server's frame cap (src/server/transport.ts); frames past it get the client cut. */
+/** The server's frame cap (src/framework/server/transport.ts); frames past it get the client cut. */
 export const MAX_FRAME_BYTES = 16 * 1024;
 
 export interface FuzzFrame {

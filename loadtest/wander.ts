@@ -99,7 +99,7 @@ if (password.length < 8) usage("--password must be at least 8 characters");
 const runId = randomBytes(4).readUInt32BE(0).toString(36).padStart(7, "0").slice(0, 6);
 
 // ---------------------------------------------------------------------------
-// Wire shapes (see src/http/routes.ts, schema/DistrictState.ts, schema/MoveInput.ts).
+// Wire shapes (see src/framework/http/routes.ts, schema/DistrictState.ts, schema/MoveInput.ts).
 
 interface TokenPair {
   token: string;

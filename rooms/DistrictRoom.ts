@@ -2,7 +2,7 @@ import { ServerError } from "@colyseus/core";
 import type { Character } from "../entities/Character.js";
 import { DistrictState } from "../schema/DistrictState.js";
 import type { MoveInput } from "../schema/MoveInput.js";
-import type { ContentPack } from "../src/content/ContentPack.js";
+import type { ContentPack } from "../src/mxo/content/ContentPack.js";
 import { ZoneRoom } from "../src/framework/zone/ZoneRoom.js";
 import type { MxoGmOp } from "../src/mxo/zone/MxoGmOp.js";
 import type { JoinOptions } from "../src/mxo/contract/clientMessages.js";

@@ -1,5 +1,5 @@
 import { mxoGame } from "./mxo/game.js";
-import { runGame } from "./server/runGame.js";
+import { runGame } from "./framework/server/runGame.js";
 
 /** `npm start`: The Matrix Online on the framework. */
 void runGame(mxoGame);

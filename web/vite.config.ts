@@ -7,7 +7,7 @@ const root = import.meta.dirname;
 /**
  * The player client (/play) and the admin console (/admin), built into
  * dist/web so the compiled server, its Docker image and `npm start` all find
- * them in one place (src/http/webPages.ts serves them).
+ * them in one place (src/framework/http/webPages.ts serves them).
  */
 export default defineConfig({
   root,

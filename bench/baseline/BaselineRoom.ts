@@ -13,7 +13,7 @@ import { MapSchema, Schema, type } from "@colyseus/schema";
 import { Room, type Client } from "@colyseus/core";
 import { MoveInput } from "../../schema/MoveInput.js";
 import { PlayerState } from "../../schema/PlayerState.js";
-import { meterClient } from "../../src/metrics/meterClient.js";
+import { meterClient } from "../../src/framework/metrics/meterClient.js";
 import { sanitizeIntent, stepMovement, type Bounds, type MoveIntent } from "../../src/framework/movement.js";
 import { probeCounters } from "../probe.js";
 

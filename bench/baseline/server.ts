@@ -1,7 +1,7 @@
 /**
  * Process entry of the baseline server: one `baseline` room type on the same
  * transport mxo-server uses (uWebSockets.js, same options as
- * src/server/transport.ts). Started by bench/scale.ts as
+ * src/framework/server/transport.ts). Started by bench/scale.ts as
  * `node --import tsx --import ./bench/probe.ts bench/baseline/server.ts`
  * with PORT set; prints "baseline listening" when ready.
  */

@@ -1,11 +1,11 @@
 import { defineRoom } from "@colyseus/core";
 import { DistrictRoom } from "../../rooms/DistrictRoom.js";
-import { ContentDeployer } from "../content/ContentDeployer.js";
-import { ContentRevisions } from "../content/ContentRevisions.js";
-import { DistrictCatalog } from "../content/districts.js";
-import { loadContentPack } from "../content/loadContentPack.js";
+import { ContentDeployer } from "./content/ContentDeployer.js";
+import { ContentRevisions } from "./content/ContentRevisions.js";
+import { DistrictCatalog } from "./content/districts.js";
+import { loadContentPack } from "./content/loadContentPack.js";
 import type { Game, GameKit, GameModule } from "../framework/game/GameModule.js";
-import { ChatHistory } from "../social/ChatHistory.js";
+import { ChatHistory } from "../framework/social/ChatHistory.js";
 import { mxoCommands } from "./commands/index.js";
 import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "./rules/characterRules.js";
 import type { DistrictServices } from "./zone/DistrictServices.js";

@@ -1,4 +1,4 @@
-import type { ContentPack } from "../content/ContentPack.js";
+import type { ContentPack } from "./content/ContentPack.js";
 
 /**
  * The public map of the running content (`GET /api/v1/districts`): what a

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import express from "express";
 import { pino } from "pino";
-import { registerWebPages } from "../../src/http/webPages.js";
+import { registerWebPages } from "../../src/framework/http/webPages.js";
 
 /** How the built pages are served: caching, security headers, and the page shown before a build. */
-describe("serving the web pages (src/http/webPages.ts)", () => {
+describe("serving the web pages (src/framework/http/webPages.ts)", () => {
   let dir: string;
   let server: Server;
   let base: string;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
-import { Metrics } from "../../src/metrics/metrics.js";
-import { CharacterStore, type CharacterSnapshot } from "../../src/persistence/CharacterStore.js";
-import { entities } from "../../src/persistence/database.js";
-import { migrations } from "../../src/persistence/migrations/index.js";
-import { createLogger } from "../../src/util/logger.js";
+import { Metrics } from "../../src/framework/metrics/metrics.js";
+import { CharacterStore, type CharacterSnapshot } from "../../src/framework/persistence/CharacterStore.js";
+import { entities } from "../../src/framework/persistence/database.js";
+import { migrations } from "../../src/framework/persistence/migrations/index.js";
+import { createLogger } from "../../src/framework/util/logger.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 import { startPgProxy, type PgProxy } from "../helpers/faults.js";
 import { PG_ADMIN_URL } from "../helpers/postgres.js";
@@ -42,7 +42,7 @@ const at = (id: string, x: number): CharacterSnapshot => ({
 });
 
 /**
- * The fence under every save (src/persistence/CharacterStore.ts), with two
+ * The fence under every save (src/framework/persistence/CharacterStore.ts), with two
  * stores standing for two processes on one real PostgreSQL database.
  */
 describe("CharacterStore: ownership fence (postgres)", function () {

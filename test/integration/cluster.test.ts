@@ -437,7 +437,7 @@ describe("several processes on Redis and PostgreSQL", function () {
         what: "teleported on the other process",
       });
 
-      const pack = (await import("../../src/content/loadContentPack.js")).readContentPackFiles("content")
+      const pack = (await import("../../src/mxo/content/loadContentPack.js")).readContentPackFiles("content")
         .raw as any;
       const stored = await http(a.http, "POST", "/api/v1/admin/content/revisions", {
         token,

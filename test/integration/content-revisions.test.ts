@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../../src/config/config.js";
-import { canonicalJson, ContentRevisions, contentSha256 } from "../../src/content/ContentRevisions.js";
-import { loadContentPack, readContentPackFiles } from "../../src/content/loadContentPack.js";
-import { openDatabase, type Database } from "../../src/persistence/database.js";
+import { loadConfig } from "../../src/framework/config/config.js";
+import { canonicalJson, ContentRevisions, contentSha256 } from "../../src/mxo/content/ContentRevisions.js";
+import { loadContentPack, readContentPackFiles } from "../../src/mxo/content/loadContentPack.js";
+import { openDatabase, type Database } from "../../src/framework/persistence/database.js";
 import { TypeormContentRevisionStore } from "../../src/framework/persistence/typeorm/TypeormContentRevisionStore.js";
-import { AppError } from "../../src/util/errors.js";
-import { createLogger } from "../../src/util/logger.js";
+import { AppError } from "../../src/framework/util/errors.js";
+import { createLogger } from "../../src/framework/util/logger.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 import { tempDataDir } from "../helpers/serverProcess.js";
 

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { loadConfig } from "../../src/config/config.js";
+import { loadConfig } from "../../src/framework/config/config.js";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
 import { scrape } from "../helpers/metrics.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
@@ -243,20 +243,20 @@ interface Family {
   labels: Set<string>;
 }
 
-/** `new Counter({ name: "…", labelNames: [...] })` in src/metrics/metrics.ts. */
+/** `new Counter({ name: "…", labelNames: [...] })` in src/framework/metrics/metrics.ts. */
 function declaredMetrics(): Map<string, Family> {
-  const text = read("src/metrics/metrics.ts");
+  const text = read("src/framework/metrics/metrics.ts");
   const found = new Map<string, Family>();
   for (const m of text.matchAll(/new (Counter|Gauge|Histogram|Summary)\(\{([\s\S]*?)\}\)/g)) {
     const name = /name:\s*"([^"]+)"/.exec(m[2]!)?.[1];
-    assert.ok(name, `a ${m[1]} without a name in src/metrics/metrics.ts`);
+    assert.ok(name, `a ${m[1]} without a name in src/framework/metrics/metrics.ts`);
     const labels = /labelNames:\s*\[([^\]]*)\]/.exec(m[2]!)?.[1] ?? "";
     found.set(name, {
       type: m[1]!.toLowerCase(),
       labels: new Set([...labels.matchAll(/"([^"]+)"/g)].map((l) => l[1]!)),
     });
   }
-  assert.ok(found.size >= 10, `only ${found.size} metrics found in src/metrics/metrics.ts`);
+  assert.ok(found.size >= 10, `only ${found.size} metrics found in src/framework/metrics/metrics.ts`);
   return found;
 }
 
@@ -417,7 +417,7 @@ describe("Grafana dashboard and Prometheus rules", function () {
       const { samples } = await scrape(d.server.http);
       await joined.room.leave();
 
-      // Exported, or declared in src/metrics/metrics.ts (a labelled series may have no sample yet).
+      // Exported, or declared in src/framework/metrics/metrics.ts (a labelled series may have no sample yet).
       families = new Map(
         [...exported].map(([name, f]) => [name, { type: f.type, labels: new Set(f.labels) }]),
       );
@@ -444,7 +444,7 @@ describe("Grafana dashboard and Prometheus rules", function () {
       return labels;
     };
 
-    it("exports what src/metrics/metrics.ts declares", () => {
+    it("exports what src/framework/metrics/metrics.ts declares", () => {
       const missing = [...declared.keys()].filter((n) => !exported.has(n));
       assert.deepEqual(missing, [], "declared but not in the scrape's # TYPE lines");
     });
@@ -709,7 +709,7 @@ describe("Grafana dashboard and Prometheus rules", function () {
       const http = used.get("mxo_http_request_duration_seconds_count")!.join("\n");
       assert.match(http, /route="\/ready"/, "a readiness rule on /ready's answers");
       assert.match(http, /status=~"5\.\."/, "an HTTP 5xx rule");
-      const routes = read("src/http/routes.ts");
+      const routes = read("src/framework/http/routes.ts");
       assert.match(routes, /path: "\/ready"/, "the /ready route the readiness rule reads");
       const tickBudget = /> (0\.\d+)\s*$/.exec(
         rules.find((r) => r.expr.includes("mxo_tick_duration_seconds_bucket"))!.expr.trim(),

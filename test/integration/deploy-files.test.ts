@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve } from "node:path";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
-import { ConfigError, loadConfig, type Config } from "../../src/config/config.js";
+import { ConfigError, loadConfig, type Config } from "../../src/framework/config/config.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const K8S_DIR = join(ROOT, "deploy/k8s");
@@ -28,16 +28,20 @@ type Obj = Record<string, any>;
 
 /** The keys of `const EnvSchema = z.object({ … })`: every variable the server reads. */
 function envSchemaKeys(): Set<string> {
-  const block = /const EnvSchema = z\.object\(\{\n([\s\S]*?)\n\}\);/.exec(read("src/config/config.ts"));
-  assert.ok(block, "const EnvSchema = z.object({ … }); not found in src/config/config.ts");
+  const block = /const EnvSchema = z\.object\(\{\n([\s\S]*?)\n\}\);/.exec(
+    read("src/framework/config/config.ts"),
+  );
+  assert.ok(block, "const EnvSchema = z.object({ … }); not found in src/framework/config/config.ts");
   return new Set([...block[1]!.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!));
 }
 
-/** Paths served with GET in src/http/routes.ts. */
+/** Paths served with GET in src/framework/http/routes.ts. */
 function getRoutes(): Set<string> {
   // Routes are registered through ApiRouter specs: `{ method: "get", path: "/health", … }`.
   return new Set(
-    [...read("src/http/routes.ts").matchAll(/method:\s*"get",\s*path:\s*"([^"]+)"/g)].map((m) => m[1]!),
+    [...read("src/framework/http/routes.ts").matchAll(/method:\s*"get",\s*path:\s*"([^"]+)"/g)].map(
+      (m) => m[1]!,
+    ),
   );
 }
 
@@ -688,7 +692,7 @@ describe("deployment files", () => {
         names.push(...Object.keys(obj.kind === "Secret" ? secretData(obj) : (obj.data ?? {})));
       }
       const unknown = names.filter((n) => !schemaKeys.has(n) && !helpers.has(n));
-      assert.deepEqual(unknown, [], "names src/config/config.ts does not know");
+      assert.deepEqual(unknown, [], "names src/framework/config/config.ts does not know");
       for (const h of helpers) assert.ok(!schemaKeys.has(h), `${h} is a config variable, not only a helper`);
     });
 
@@ -715,7 +719,7 @@ describe("deployment files", () => {
         const get = container[probe]?.httpGet;
         assert.ok(get, `${probe} is not an HTTP GET`);
         assert.equal(get.path, path, probe);
-        assert.ok(routes.has(get.path), `${probe}: no route ${get.path} in src/http/routes.ts`);
+        assert.ok(routes.has(get.path), `${probe}: no route ${get.path} in src/framework/http/routes.ts`);
         assert.equal(portNumber(get.port), config.port, `${probe} port`);
       }
     });
@@ -829,7 +833,7 @@ describe("deployment files", () => {
       assert.equal(players?.pods.metric.name, "mxo_players_online");
       assert.equal(players.pods.target.type, "AverageValue");
       assert.ok(quantity(players.pods.target.averageValue) > 0, "averageValue must be positive");
-      assert.match(read("src/metrics/metrics.ts"), /name: "mxo_players_online"/);
+      assert.match(read("src/framework/metrics/metrics.ts"), /name: "mxo_players_online"/);
     });
 
     it("has a PodDisruptionBudget over the pods that leaves room to drain", () => {
@@ -943,7 +947,7 @@ describe("deployment files", () => {
       for (const [name, s] of servers) {
         const serviceEnv = composeEnv(s);
         const unknown = Object.keys(serviceEnv).filter((k) => !schemaKeys.has(k));
-        assert.deepEqual(unknown, [], `${name}: names src/config/config.ts does not know`);
+        assert.deepEqual(unknown, [], `${name}: names src/framework/config/config.ts does not know`);
         const config = configFor({ ...dockerEnv(runtime), ...serviceEnv });
         assert.ok(config.databaseUrl && config.redisUrl, `${name}: DATABASE_URL and REDIS_URL`);
         const db = new URL(config.databaseUrl);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { loadConfig } from "../../src/config/config.js";
-import { openDatabase, type Database } from "../../src/persistence/database.js";
-import { createLogger } from "../../src/util/logger.js";
+import { loadConfig } from "../../src/framework/config/config.js";
+import { openDatabase, type Database } from "../../src/framework/persistence/database.js";
+import { createLogger } from "../../src/framework/util/logger.js";
 import { sleep } from "../helpers/api.js";
 import { tempDataDir } from "../helpers/serverProcess.js";
 

@@ -4,15 +4,15 @@ import { Secret, TOTP } from "otpauth";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
 import { queryDatabase } from "../helpers/postgres.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
-import { AuditLog } from "../../src/audit/AuditLog.js";
-import { PermissionService } from "../../src/auth/PermissionService.js";
-import { CommandRegistry } from "../../src/commands/CommandRegistry.js";
-import { FRAMEWORK_COMMANDS } from "../../src/commands/index.js";
-import { loadConfig } from "../../src/config/config.js";
-import { Metrics } from "../../src/metrics/metrics.js";
-import { openDatabase } from "../../src/persistence/database.js";
+import { AuditLog } from "../../src/framework/audit/AuditLog.js";
+import { PermissionService } from "../../src/framework/auth/PermissionService.js";
+import { CommandRegistry } from "../../src/framework/commands/CommandRegistry.js";
+import { FRAMEWORK_COMMANDS } from "../../src/framework/commands/index.js";
+import { loadConfig } from "../../src/framework/config/config.js";
+import { Metrics } from "../../src/framework/metrics/metrics.js";
+import { openDatabase } from "../../src/framework/persistence/database.js";
 import { typeormStores } from "../../src/framework/persistence/typeorm/typeormStores.js";
-import { createLogger } from "../../src/util/logger.js";
+import { createLogger } from "../../src/framework/util/logger.js";
 
 const ADMIN = { username: "gm_admin", password: "admin password 123" };
 const A = "/api/v1/admin";
@@ -985,7 +985,7 @@ describe("GM and admin (postgres)", function () {
         [...watcher.room.state.npcs.values()].find((n: any) => n.template === "rl-la-lookout") as any;
       await waitFor(lookout, { what: "a lookout in view" });
       const original = lookout().name;
-      const pack = (await import("../../src/content/loadContentPack.js")).readContentPackFiles("content")
+      const pack = (await import("../../src/mxo/content/loadContentPack.js")).readContentPackFiles("content")
         .raw as any;
       const npcs = pack.npcs.map((n: any) =>
         n.id === "rl-la-lookout" ? { ...n, name: "Lost Angel Sentry" } : n,

@@ -9,12 +9,12 @@ import {
   IdempotencyConflictError,
   InsufficientQuantityError,
   UnknownCharacterError,
-} from "../../src/economy/errors.js";
-import { LedgerService } from "../../src/economy/LedgerService.js";
+} from "../../src/framework/economy/errors.js";
+import { LedgerService } from "../../src/framework/economy/LedgerService.js";
 import { TypeormLedgerStore } from "../../src/framework/persistence/typeorm/TypeormLedgerStore.js";
-import { entities } from "../../src/persistence/database.js";
-import { migrations } from "../../src/persistence/migrations/index.js";
-import { AppError } from "../../src/util/errors.js";
+import { entities } from "../../src/framework/persistence/database.js";
+import { migrations } from "../../src/framework/persistence/migrations/index.js";
+import { AppError } from "../../src/framework/util/errors.js";
 import { createTestDatabase } from "../helpers/postgres.js";
 
 const ACTOR = "test";

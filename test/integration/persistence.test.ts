@@ -9,7 +9,7 @@ import {
   type TestPlayer,
 } from "../helpers/api.js";
 import { queryDatabase } from "../helpers/postgres.js";
-import { migrations } from "../../src/persistence/migrations/index.js";
+import { migrations } from "../../src/framework/persistence/migrations/index.js";
 import { walkAndStop } from "../helpers/movement.js";
 import { DB_MODES, deploy, type TestDeployment } from "../helpers/servers.js";
 

@@ -153,7 +153,7 @@ describe("under pm2 (ecosystem.config.js, two instances, Redis + Postgres)", fun
     pm2Home = mkdtempSync(join(tmpdir(), "mxo-pm2-home-"));
 
     // With REDIS_URL set and HOST unset (0.0.0.0), each instance advertises
-    // `${os.hostname()}:${port}` (src/config/config.ts resolvePublicAddress), and
+    // `${os.hostname()}:${port}` (src/framework/config/config.ts resolvePublicAddress), and
     // clients seated on another process connect there. Keep that default when
     // the hostname resolves here; otherwise bind and advertise 127.0.0.1.
     const hostResolves = await lookup(hostname()).then(

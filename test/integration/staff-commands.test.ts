@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readContentPackFiles } from "../../src/content/loadContentPack.js";
+import { readContentPackFiles } from "../../src/mxo/content/loadContentPack.js";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Room } from "@colyseus/sdk";
-import { readContentPackFiles } from "../../src/content/loadContentPack.js";
+import { readContentPackFiles } from "../../src/mxo/content/loadContentPack.js";
 import {
   http,
   joinDistrict,

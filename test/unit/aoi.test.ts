@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
-import { InterestManager, selectSmallest, type InterestOptions } from "../../src/aoi/InterestManager.js";
-import { SpatialGrid } from "../../src/aoi/SpatialGrid.js";
+import {
+  InterestManager,
+  selectSmallest,
+  type InterestOptions,
+} from "../../src/framework/aoi/InterestManager.js";
+import { SpatialGrid } from "../../src/framework/aoi/SpatialGrid.js";
 import {
   installViewEncoding,
   setViewEncodingEnabled,
   viewEncodingStats,
-} from "../../src/aoi/viewEncoding.js";
+} from "../../src/framework/aoi/viewEncoding.js";
 import { ArraySchema, Decoder, Encoder, MapSchema, Schema, StateView, type, view } from "@colyseus/schema";
 import { DistrictState } from "../../schema/DistrictState.js";
 import { NpcState } from "../../schema/NpcState.js";

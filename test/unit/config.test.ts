@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, loadConfig, resolvePublicAddress, type Config } from "../../src/config/config.js";
+import {
+  ConfigError,
+  loadConfig,
+  resolvePublicAddress,
+  type Config,
+} from "../../src/framework/config/config.js";
 
 const SECRET = "s".repeat(32);
 const KEY = "k".repeat(32);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ContentError, DistrictCatalog, type DistrictDef } from "../../src/content/districts.js";
+import { ContentError, DistrictCatalog, type DistrictDef } from "../../src/mxo/content/districts.js";
 
 const SHIPPED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../content");
 const SHIPPED_IDS = ["richland", "westview", "international", "downtown"];

@@ -3,9 +3,9 @@ import { encode, MapSchema, Schema, type } from "@colyseus/schema";
 import { InputEncoder } from "@colyseus/schema/input";
 import { pack, Packr, unpack } from "msgpackr";
 import { MoveInput } from "../../schema/MoveInput.js";
-import { checkMsgpack, MSGPACK_MAX_DEPTH } from "../../src/net/checkMsgpack.js";
-import { classifyFrame, STAMP_LEAD_MS, type FrameContext } from "../../src/net/classifyFrame.js";
-import { InputBodyValidator } from "../../src/net/InputBodyValidator.js";
+import { checkMsgpack, MSGPACK_MAX_DEPTH } from "../../src/framework/net/checkMsgpack.js";
+import { classifyFrame, STAMP_LEAD_MS, type FrameContext } from "../../src/framework/net/classifyFrame.js";
+import { InputBodyValidator } from "../../src/framework/net/InputBodyValidator.js";
 
 /** Deterministic bytes for property checks (mulberry32). */
 function prng(seed: number): () => number {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { canonical } from "../../src/audit/AuditLog.js";
-import { allows, grantMatches, nextTier } from "../../src/auth/permissions.js";
-import { humanDuration, parseDuration, positional } from "../../src/commands/args.js";
-import { teleport } from "../../src/commands/teleport.js";
-import { ban, mute, unban } from "../../src/commands/sanctions.js";
+import { canonical } from "../../src/framework/audit/AuditLog.js";
+import { allows, grantMatches, nextTier } from "../../src/framework/auth/permissions.js";
+import { humanDuration, parseDuration, positional } from "../../src/framework/commands/args.js";
+import { teleport } from "../../src/framework/commands/teleport.js";
+import { ban, mute, unban } from "../../src/framework/commands/sanctions.js";
 import { itemCommands } from "../../src/mxo/commands/items.js";
 
 // Only the arguments and the two-person rule are exercised: no content is looked up.

@@ -8,8 +8,8 @@ import {
   isUuid,
   JSON_BODY_LIMIT_BYTES,
   parseBody,
-} from "../../src/http/body.js";
-import { AppError } from "../../src/util/errors.js";
+} from "../../src/framework/http/body.js";
+import { AppError } from "../../src/framework/util/errors.js";
 
 const req = (body: unknown) => ({ body }) as Request;
 

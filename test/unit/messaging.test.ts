@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { MessageGate, type GateClient, type GateVerdict } from "../../src/messaging/MessageGate.js";
-import { TokenBucket } from "../../src/messaging/TokenBucket.js";
+import { MessageGate, type GateClient, type GateVerdict } from "../../src/framework/messaging/MessageGate.js";
+import { TokenBucket } from "../../src/framework/messaging/TokenBucket.js";
 import { ChatMessage } from "../../src/mxo/contract/clientMessages.js";
-import { Metrics } from "../../src/metrics/metrics.js";
+import { Metrics } from "../../src/framework/metrics/metrics.js";
 
 interface Sent {
   type: string;

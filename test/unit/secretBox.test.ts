@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { SecretBox } from "../../src/auth/SecretBox.js";
+import { SecretBox } from "../../src/framework/auth/SecretBox.js";
 
 const KEY = "k".repeat(32);
 const ACCOUNT = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";

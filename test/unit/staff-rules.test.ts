@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { hasUnstorable, storableText } from "../../src/audit/AuditLog.js";
-import { COALESCED_ACTION, RefusalCoalescer } from "../../src/audit/RefusalCoalescer.js";
-import type { AuditEntry } from "../../src/audit/AuditLog.js";
+import { hasUnstorable, storableText } from "../../src/framework/audit/AuditLog.js";
+import { COALESCED_ACTION, RefusalCoalescer } from "../../src/framework/audit/RefusalCoalescer.js";
+import type { AuditEntry } from "../../src/framework/audit/AuditLog.js";
 import {
   escalationApprovalRefusal,
   holdsAll,
@@ -13,7 +13,7 @@ import {
   ROLES,
   roleChangeRefusal,
   type Ranked,
-} from "../../src/auth/permissions.js";
+} from "../../src/framework/auth/permissions.js";
 
 const GRANTS: Record<string, string[]> = {
   super_admin: ["*"],

@@ -8,8 +8,8 @@ import {
   secretMatches,
   splitRefreshToken,
   type AccessClaims,
-} from "../../src/auth/tokens.js";
-import { AppError } from "../../src/util/errors.js";
+} from "../../src/framework/auth/tokens.js";
+import { AppError } from "../../src/framework/util/errors.js";
 
 const SECRET = "a-test-secret-that-is-at-least-32-chars-long";
 const OTHER_SECRET = "another-secret-that-is-at-least-32-chars-long";

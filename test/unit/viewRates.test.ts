@@ -5,7 +5,7 @@ import {
   setViewRates,
   viewEncodingStats,
   type ViewRates,
-} from "../../src/aoi/viewEncoding.js";
+} from "../../src/framework/aoi/viewEncoding.js";
 import { DistrictState } from "../../schema/DistrictState.js";
 import { PlayerState } from "../../schema/PlayerState.js";
 

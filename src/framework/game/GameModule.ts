@@ -1,17 +1,17 @@
 import type { Presence, RegisteredHandler } from "@colyseus/core";
-import type { GameEvents } from "../../analytics/GameEvents.js";
-import type { ClusterBus } from "../../cluster/ClusterBus.js";
-import type { Command } from "../../commands/Command.js";
-import type { Config } from "../../config/config.js";
-import type { LedgerService } from "../../economy/LedgerService.js";
-import type { Metrics } from "../../metrics/metrics.js";
-import type { LocalRooms } from "../../server/LocalRooms.js";
-import type { ChatHistory } from "../../social/ChatHistory.js";
-import type { Logger } from "../../util/logger.js";
+import type { GameEvents } from "../analytics/GameEvents.js";
+import type { ClusterBus } from "../cluster/ClusterBus.js";
+import type { Command } from "../commands/Command.js";
+import type { Config } from "../config/config.js";
+import type { LedgerService } from "../economy/LedgerService.js";
+import type { Metrics } from "../metrics/metrics.js";
+import type { LocalRooms } from "../server/LocalRooms.js";
+import type { ChatHistory } from "../social/ChatHistory.js";
+import type { Logger } from "../util/logger.js";
 import type { Stores } from "../persistence/ports/Stores.js";
 import type { ZoneCatalog } from "../zone/ZoneCatalog.js";
 import type { GameContent } from "./GameContent.js";
-import type { StartingCharacter } from "../../persistence/CharacterService.js";
+import type { StartingCharacter } from "../persistence/CharacterService.js";
 
 /** What the framework has built when it asks a game to start: use these, never build a second one. */
 export interface GameKit {

@@ -1,4 +1,4 @@
-import type { Point3 } from "../../gm/GmOp.js";
+import type { Point3 } from "../gm/GmOp.js";
 
 /**
  * The zones a game has, as the framework's commands see them: which exist,

@@ -1,9 +1,9 @@
 import { ServerError, type Client, type Room } from "@colyseus/core";
 import { MoveInput } from "../../../schema/MoveInput.js";
-import { MessageGate } from "../../messaging/MessageGate.js";
-import { InputFrameGuard } from "../../net/InputFrameGuard.js";
-import type { Metrics } from "../../metrics/metrics.js";
-import type { Logger } from "../../util/logger.js";
+import { MessageGate } from "../messaging/MessageGate.js";
+import { InputFrameGuard } from "../net/InputFrameGuard.js";
+import type { Metrics } from "../metrics/metrics.js";
+import type { Logger } from "../util/logger.js";
 import type { ZoneHandler } from "./ZoneHandler.js";
 import { joinError } from "./ZoneMembers.js";
 import type { ZoneClient } from "./ZoneServices.js";

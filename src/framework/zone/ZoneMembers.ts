@@ -1,10 +1,10 @@
 import { matchMaker, ServerError, type Client } from "@colyseus/core";
-import type { LeaseEntry } from "../../cluster/CharacterLease.js";
-import type { ChatLine } from "../../cluster/ClusterBus.js";
-import { humanDuration } from "../../commands/args.js";
-import type { ChatFilter, LocalRoom } from "../../server/LocalRooms.js";
-import { AppError } from "../../util/errors.js";
-import { isServiceFault } from "../../util/faults.js";
+import type { LeaseEntry } from "../cluster/CharacterLease.js";
+import type { ChatLine } from "../cluster/ClusterBus.js";
+import { humanDuration } from "../commands/args.js";
+import type { ChatFilter, LocalRoom } from "../server/LocalRooms.js";
+import { AppError } from "../util/errors.js";
+import { isServiceFault } from "../util/faults.js";
 import type { ZoneClient, ZoneServices } from "./ZoneServices.js";
 
 /** Who plays in a zone, as every game knows them (a game's member record extends this). */

@@ -1,17 +1,17 @@
 import type { Client } from "@colyseus/core";
-import type { AuthService } from "../../auth/AuthService.js";
-import type { PermissionService } from "../../auth/PermissionService.js";
-import type { GameEvents } from "../../analytics/GameEvents.js";
-import type { CharacterCustody } from "../../cluster/CharacterCustody.js";
-import type { CharacterLease } from "../../cluster/CharacterLease.js";
-import type { ClusterBus } from "../../cluster/ClusterBus.js";
-import type { RedisLink } from "../../cluster/RedisLink.js";
-import type { CommandRegistry } from "../../commands/CommandRegistry.js";
-import type { Config } from "../../config/config.js";
-import type { Metrics } from "../../metrics/metrics.js";
-import type { CharacterStore } from "../../persistence/CharacterStore.js";
-import type { LocalRooms } from "../../server/LocalRooms.js";
-import type { Logger } from "../../util/logger.js";
+import type { AuthService } from "../auth/AuthService.js";
+import type { PermissionService } from "../auth/PermissionService.js";
+import type { GameEvents } from "../analytics/GameEvents.js";
+import type { CharacterCustody } from "../cluster/CharacterCustody.js";
+import type { CharacterLease } from "../cluster/CharacterLease.js";
+import type { ClusterBus } from "../cluster/ClusterBus.js";
+import type { RedisLink } from "../cluster/RedisLink.js";
+import type { CommandRegistry } from "../commands/CommandRegistry.js";
+import type { Config } from "../config/config.js";
+import type { Metrics } from "../metrics/metrics.js";
+import type { CharacterStore } from "../persistence/CharacterStore.js";
+import type { LocalRooms } from "../server/LocalRooms.js";
+import type { Logger } from "../util/logger.js";
 
 /** What every zone room works with, whatever the game: built once at boot, shared by the process's rooms. */
 export interface ZoneServices {

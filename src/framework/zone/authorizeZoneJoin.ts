@@ -1,5 +1,5 @@
 import { ServerError } from "@colyseus/core";
-import type { Principal } from "../../auth/AuthService.js";
+import type { Principal } from "../auth/AuthService.js";
 import { joinError } from "./ZoneMembers.js";
 import type { ZoneAuth, ZoneServices } from "./ZoneServices.js";
 

@@ -1,5 +1,5 @@
-import { AppError } from "../../util/errors.js";
-import type { Logger } from "../../util/logger.js";
+import { AppError } from "../util/errors.js";
+import type { Logger } from "../util/logger.js";
 
 /** A GM operation's answer as it crosses processes (plain JSON): its value, or why it was refused. */
 export type GmActResult = { ok: true; value: unknown } | { ok: false; code: string; message: string };

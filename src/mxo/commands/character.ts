@@ -1,9 +1,9 @@
 import { setStoredStat } from "./offlineStats.js";
 import { actMxo } from "../zone/MxoGmOp.js";
 import { GM_STATS, type GmStat } from "../rules/simulation/DistrictSimulation.js";
-import type { Command } from "../../commands/Command.js";
-import { characterTarget, oneTarget, positional, sameName } from "../../commands/args.js";
-import { inGame } from "../../commands/teleport.js";
+import type { Command } from "../../framework/commands/Command.js";
+import { characterTarget, oneTarget, positional, sameName } from "../../framework/commands/args.js";
+import { inGame } from "../../framework/commands/teleport.js";
 
 /** `heal <target>`: full HP and Inner Strength, standing up if dead. */
 export const heal: Command<{ target: string }> = {

@@ -1,5 +1,5 @@
-import type { Command } from "../../commands/Command.js";
-import type { ContentPack } from "../../content/ContentPack.js";
+import type { Command } from "../../framework/commands/Command.js";
+import type { ContentPack } from "../content/ContentPack.js";
 import { heal, invisible, setstat } from "./character.js";
 import { itemCommands } from "./items.js";
 import { despawn, spawnCommand } from "./npcs.js";

@@ -1,9 +1,9 @@
-import type { ContentPack } from "../../content/ContentPack.js";
-import { InsufficientQuantityError, UnknownCharacterError } from "../../economy/errors.js";
-import { CURRENCY } from "../../economy/ledgerOps.js";
-import type { Command, CommandContext, CommandResult } from "../../commands/Command.js";
-import { GIVE_BUDGET_HOURS, refusal } from "../../commands/Command.js";
-import { ArgError, characterTarget, positional } from "../../commands/args.js";
+import type { ContentPack } from "../content/ContentPack.js";
+import { InsufficientQuantityError, UnknownCharacterError } from "../../framework/economy/errors.js";
+import { CURRENCY } from "../../framework/economy/ledgerOps.js";
+import type { Command, CommandContext, CommandResult } from "../../framework/commands/Command.js";
+import { GIVE_BUDGET_HOURS, refusal } from "../../framework/commands/Command.js";
+import { ArgError, characterTarget, positional } from "../../framework/commands/args.js";
 
 interface ItemArgs {
   target: string;

@@ -1,9 +1,9 @@
 import { actMxo } from "../zone/MxoGmOp.js";
-import type { ContentPack } from "../../content/ContentPack.js";
-import type { Command } from "../../commands/Command.js";
-import { refusal } from "../../commands/Command.js";
-import { ArgError, positional } from "../../commands/args.js";
-import { inGame } from "../../commands/teleport.js";
+import type { ContentPack } from "../content/ContentPack.js";
+import type { Command } from "../../framework/commands/Command.js";
+import { refusal } from "../../framework/commands/Command.js";
+import { ArgError, positional } from "../../framework/commands/args.js";
+import { inGame } from "../../framework/commands/teleport.js";
 
 /** `spawn <npcTemplate> [count]`: NPCs of a template of the content running now, where the GM stands. */
 export function spawnCommand(content: () => ContentPack): Command<{ template: string; count: number }> {

@@ -1,4 +1,4 @@
-import type { GmWorld, StoredCharacter } from "../../gm/GmWorld.js";
+import type { GmWorld, StoredCharacter } from "../../framework/gm/GmWorld.js";
 import { maxHealth, type CharacterStats } from "../rules/characterRules.js";
 import type { GmStat } from "../rules/simulation/DistrictSimulation.js";
 

@@ -1,8 +1,8 @@
 import type { CharacterStats } from "./characterRules.js";
-import type { ContentPack } from "../../content/ContentPack.js";
-import type { AbilityDef as ContentAbilityDef } from "../../content/schema/ability.js";
-import type { DistrictDef, SpawnZone as ContentSpawnZone } from "../../content/schema/district.js";
-import type { NpcTemplateDef } from "../../content/schema/npc.js";
+import type { ContentPack } from "../content/ContentPack.js";
+import type { AbilityDef as ContentAbilityDef } from "../content/schema/ability.js";
+import type { DistrictDef, SpawnZone as ContentSpawnZone } from "../content/schema/district.js";
+import type { NpcTemplateDef } from "../content/schema/npc.js";
 import {
   makeCombatConfig,
   type AbilityDef as CombatAbilityDef,

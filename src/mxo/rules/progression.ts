@@ -1,4 +1,4 @@
-import { MAX_LEVEL } from "../../content/schema/common.js";
+import { MAX_LEVEL } from "../content/schema/common.js";
 import { xpReward } from "./combat/index.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { LootTableDef } from "../../content/schema/loot.js";
+import type { LootTableDef } from "../content/schema/loot.js";
 import type { Rng } from "./npc/rng.js";
 
 export interface LootDrop {

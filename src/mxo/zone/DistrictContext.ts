@@ -1,12 +1,12 @@
-import type { GameEventKind } from "../../analytics/GameEvents.js";
-import type { ContentPack } from "../../content/ContentPack.js";
-import type { DistrictDef } from "../../content/districts.js";
+import type { GameEventKind } from "../../framework/analytics/GameEvents.js";
+import type { ContentPack } from "../content/ContentPack.js";
+import type { DistrictDef } from "../content/districts.js";
 import type { DistrictSimulation } from "../rules/simulation/DistrictSimulation.js";
 import type { MissionState } from "../rules/missions/types.js";
 import type { Reputation } from "../rules/missions/reputation.js";
 import type { CharacterStats } from "../rules/characterRules.js";
 import type { DistrictState } from "../../../schema/DistrictState.js";
-import type { Point3 } from "../../gm/GmOp.js";
+import type { Point3 } from "../../framework/gm/GmOp.js";
 import type { ZoneMember, ZoneMembers } from "../../framework/zone/ZoneMembers.js";
 import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
 import type { GmMetricsStream } from "./GmMetricsStream.js";

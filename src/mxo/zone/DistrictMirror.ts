@@ -1,4 +1,4 @@
-import type { InterestManager } from "../../aoi/InterestManager.js";
+import type { InterestManager } from "../../framework/aoi/InterestManager.js";
 import type { DistrictSimulation } from "../rules/simulation/DistrictSimulation.js";
 import type { NpcView, PlayerView } from "../rules/simulation/GameEvent.js";
 import type { DistrictState } from "../../../schema/DistrictState.js";

@@ -1,7 +1,7 @@
-import type { DistrictCatalog } from "../../content/districts.js";
-import type { LedgerService } from "../../economy/LedgerService.js";
-import type { ContentDeployer } from "../../content/ContentDeployer.js";
-import type { ChatHistory } from "../../social/ChatHistory.js";
+import type { DistrictCatalog } from "../content/districts.js";
+import type { LedgerService } from "../../framework/economy/LedgerService.js";
+import type { ContentDeployer } from "../content/ContentDeployer.js";
+import type { ChatHistory } from "../../framework/social/ChatHistory.js";
 import {
   provideZoneServices,
   zoneServices,

@@ -1,6 +1,6 @@
-import type { InterestManager } from "../../aoi/InterestManager.js";
+import type { InterestManager } from "../../framework/aoi/InterestManager.js";
 import type { MxoGmOp, MxoGmOpResults } from "./MxoGmOp.js";
-import { AppError } from "../../util/errors.js";
+import { AppError } from "../../framework/util/errors.js";
 import type { DistrictContext } from "./DistrictContext.js";
 
 /**

@@ -1,5 +1,5 @@
-import { CURRENCY } from "../../economy/ledgerOps.js";
-import { InsufficientQuantityError } from "../../economy/errors.js";
+import { CURRENCY } from "../../framework/economy/ledgerOps.js";
+import { InsufficientQuantityError } from "../../framework/economy/errors.js";
 import { applyEvent, completeIfDone } from "../rules/missions/missionRules.js";
 import { applyReputationRewards } from "../rules/missions/reputation.js";
 import type { MissionCompletion, MissionEvent } from "../rules/missions/types.js";

@@ -1,5 +1,5 @@
-import type { GmWorld } from "../../gm/GmWorld.js";
-import type { GmOp, GmOpResults, InspectCore, Point3 } from "../../gm/GmOp.js";
+import type { GmWorld } from "../../framework/gm/GmWorld.js";
+import type { GmOp, GmOpResults, InspectCore, Point3 } from "../../framework/gm/GmOp.js";
 import type { CharacterStats } from "../rules/characterRules.js";
 import type { Reputation } from "../rules/missions/reputation.js";
 import type { MissionState } from "../rules/missions/types.js";

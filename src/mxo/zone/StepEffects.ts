@@ -1,4 +1,4 @@
-import { CURRENCY } from "../../economy/ledgerOps.js";
+import { CURRENCY } from "../../framework/economy/ledgerOps.js";
 import type { GameEvent } from "../rules/simulation/GameEvent.js";
 import type { DistrictContext } from "./DistrictContext.js";
 import type { DistrictMirror } from "./DistrictMirror.js";

@@ -1,10 +1,10 @@
 import { matchMaker } from "@colyseus/core";
-import type { LeaseEntry } from "../../cluster/CharacterLease.js";
-import type { Point3 } from "../../gm/GmOp.js";
-import type { CharacterSnapshot } from "../../persistence/CharacterStore.js";
-import { AppError } from "../../util/errors.js";
+import type { LeaseEntry } from "../../framework/cluster/CharacterLease.js";
+import type { Point3 } from "../../framework/gm/GmOp.js";
+import type { CharacterSnapshot } from "../../framework/persistence/CharacterStore.js";
+import { AppError } from "../../framework/util/errors.js";
 import { CloseCodes } from "../../framework/contract/closeCodes.js";
-import { isServiceFault } from "../../util/faults.js";
+import { isServiceFault } from "../../framework/util/faults.js";
 import type { DistrictContext } from "./DistrictContext.js";
 import type { DistrictClient } from "./DistrictServices.js";
 

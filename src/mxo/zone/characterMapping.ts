@@ -1,5 +1,5 @@
 import type { Character } from "../../../entities/Character.js";
-import type { CharacterSnapshot } from "../../persistence/CharacterStore.js";
+import type { CharacterSnapshot } from "../../framework/persistence/CharacterStore.js";
 import { createMissionState } from "../rules/missions/missionRules.js";
 import { STARTING_REPUTATION } from "../rules/missions/reputation.js";
 import type { DistrictContext, Member } from "./DistrictContext.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { ContentPack } from "../../../src/content/ContentPack.js";
-import { DistrictCatalog } from "../../../src/content/districts.js";
-import { validateContentPack } from "../../../src/content/validateContentPack.js";
+import { ContentPack } from "../../../src/mxo/content/ContentPack.js";
+import { DistrictCatalog } from "../../../src/mxo/content/districts.js";
+import { validateContentPack } from "../../../src/mxo/content/validateContentPack.js";
 import { minimalPack } from "./fixtures.js";
 
 function valid(): ContentPack {

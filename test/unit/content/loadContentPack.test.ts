@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ContentError, type ContentIssue } from "../../../src/content/ContentError.js";
-import { loadContentPack, PACK_FILE_KEYS } from "../../../src/content/loadContentPack.js";
+import { ContentError, type ContentIssue } from "../../../src/mxo/content/ContentError.js";
+import { loadContentPack, PACK_FILE_KEYS } from "../../../src/mxo/content/loadContentPack.js";
 import { minimalPack } from "./fixtures.js";
 
 describe("content: loadContentPack", () => {

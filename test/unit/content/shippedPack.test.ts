@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ContentPack } from "../../../src/content/ContentPack.js";
-import { formatIssue } from "../../../src/content/ContentError.js";
-import { DistrictCatalog } from "../../../src/content/districts.js";
-import { loadContentPack } from "../../../src/content/loadContentPack.js";
-import { ABILITY_TREES } from "../../../src/content/schema/ability.js";
-import { validateContentPack } from "../../../src/content/validateContentPack.js";
+import type { ContentPack } from "../../../src/mxo/content/ContentPack.js";
+import { formatIssue } from "../../../src/mxo/content/ContentError.js";
+import { DistrictCatalog } from "../../../src/mxo/content/districts.js";
+import { loadContentPack } from "../../../src/mxo/content/loadContentPack.js";
+import { ABILITY_TREES } from "../../../src/mxo/content/schema/ability.js";
+import { validateContentPack } from "../../../src/mxo/content/validateContentPack.js";
 import { ORGANIZATIONS } from "../../../src/mxo/rules/characterRules.js";
 
 const SHIPPED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../content");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { formatIssue, type ContentIssue } from "../../../src/content/ContentError.js";
-import { ContentPack } from "../../../src/content/ContentPack.js";
-import { validateContentPack } from "../../../src/content/validateContentPack.js";
+import { formatIssue, type ContentIssue } from "../../../src/mxo/content/ContentError.js";
+import { ContentPack } from "../../../src/mxo/content/ContentPack.js";
+import { validateContentPack } from "../../../src/mxo/content/validateContentPack.js";
 import { minimalPack } from "./fixtures.js";
 
 interface Expected {

@@ -1,4 +1,4 @@
-import { allows, type PermissionSet } from "../../../src/auth/permissions.js";
+import { allows, type PermissionSet } from "../../../src/framework/auth/permissions.js";
 import type { Session } from "../shared/Session.js";
 
 export interface Me {

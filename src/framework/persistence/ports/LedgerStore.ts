@@ -1,4 +1,4 @@
-import type { LedgerKind } from "../../../economy/ledgerOps.js";
+import type { LedgerKind } from "../../economy/ledgerOps.js";
 
 /** One entry to write: its own idempotency key and, for trades, the other side. */
 export interface LedgerLeg {
@@ -51,7 +51,7 @@ export interface LedgerStore {
    * Writes every leg with the change it records, all or nothing, as a unit.
    * Idempotent by key: legs whose keys were written before return what they
    * did then (`replayed`), nothing applied again. Refusals are thrown with
-   * nothing written (src/economy/errors.ts): an unknown character, a take
+   * nothing written (src/framework/economy/errors.ts): an unknown character, a take
    * beyond what is held, a stack beyond its range, a key used before for
    * another operation.
    */

@@ -7,7 +7,7 @@ import type {
   CharacterRecordStore,
 } from "../ports/CharacterRecordStore.js";
 
-/** No session holds the character's row (src/persistence/CharacterStore.ts claims). */
+/** No session holds the character's row (src/framework/persistence/CharacterStore.ts claims). */
 const UNCLAIMED = "(n.owner IS NULL OR n.owner_until < now())";
 
 export class TypeormCharacterRecordStore implements CharacterRecordStore {

@@ -7,8 +7,8 @@ import {
   InsufficientQuantityError,
   QuantityOverflowError,
   UnknownCharacterError,
-} from "../../../economy/errors.js";
-import { CURRENCY } from "../../../economy/ledgerOps.js";
+} from "../../economy/errors.js";
+import { CURRENCY } from "../../economy/ledgerOps.js";
 import type {
   BatchResult,
   InventoryStack,

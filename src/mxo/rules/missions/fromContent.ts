@@ -1,4 +1,4 @@
-import type { MissionDef as ContentMission } from "../../../content/schema/mission.js";
+import type { MissionDef as ContentMission } from "../../content/schema/mission.js";
 import type { MissionDef, Objective } from "./types.js";
 
 /**

@@ -2,7 +2,7 @@ import type { Bounds } from "../../../framework/movement.js";
 
 /**
  * Plain data of the NPC rules. These are the inputs this module needs, kept
- * minimal so the content pack (`src/content/`) can map its own definitions
+ * minimal so the content pack (`src/mxo/content/`) can map its own definitions
  * onto them; the room copies `SimNpc` into `schema/NpcState` after each step.
  */
 

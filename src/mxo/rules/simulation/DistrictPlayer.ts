@@ -1,4 +1,4 @@
-import type { ContentPack } from "../../../content/ContentPack.js";
+import type { ContentPack } from "../../content/ContentPack.js";
 import { playerCombatant } from "../adapters.js";
 import type { MoveIntent } from "../../../framework/movement.js";
 import type { CharacterStats } from "../characterRules.js";

@@ -1,5 +1,5 @@
-import type { ContentPack } from "../../../content/ContentPack.js";
-import type { DistrictDef } from "../../../content/schema/district.js";
+import type { ContentPack } from "../../content/ContentPack.js";
+import type { DistrictDef } from "../../content/schema/district.js";
 import type { CharacterStats } from "../characterRules.js";
 import type { Combatant, Position } from "../combat/index.js";
 import type { LoadoutAbility, LoadoutCheck } from "../loadout.js";

@@ -1,9 +1,9 @@
-import { ContentPack } from "../../../content/ContentPack.js";
-import type { AbilityDef } from "../../../content/schema/ability.js";
-import type { DistrictDef } from "../../../content/schema/district.js";
-import type { ItemDef } from "../../../content/schema/item.js";
-import type { LootTableDef } from "../../../content/schema/loot.js";
-import type { NpcTemplateDef } from "../../../content/schema/npc.js";
+import { ContentPack } from "../../content/ContentPack.js";
+import type { AbilityDef } from "../../content/schema/ability.js";
+import type { DistrictDef } from "../../content/schema/district.js";
+import type { ItemDef } from "../../content/schema/item.js";
+import type { LootTableDef } from "../../content/schema/loot.js";
+import type { NpcTemplateDef } from "../../content/schema/npc.js";
 
 /**
  * Pure helpers of `DistrictSimulation.applyContent` (a hot content deploy into

@@ -1,4 +1,4 @@
-import type { ContentPack } from "../../../content/ContentPack.js";
+import type { ContentPack } from "../../content/ContentPack.js";
 import { CLOSE_COMBAT_ABILITY, starterLoadout, styleDamage } from "../adapters.js";
 import { checkLoadout, memoryBudget, type LoadoutAbility, type LoadoutCheck } from "../loadout.js";
 import type { DistrictPlayer } from "./DistrictPlayer.js";

@@ -1,4 +1,4 @@
-import type { ContentPack } from "../../../content/ContentPack.js";
+import type { ContentPack } from "../../content/ContentPack.js";
 import { interlockActionOf, startsInterlock } from "../adapters.js";
 import {
   isEngaged,

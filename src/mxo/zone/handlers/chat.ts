@@ -1,8 +1,8 @@
-import { humanDuration } from "../../../commands/args.js";
-import type { ChatLine, ClusterEvents } from "../../../cluster/ClusterBus.js";
+import { humanDuration } from "../../../framework/commands/args.js";
+import type { ChatLine, ClusterEvents } from "../../../framework/cluster/ClusterBus.js";
 import { SAY_RADIUS } from "../../contract/chat.js";
 import { ChatHistoryRequest, ChatMessage } from "../../contract/clientMessages.js";
-import { ChatHistory } from "../../../social/ChatHistory.js";
+import { ChatHistory } from "../../../framework/social/ChatHistory.js";
 import type { DistrictContext } from "../DistrictContext.js";
 import type { DistrictClient } from "../DistrictServices.js";
 import { handler } from "./MessageHandler.js";

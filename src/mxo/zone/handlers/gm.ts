@@ -1,8 +1,8 @@
 import { CommandRequest, GmMetricsMessage } from "../../../framework/contract/commands.js";
-import type { Actor } from "../../../commands/Command.js";
+import type { Actor } from "../../../framework/commands/Command.js";
 import type { ZoneAuth } from "../../../framework/zone/ZoneServices.js";
-import { AppError } from "../../../util/errors.js";
-import { serviceUnavailable } from "../../../util/faults.js";
+import { AppError } from "../../../framework/util/errors.js";
+import { serviceUnavailable } from "../../../framework/util/faults.js";
 import type { DistrictContext } from "../DistrictContext.js";
 import { handler } from "./MessageHandler.js";
 

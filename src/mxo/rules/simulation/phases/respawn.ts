@@ -1,4 +1,4 @@
-import type { DistrictDef } from "../../../../content/schema/district.js";
+import type { DistrictDef } from "../../../content/schema/district.js";
 import type { DistrictState } from "../DistrictState.js";
 
 /** Respawn: a defeated player whose delay ran out reappears at the nearest hardline with full HP and IS. */

@@ -1,6 +1,6 @@
-import type { ContentPack } from "../../../../content/ContentPack.js";
-import type { DistrictDef } from "../../../../content/schema/district.js";
-import type { NpcTemplateDef } from "../../../../content/schema/npc.js";
+import type { ContentPack } from "../../../content/ContentPack.js";
+import type { DistrictDef } from "../../../content/schema/district.js";
+import type { NpcTemplateDef } from "../../../content/schema/npc.js";
 import { npcCombatant, toNpcTemplate, toSpawnZone } from "../../adapters.js";
 import { removeCombatant } from "../../combat/index.js";
 import { stepSpawns } from "../../npc/spawns.js";

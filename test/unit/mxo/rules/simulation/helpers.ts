@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CharacterStats } from "../../../../../src/mxo/rules/characterRules.js";
-import type { ContentPack } from "../../../../../src/content/ContentPack.js";
-import { loadContentPack } from "../../../../../src/content/loadContentPack.js";
-import type { DistrictDef } from "../../../../../src/content/schema/district.js";
-import { validateContentPack } from "../../../../../src/content/validateContentPack.js";
+import type { ContentPack } from "../../../../../src/mxo/content/ContentPack.js";
+import { loadContentPack } from "../../../../../src/mxo/content/loadContentPack.js";
+import type { DistrictDef } from "../../../../../src/mxo/content/schema/district.js";
+import { validateContentPack } from "../../../../../src/mxo/content/validateContentPack.js";
 import {
   DistrictSimulation,
   type GameEvent,

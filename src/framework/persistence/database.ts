@@ -1,0 +1,134 @@
+import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { DataSource } from "typeorm";
+import type { Config } from "../config/config.js";
+import type { Logger } from "../util/logger.js";
+import { Account } from "../../../entities/Account.js";
+import { Character } from "../../../entities/Character.js";
+import { InventoryItem } from "../../../entities/InventoryItem.js";
+import { LedgerEntry } from "../../../entities/LedgerEntry.js";
+import { Session } from "../../../entities/Session.js";
+import { exclusivePgliteDriver } from "./exclusivePglite.js";
+import { migrations } from "./migrations/index.js";
+
+export const entities = [Account, Character, Session, InventoryItem, LedgerEntry];
+
+/** Arbitrary constant: serializes migrations across processes sharing one Postgres. */
+const MIGRATION_LOCK_KEY = 0x6d786f; // "mxo"
+
+export interface Database {
+  dataSource: DataSource;
+  kind: "postgres" | "embedded";
+  /** Cheap round trip for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config, log: Logger): Promise<Database> {
+  const started = Date.now();
+  const kind = config.databaseUrl ? "postgres" : "embedded";
+  let releaseLock = () => {};
+  let dataSource: DataSource;
+
+  if (config.databaseUrl) {
+    dataSource = new DataSource({
+      type: "postgres",
+      url: config.databaseUrl,
+      entities,
+      migrations,
+      migrationsRun: false,
+      synchronize: false,
+      extra: { max: 10, connectionTimeoutMillis: 5000 },
+    });
+  } else {
+    const dir = join(config.dataDir, "pglite");
+    mkdirSync(dir, { recursive: true });
+    releaseLock = lockDataDir(config.dataDir);
+    dataSource = new DataSource({
+      type: "postgres",
+      driver: exclusivePgliteDriver(dir),
+      // PGlite has pgcrypto built in and cannot install uuid-ossp.
+      uuidExtension: "pgcrypto",
+      installExtensions: false,
+      entities,
+      migrations,
+      migrationsRun: false,
+      synchronize: false,
+    });
+  }
+
+  try {
+    await dataSource.initialize();
+    await runMigrations(dataSource, kind);
+  } catch (err) {
+    releaseLock();
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => {});
+    throw err;
+  }
+  log.info({ db: kind, ms: Date.now() - started }, "database ready");
+
+  return {
+    dataSource,
+    kind,
+    async ping() {
+      await dataSource.query("SELECT 1");
+    },
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      releaseLock();
+    },
+  };
+}
+
+async function runMigrations(dataSource: DataSource, kind: "postgres" | "embedded"): Promise<void> {
+  if (kind === "embedded") {
+    await dataSource.runMigrations({ transaction: "each" });
+    return;
+  }
+  // Several processes may start at once against one database: the advisory
+  // lock makes the second wait and then find nothing left to run.
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await dataSource.runMigrations({ transaction: "each" });
+  } finally {
+    await runner.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
+    await runner.release();
+  }
+}
+
+/**
+ * PGlite is single-process: two servers on one DATA_DIR would corrupt it. A pid
+ * file refuses the second one while the first is alive, and is taken over when
+ * its owner is gone (crash, kill -9).
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, "pglite.pid");
+  if (existsSync(file)) {
+    const pid = Number(readFileSync(file, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `DATA_DIR ${dataDir} is in use by process ${pid}; the embedded database serves one process. ` +
+          `Set DATABASE_URL to run several processes.`,
+      );
+    }
+  }
+  writeFileSync(file, String(process.pid));
+  return () => {
+    try {
+      if (readFileSync(file, "utf8").trim() === String(process.pid)) rmSync(file);
+    } catch {
+      // already gone
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
