@@ -12,9 +12,9 @@ export {
   type Kinematics,
   type MoveIntent,
 } from "./movement.js";
-export { ZoneRoom, type ZoneMember } from "./zone/ZoneRoom.js";
+export { ZoneRoom } from "./zone/ZoneRoom.js";
 export type { ZoneHandler } from "./zone/ZoneHandler.js";
-export { zoneLease, type PlayerListing } from "./zone/ZoneMembers.js";
+export { zoneLease, type PlayerListing, type ZoneMember } from "./zone/ZoneMembers.js";
 export { authorizeZoneJoin } from "./zone/authorizeZoneJoin.js";
 export { zoneServices, type ZoneAuth, type ZoneClient, type ZoneServices } from "./zone/ZoneServices.js";
 export { MoveInput } from "../../schema/MoveInput.js";

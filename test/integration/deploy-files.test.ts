@@ -522,7 +522,7 @@ describe("deployment files", () => {
 
     it("stops with SIGTERM, the signal the server drains on", () => {
       assert.equal(last(runtime, "STOPSIGNAL"), "SIGTERM");
-      assert.match(read("src/index.ts"), /process\.on\("SIGTERM"/);
+      assert.match(read("src/framework/server/runGame.ts"), /process\.on\("SIGTERM"/);
     });
 
     it("starts the output of npm run build with --experimental-websocket", () => {

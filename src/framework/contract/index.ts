@@ -25,4 +25,3 @@ export {
 } from "./commands.js";
 export type { MoveInputData } from "./input.js";
 export type { AnnounceMessage, ChatLine } from "./chat.js";
-export type { CharacterSummary } from "./characters.js";

@@ -1,9 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { CharacterRosterStore, NewCharacter } from "./ports/CharacterRosterStore.js";
-import type { CharacterSummary } from "../contract/characters.js";
 import type { CharacterRules } from "../game/GameModule.js";
 import { conflict } from "../util/errors.js";
+
+/** `GET /characters` and `POST /characters`: one of the account's characters (MxO's wire type is src/mxo/contract/characters.ts). */
+export interface CharacterSummary {
+  id: string;
+  name: string;
+  district: string;
+  organization: string;
+  level: number;
+}
 
 export const MAX_CHARACTERS_PER_ACCOUNT = 8;
 

@@ -11,28 +11,24 @@ import { ReconnectGrace } from "./ReconnectGrace.js";
 import { settleGm, type GmActResult } from "./settleGm.js";
 import type { ZoneHandler } from "./ZoneHandler.js";
 import { ZoneInbox } from "./ZoneInbox.js";
+import { guardFullListing } from "./fullRoomGuard.js";
 import { joinError, zoneLease, ZoneMembers, type ZoneMember } from "./ZoneMembers.js";
 import { zoneServices, type ZoneClient, type ZoneServices } from "./ZoneServices.js";
 
-export type { ZoneMember } from "./ZoneMembers.js";
-
+type ZoneRoomTypes<S extends Schema> = { state: S; client: ZoneClient; input: MoveInput };
 /**
  * A zone of a game world as a Colyseus room: the lifecycle every game shares (custody of
  * characters, messages admitted and validated before a game's handlers see them, the fixed
  * step, write-behind saves, a reconnection grace, drain with 4120). A game supplies its world
- * through the hooks below and never touches a socket, a lease or the database.
+ * through the hooks below and never touches a socket, a lease or the database. `S` is its
+ * state, `M` its member record, `C` what its handlers get, `O` the GM operations it carries out.
  */
 export abstract class ZoneRoom<
   S extends Schema,
   M extends ZoneMember,
   C,
-  /** The GM operations its room carries out: the framework's, and the game's own. */
   O extends { op: string } = GmOp,
-> extends Room<{
-  state: S;
-  client: ZoneClient;
-  input: MoveInput;
-}> {
+> extends Room<ZoneRoomTypes<S>> {
   override inputs = this.defineInput(MoveInput, { seqField: "seq", bufferMaxSize: 64 });
   readonly members = new ZoneMembers<M>(this);
   disposing = false;
@@ -79,6 +75,7 @@ export abstract class ZoneRoom<
     this.traffic = { sent: (n) => sent.inc(n), patch: (n) => patch.inc(n) };
     this.patchRate = 1000 / s.config.patchRate;
     this.inbox = ZoneInbox.open(this, s, this.handlers, () => this.handlerContext, kick);
+    guardFullListing(this, s.log);
     s.metrics.rooms.inc({ district: this.zoneId });
     s.rooms.add(this.members);
     this.setFixedTimestep(() => this.tick(), s.config.tickRate);
@@ -160,7 +157,6 @@ export abstract class ZoneRoom<
   gmAct(op: O): Promise<GmActResult> {
     return settleGm(op, () => this.gm(op), this.services.log);
   }
-
   /** For admin listings across processes (through `matchMaker.remoteRoomCall`). */
   listPlayers() {
     return this.members.listing();
@@ -171,11 +167,9 @@ export abstract class ZoneRoom<
     const snapshot = this.canSave(sessionId) ? this.snapshot(sessionId) : undefined;
     if (snapshot) this.services.characters.enqueue(snapshot);
   }
-
   error(client: Client, code: string, message: string): void {
     client.send("error", { code, message });
   }
-
   tell(sessionIds: Iterable<string>, type: string, message: unknown): void {
     for (const id of new Set(sessionIds)) this.clients.getById(id)?.send(type, message);
   }

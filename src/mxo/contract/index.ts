@@ -5,6 +5,7 @@
  * src/framework/contract. Browser code imports the files it needs, types with
  * `import type`.
  */
+export type * from "./characters.js";
 export * from "./chat.js";
 export * from "./clientMessages.js";
 export type * from "./combat.js";

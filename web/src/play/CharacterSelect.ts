@@ -1,4 +1,4 @@
-import type { CharacterSummary } from "../../../src/framework/contract/characters.js";
+import type { CharacterSummary } from "../../../src/mxo/contract/characters.js";
 import { h, fill } from "../shared/dom.js";
 import { ApiError } from "../shared/http.js";
 import type { Session } from "../shared/Session.js";

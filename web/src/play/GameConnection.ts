@@ -1,5 +1,5 @@
 import { Client, CloseCode, ServerError, type Room, type SeatReservation } from "@colyseus/sdk";
-import type { CharacterSummary } from "../../../src/framework/contract/characters.js";
+import type { CharacterSummary } from "../../../src/mxo/contract/characters.js";
 import type { DistrictClientMessages, JoinOptions } from "../../../src/mxo/contract/clientMessages.js";
 import type { TravelReply } from "../../../src/mxo/contract/serverMessages.js";
 import { ApiError } from "../shared/http.js";

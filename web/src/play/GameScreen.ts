@@ -1,6 +1,6 @@
 import type { Client } from "@colyseus/sdk";
 import type { GmResult } from "../../../src/framework/contract/commands.js";
-import type { CharacterSummary } from "../../../src/framework/contract/characters.js";
+import type { CharacterSummary } from "../../../src/mxo/contract/characters.js";
 import type { CombatMessage } from "../../../src/mxo/contract/combat.js";
 import type { DistrictError } from "../../../src/mxo/contract/errorCodes.js";
 import type { InteractReply } from "../../../src/mxo/contract/serverMessages.js";
