@@ -23,7 +23,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { cpus, tmpdir } from "node:os";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
@@ -268,7 +268,10 @@ async function startMxo(dataDir: string): Promise<Running> {
       "--import",
       "tsx",
       "--import",
-      join(ROOT, "bench/probe.ts"),
+      // The probe patches the Colyseus the server loads: an --mxo-root checkout's own, from its node_modules.
+      existsSync(join(MXO_ROOT, "bench/probe.ts"))
+        ? join(MXO_ROOT, "bench/probe.ts")
+        : join(ROOT, "bench/probe.ts"),
     ],
     env: {
       ...MXO_ENV,

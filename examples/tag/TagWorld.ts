@@ -1,4 +1,5 @@
 import { sanitizeIntent, stepMovement, type Bounds, type MoveIntent } from "../../src/framework/index.js";
+import type { ZoneWorld } from "../../src/framework/index.js";
 
 export interface TagPlayer {
   name: string;
@@ -25,7 +26,7 @@ export type TagRules = typeof TAG_RULES;
  * step; with two or more players exactly one is it; it passes to a player
  * within reach, and cannot pass on for a moment; everyone not it scores.
  */
-export class TagWorld {
+export class TagWorld implements ZoneWorld<{ from: string; to: string }> {
   readonly players = new Map<string, TagPlayer>();
   private time = 0;
   private canPassAt = 0;

@@ -14,6 +14,7 @@ export {
 } from "./movement.js";
 export { ZoneRoom } from "./zone/ZoneRoom.js";
 export type { ZoneHandler } from "./zone/ZoneHandler.js";
+export type { ZoneWorld } from "./zone/ZoneWorld.js";
 export { zoneLease, type PlayerListing, type ZoneMember } from "./zone/ZoneMembers.js";
 export { authorizeZoneJoin } from "./zone/authorizeZoneJoin.js";
 export { zoneServices, type ZoneAuth, type ZoneClient, type ZoneServices } from "./zone/ZoneServices.js";

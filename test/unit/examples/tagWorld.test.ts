@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
+import type { ZoneWorld } from "../../../src/framework/index.js";
 import { TagWorld } from "../../../examples/tag/TagWorld.js";
 
 const TICK = 1 / 20;
 
-/** Steps the world for `seconds` at 20 Hz, collecting every pass. */
-function run(world: TagWorld, seconds: number) {
-  const passes: { from: string; to: string }[] = [];
+type Pass = { from: string; to: string };
+
+/** Steps the world for `seconds` at 20 Hz through the framework's interface, collecting every pass. */
+function run(world: ZoneWorld<Pass>, seconds: number) {
+  const passes: Pass[] = [];
   for (let t = 0; t < Math.round(seconds / TICK); t++) passes.push(...world.step(TICK));
   return passes;
 }
