@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { LocalDriver, LocalPresence, matchMaker, type Presence } from "@colyseus/core";
 import type { Config } from "../config/config.js";
 import { RedisLink } from "../cluster/RedisLink.js";
@@ -9,6 +10,47 @@ export interface ClusterPresence {
   driver: matchMaker.MatchMakerDriver;
   /** Set when REDIS_URL is: the shared connection and its health. */
   redis?: RedisLink;
+}
+
+/**
+ * Readiness of presence as processes use it: a message this process
+ * publishes comes back through its own subscription. With Redis the
+ * subscriber is a connection of its own that reconnects on its own backoff
+ * and then subscribes again, seconds after the shared connection answers;
+ * until it has, what other processes publish (chat, kicks, deploys) does not
+ * reach this one, so the process is not ready.
+ */
+export class PresenceProbe {
+  private readonly waiting = new Map<string, () => void>();
+  private readonly channel = `mxo:ready:${randomUUID()}`;
+
+  constructor(private readonly presence: Presence) {}
+
+  async start(): Promise<void> {
+    await this.presence.subscribe(this.channel, (nonce: string) => this.waiting.get(nonce)?.());
+  }
+
+  async check(timeoutMs = 1000): Promise<void> {
+    const nonce = randomUUID();
+    const heard = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(nonce);
+        reject(new Error("presence messages do not come back yet"));
+      }, timeoutMs);
+      this.waiting.set(nonce, () => {
+        clearTimeout(timer);
+        this.waiting.delete(nonce);
+        resolve();
+      });
+    });
+    heard.catch(() => {});
+    await this.presence.publish(this.channel, nonce);
+    await heard;
+  }
+
+  async close(): Promise<void> {
+    await this.presence.unsubscribe(this.channel);
+  }
 }
 
 /**

@@ -38,7 +38,7 @@ import { CloseCodes } from "../contract/closeCodes.js";
 import type { Logger } from "../util/logger.js";
 import { ensureAdmin } from "./adminBootstrap.js";
 import { LocalRooms } from "./LocalRooms.js";
-import { createPresence } from "./presence.js";
+import { createPresence, PresenceProbe } from "./presence.js";
 import { createTransport } from "./transport.js";
 import { guardMatchmakeRoutes } from "../net/guardMatchmakeRoutes.js";
 
@@ -87,6 +87,8 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
     presence = created.presence;
     redis = created.redis;
     const bus = new ClusterBus(presence);
+    const presenceProbe = new PresenceProbe(presence);
+    await presenceProbe.start();
     lease = redis
       ? new RedisCharacterLease(redis.client, LEASE_TTL_SECONDS)
       : new LocalCharacterLease(LEASE_TTL_SECONDS);
@@ -239,7 +241,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
           isAccepting: () => phase === "ready",
           readiness: [
             { name: "database", check: () => db.ping() },
-            { name: "presence", check: async () => void (await created.presence.get("mxo:ready-probe")) },
+            { name: "presence", check: () => presenceProbe.check() },
           ],
           rateLimits: {
             perMinute: config.httpRateLimitPerMinute,
@@ -302,6 +304,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
           await drain(reason);
           if (sweeper) clearInterval(sweeper);
           await bus.close();
+          await presenceProbe.close();
           running.transport.shutdown();
           liveCustody.close();
           await liveLease.close();
