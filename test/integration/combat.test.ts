@@ -200,12 +200,20 @@ describe("fighting NPCs (postgres)", function () {
 
   it("a player kills an NPC with abilities: XP persists, loot lands in the inventory through the ledger", async () => {
     const player = await newPlayer(d.server.http);
+    // A sturdy fighter (vitality 40: 900 HP), so that what is tested is the kill and what follows,
+    // not whether a level-1 character outlasts the lookouts on a loaded machine (it did not, once, in CI).
+    await queryDatabase(
+      d.env.DATABASE_URL!,
+      "UPDATE characters SET stats = jsonb_set(stats, '{vitality}', '40'), max_hp = 900, hp = 900 WHERE id = $1",
+      [player.characterId],
+    );
     const { room } = await joinDistrict(d.server.ws, player, "richland");
     const events: any[] = [];
     room.onMessage("combat", (e: any) => events.push(e));
     room.onMessage("error", () => {});
     try {
       await waitFor(() => me(room) && room.state.npcs.size > 0);
+      assert.equal(me(room).maxHp, 900, "the sturdy fighter came in as stored");
       const [npcId] = await waitFor(
         () => [...room.state.npcs.entries()].find(([, n]: any) => n.template === "rl-la-lookout"),
         { what: "a lookout in view" },
