@@ -6,7 +6,7 @@ import type { ZoneCatalog } from "../zone/ZoneCatalog.js";
 import type { LedgerService } from "../economy/LedgerService.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import type { ChatLine } from "../cluster/ClusterBus.js";
-import type { CharacterRecordStore } from "../persistence/ports/CharacterRecordStore.js";
+import type { CharacterRecord, CharacterRecordStore } from "../persistence/ports/CharacterRecordStore.js";
 import type { Sanctions } from "./Sanctions.js";
 import { AppError, notFound } from "../util/errors.js";
 import type { GmOp, GmOpResult } from "./GmOp.js";
@@ -20,22 +20,7 @@ const ROOM_REFUSAL_STATUS: Record<string, number> = {
 };
 
 /** A character as stored, for commands that also work on offline characters. */
-export interface StoredCharacter {
-  id: string;
-  accountId: string;
-  username: string;
-  name: string;
-  district: string;
-  x: number;
-  y: number;
-  z: number;
-  level: number;
-  experience: number;
-  hp: number;
-  maxHp: number;
-  /** The game's attributes, as stored (JSON). */
-  stats: unknown;
-}
+export type StoredCharacter = CharacterRecord;
 
 /** The lease's room while a GM changes an offline character: no room to call there. */
 const GM_HOLD = "gm";

@@ -1,17 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { CharacterRosterStore, NewCharacter } from "./ports/CharacterRosterStore.js";
+import type { CharacterRosterStore, NewCharacter, RosterEntry } from "./ports/CharacterRosterStore.js";
 import type { CharacterRules } from "../game/GameModule.js";
 import { conflict } from "../util/errors.js";
 
-/** `GET /characters` and `POST /characters`: one of the account's characters (MxO's wire type is src/mxo/contract/characters.ts). */
-export interface CharacterSummary {
-  id: string;
-  name: string;
-  district: string;
-  organization: string;
-  level: number;
-}
+/** `GET /characters` and `POST /characters`: one of the account's characters, as the roster stores it. */
+export type CharacterSummary = RosterEntry;
 
 export const MAX_CHARACTERS_PER_ACCOUNT = 8;
 

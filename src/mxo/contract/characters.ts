@@ -1,8 +1,5 @@
-/** `GET /characters` and `POST /characters`: one of the account's characters, as the character screen lists it. */
-export interface CharacterSummary {
-  id: string;
-  name: string;
-  district: string;
-  organization: string;
-  level: number;
-}
+/**
+ * `GET /characters` and `POST /characters`: one of the account's characters,
+ * as the character screen lists it (the framework's roster entry).
+ */
+export type { RosterEntry as CharacterSummary } from "../../framework/persistence/ports/CharacterRosterStore.js";
