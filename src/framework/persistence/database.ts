@@ -10,17 +10,21 @@ import { LedgerEntry } from "../../../entities/LedgerEntry.js";
 import { Session } from "../../../entities/Session.js";
 import { exclusivePgliteDriver } from "./exclusivePglite.js";
 import { migrations } from "./migrations/index.js";
+import { underStartupLock } from "./typeorm/startupLock.js";
 
 export const entities = [Account, Character, Session, InventoryItem, LedgerEntry];
-
-/** Arbitrary constant: serializes migrations across processes sharing one Postgres. */
-const MIGRATION_LOCK_KEY = 0x6d786f; // "mxo"
 
 export interface Database {
   dataSource: DataSource;
   kind: "postgres" | "embedded";
   /** Cheap round trip for readiness probes. */
   ping(): Promise<void>;
+  /**
+   * Runs start-up work that must happen once however many processes start
+   * at once on this database (see typeorm/startupLock.ts); the embedded
+   * database serves one process, so there it just runs.
+   */
+  exclusively<T>(what: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -59,7 +63,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
 
   try {
     await dataSource.initialize();
-    await runMigrations(dataSource, kind);
+    await runMigrations(dataSource, kind, log);
   } catch (err) {
     releaseLock();
     if (dataSource.isInitialized) await dataSource.destroy().catch(() => {});
@@ -73,6 +77,8 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     async ping() {
       await dataSource.query("SELECT 1");
     },
+    exclusively: (what, work) =>
+      kind === "postgres" ? underStartupLock(dataSource, log, what, work) : work(),
     async close() {
       if (dataSource.isInitialized) await dataSource.destroy();
       releaseLock();
@@ -80,22 +86,17 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
   };
 }
 
-async function runMigrations(dataSource: DataSource, kind: "postgres" | "embedded"): Promise<void> {
-  if (kind === "embedded") {
+async function runMigrations(
+  dataSource: DataSource,
+  kind: "postgres" | "embedded",
+  log: Logger,
+): Promise<void> {
+  const run = async () => {
     await dataSource.runMigrations({ transaction: "each" });
-    return;
-  }
-  // Several processes may start at once against one database: the advisory
-  // lock makes the second wait and then find nothing left to run.
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
-    await dataSource.runMigrations({ transaction: "each" });
-  } finally {
-    await runner.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
-    await runner.release();
-  }
+  };
+  // Several processes may start at once against one database: the lock makes
+  // the others wait and then find nothing left to run.
+  await (kind === "embedded" ? run() : underStartupLock(dataSource, log, "migrations", run));
 }
 
 /**

@@ -41,6 +41,7 @@ import { LocalRooms } from "./LocalRooms.js";
 import { createPresence, PresenceProbe } from "./presence.js";
 import { createTransport } from "./transport.js";
 import { guardMatchmakeRoutes } from "../net/guardMatchmakeRoutes.js";
+import { instrumentation } from "../tracing/tracing.js";
 
 /** A crashed process frees its characters within this many seconds. */
 const LEASE_TTL_SECONDS = 30;
@@ -81,7 +82,8 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
   let custody: CharacterCustody | undefined;
   try {
     const stores = typeormStores(db.dataSource);
-    if (config.admin) await ensureAdmin(stores.accounts, config.admin, log);
+    const admin = config.admin;
+    if (admin) await db.exclusively("admin account", () => ensureAdmin(stores.accounts, admin, log));
 
     const created = await createPresence(config, log);
     presence = created.presence;
@@ -265,6 +267,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
     });
     await server.listen(config.port, config.host);
     guardMatchmakeRoutes(server.router);
+    instrumentation()?.router(server.router!);
     phase = "ready";
 
     // Colyseus only checks for dead peers at boot and when a seat reservation
