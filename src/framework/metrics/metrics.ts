@@ -129,5 +129,10 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // A labelled gauge has no sample until its first player joins, so a fresh
+    // process would have no mxo_players_online series: the HPA (deploy/k8s)
+    // reads a missing Pods metric as "unknown" and never scales down. This
+    // unlabelled 0 is there from start; sums per pod/district are unchanged.
+    this.playersOnline.set(0);
   }
 }
