@@ -12,6 +12,7 @@ const STORAGE = [
   "src/framework/persistence/database.ts",
   "src/framework/persistence/exclusivePglite.ts",
   "src/framework/persistence/CharacterStore.ts",
+  "src/framework/persistence/backup/**",
 ];
 const NO_GAME = [
   {
@@ -86,6 +87,7 @@ export default tseslint.config(
       "src/framework/persistence/database.ts",
       "src/framework/persistence/exclusivePglite.ts",
       "src/framework/persistence/CharacterStore.ts",
+      "src/framework/persistence/backup/**",
       "entities/**",
       "test/**",
       "bench/**",
@@ -125,6 +127,7 @@ export default tseslint.config(
       "src/framework/persistence/database.ts",
       "src/framework/persistence/exclusivePglite.ts",
       "src/framework/persistence/CharacterStore.ts",
+      "src/framework/persistence/backup/**",
       "src/framework/server/startServer.ts",
     ],
     rules: {

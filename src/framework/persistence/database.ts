@@ -104,7 +104,7 @@ async function runMigrations(
  * file refuses the second one while the first is alive, and is taken over when
  * its owner is gone (crash, kill -9).
  */
-function lockDataDir(dataDir: string): () => void {
+export function lockDataDir(dataDir: string): () => void {
   const file = join(dataDir, "pglite.pid");
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, "utf8").trim());
@@ -125,7 +125,7 @@ function lockDataDir(dataDir: string): () => void {
   };
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
