@@ -36,7 +36,7 @@ const config = loadConfig();
 const db = await openDatabase(config, createLogger("warn"));
 const started = Date.now();
 try {
-  const [{ n }] = (await db.dataSource.query(
+  const [{ n } = { n: 0 }] = (await db.dataSource.query(
     "SELECT count(*)::int AS n FROM accounts WHERE username LIKE 'seed\\_%'",
   )) as { n: number }[];
   if (n > 0) throw new Error(`the database already holds ${n} seeded accounts: seed an empty one`);
