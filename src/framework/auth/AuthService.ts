@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AccountStore } from "../persistence/ports/AccountStore.js";
 import type { LockoutStore } from "../persistence/ports/LockoutStore.js";
 import type { SessionAccount, SessionStore } from "../persistence/ports/SessionStore.js";
+import { currentTraceparent } from "../tracing/tracing.js";
 import { AppError, conflict, forbidden, unauthorized } from "../util/errors.js";
 import { Lockout, type LoginCandidate } from "./Lockout.js";
 import { isStaff, staffMfaError } from "./StaffMfa.js";
@@ -242,7 +243,12 @@ export class AuthService {
 
   /** A travel ticket for the character this principal plays (see `authenticateJoin`). */
   issueTravelTicket(accountId: string, sessionId: string, characterId: string): string {
-    return this.signer.signTravel({ sub: accountId, sid: sessionId, characterId });
+    return this.signer.signTravel({
+      sub: accountId,
+      sid: sessionId,
+      characterId,
+      traceparent: currentTraceparent(),
+    });
   }
 
   /**

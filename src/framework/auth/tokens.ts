@@ -22,6 +22,8 @@ export interface TravelClaims {
   sub: string;
   sid: string;
   characterId: string;
+  /** The travel's trace (W3C traceparent): the arrival continues it, on whichever process. */
+  traceparent?: string | undefined;
 }
 
 export class TokenSigner {
@@ -51,7 +53,8 @@ export class TokenSigner {
 
   /** Short-lived (seconds): it only has to survive the hop to the target room. */
   signTravel(claims: TravelClaims, ttlSeconds = 30): string {
-    return jwt.sign({ sid: claims.sid, characterId: claims.characterId }, this.key, {
+    const trace = claims.traceparent ? { tp: claims.traceparent } : {};
+    return jwt.sign({ sid: claims.sid, characterId: claims.characterId, ...trace }, this.key, {
       algorithm: "HS256",
       subject: claims.sub,
       expiresIn: ttlSeconds,
@@ -82,7 +85,8 @@ export class TokenSigner {
     ) {
       throw unauthorized("Invalid travel ticket");
     }
-    return { sub: payload.sub, sid: payload.sid, characterId: payload.characterId };
+    const traceparent = typeof payload.tp === "string" ? payload.tp : undefined;
+    return { sub: payload.sub, sid: payload.sid, characterId: payload.characterId, traceparent };
   }
 
   /** Signature, expiry and shape only; revocation is the AuthService's job. */
@@ -104,6 +108,17 @@ export class TokenSigner {
     }
     return { sub: payload.sub, sid: payload.sid, ver: payload.ver, roles: payload.roles.map(String) };
   }
+}
+
+/**
+ * The trace a travel ticket carries, read without verifying the ticket: it
+ * only picks the parent of the join's spans, as a `traceparent` header
+ * would; the ticket itself is verified by the join that redeems it.
+ */
+export function travelTraceparent(token: string): string | undefined {
+  const decoded = jwt.decode(token);
+  if (!decoded || typeof decoded !== "object" || decoded.aud !== TRAVEL_AUDIENCE) return undefined;
+  return typeof decoded.tp === "string" ? decoded.tp : undefined;
 }
 
 /** Refresh tokens are `<sessionId>.<secret>`; only sha256(secret) is stored. */

@@ -1,6 +1,7 @@
 import { matchMaker, type Presence } from "@colyseus/core";
 import type { Character } from "../../../entities/Character.js";
 import type { CharacterSnapshot, CharacterStore } from "../persistence/CharacterStore.js";
+import { withSpan } from "../tracing/tracing.js";
 import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { ownerOf, type CharacterLease, type LeaseEntry } from "./CharacterLease.js";
@@ -68,9 +69,10 @@ export class CharacterCustody {
   /** Takes the character for `entry`'s session and loads it. */
   async take(entry: LeaseEntry, onLost: () => void): Promise<Character> {
     const deadline = Date.now() + TAKEOVER_WAIT_MS;
-    await this.acquireLease(entry, deadline);
+    const attributes = { "mxo.character.id": entry.characterId };
+    await withSpan("character.lease", { attributes }, () => this.acquireLease(entry, deadline));
     try {
-      const character = await this.claim(entry, deadline);
+      const character = await withSpan("character.load", { attributes }, () => this.claim(entry, deadline));
       this.held.set(ownerOf(entry), { entry, onLost });
       return character;
     } catch (err) {

@@ -1,5 +1,6 @@
 import { ServerError } from "@colyseus/core";
 import { Redis } from "ioredis";
+import { instrumentation } from "../tracing/tracing.js";
 
 /** Commands fail this soon into an outage instead of hanging a player's action on it. */
 const RETRIES_PER_COMMAND = 2;
@@ -49,6 +50,7 @@ export class RedisLink {
       maxRetriesPerRequest: RETRIES_PER_COMMAND,
       retryStrategy: (times) => Math.min(50 * times, MAX_RECONNECT_DELAY_MS),
     });
+    instrumentation()?.redis(this.client, url);
     let lastError = "";
     this.client.on("error", (err: Error) => {
       // One line per distinct failure, not one per reconnect attempt.

@@ -9,6 +9,7 @@ import { AppError, conflict } from "../util/errors.js";
 import { isServiceFault } from "../util/faults.js";
 import type { Logger } from "../util/logger.js";
 import { parseInput } from "../util/parseInput.js";
+import { withSpan } from "../tracing/tracing.js";
 import type { Actor, ApprovalHistory, ApprovalPolicy, Command, CommandContext } from "./Command.js";
 import { GmActions, type GmActionRow } from "./GmActions.js";
 import type { ApprovalStore } from "../persistence/ports/ApprovalStore.js";
@@ -137,6 +138,24 @@ export class CommandRegistry {
     options: RunOptions = {},
   ): Promise<CommandOutcome> {
     const actionId = randomUUID();
+    // A trace per command, whether typed in game or posted to the admin API (then inside the request's).
+    // Only a registered name goes into the span's name: span names must stay few.
+    const known = this.commands.has(name) ? name : "unknown";
+    const attributes = { "mxo.command.name": known, "mxo.command.via": actor.via, "mxo.action.id": actionId };
+    return withSpan(`command ${known}`, { attributes }, async (span) => {
+      const outcome = await this.runUntraced(actor, name, rawArgs, options, actionId);
+      span.setAttribute("mxo.command.status", outcome.status);
+      return outcome;
+    });
+  }
+
+  private async runUntraced(
+    actor: Actor,
+    name: string,
+    rawArgs: string[],
+    options: RunOptions,
+    actionId: string,
+  ): Promise<CommandOutcome> {
     const found = this.commands.get(name);
     const command = found && (found.console !== false || options.from === "owner") ? found : undefined;
     const { input, note, approval } = options;

@@ -35,6 +35,12 @@ const booleanString = z
   .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/** OTLP over HTTP only: the SDK's gRPC exporter is not shipped (collectors and Jaeger take HTTP on 4318). */
+const otlpProtocol = z.enum(["http/protobuf", "http/json"], {
+  message:
+    "must be http/protobuf or http/json (OTLP over gRPC is not supported: use the collector's HTTP port, 4318)",
+});
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: intInRange(1, 65535).default(2567),
@@ -77,6 +83,34 @@ const EnvSchema = z.object({
   ADMIN_RATE_LIMIT_PER_MINUTE: intInRange(1, 100_000).default(120),
   GM_ESCALATION_SECONDS: intInRange(1, 7 * 86_400).default(7200),
   GM_BULK_GIVE_THRESHOLD: intInRange(1, 1_000_000_000).default(1000),
+  // OpenTelemetry (the variables of its spec; the SDK reads the rest of them itself, see README "Tracing").
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlWithProtocols(["http:", "https:"]).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: urlWithProtocols(["http:", "https:"]).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol.optional(),
+  OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"], { message: "must be otlp or none" }).optional(),
+  OTEL_SDK_DISABLED: booleanString.optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum(
+      [
+        "always_on",
+        "always_off",
+        "traceidratio",
+        "parentbased_always_on",
+        "parentbased_always_off",
+        "parentbased_traceidratio",
+      ],
+      {
+        message:
+          "must be always_on, always_off, traceidratio or parentbased_(always_on|always_off|traceidratio)",
+      },
+    )
+    .optional(),
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, "must be a ratio from 0 to 1")
+    .optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -127,19 +161,33 @@ export interface Config {
   loginLockSeconds: number;
   httpRateLimitPerMinute: number;
   authRateLimitPerMinute: number;
-  transport: "uws" | "ws";
+  /**
+   * `auto`: uWebSockets.js where a real build loads, else ws with a warning;
+   * `uws`: uWebSockets.js or no start (src/framework/server/transport.ts).
+   */
+  transport: "auto" | "uws" | "ws";
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   shutdownTimeoutSeconds: number;
   admin: { username: string; password: string } | undefined;
   trustProxy: boolean;
   /** Admin API calls per account (or per IP before authentication) per minute. */
   adminRateLimitPerMinute: number;
+  /** Set when spans are exported (OTEL_EXPORTER_OTLP_ENDPOINT or …_TRACES_ENDPOINT); undefined: tracing off. */
+  tracing: TracingConfig | undefined;
   gm: {
     /** How long `POST /escalations` lifts a GM one tier. */
     escalationSeconds: number;
     /** A give above this quantity waits for a second GM (two-person rule). */
     bulkGiveThreshold: number;
   };
+}
+
+export interface TracingConfig {
+  /** Where spans are posted: the traces endpoint, or the OTLP endpoint with `/v1/traces` appended (as the spec says). */
+  tracesUrl: string;
+  protocol: "http/protobuf" | "http/json";
+  /** OTEL_SERVICE_NAME; unset: the game's (`<game>-server`). */
+  serviceName: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -234,7 +282,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : undefined,
     trustProxy: env.TRUST_PROXY,
     adminRateLimitPerMinute: env.ADMIN_RATE_LIMIT_PER_MINUTE,
+    tracing: tracingConfig(env),
     gm: { escalationSeconds: env.GM_ESCALATION_SECONDS, bulkGiveThreshold: env.GM_BULK_GIVE_THRESHOLD },
+  };
+}
+
+/** Off unless an OTLP endpoint is given, and off when the spec's switches say so. */
+function tracingConfig(env: z.output<typeof EnvSchema>): TracingConfig | undefined {
+  if (env.OTEL_SDK_DISABLED === true || env.OTEL_TRACES_EXPORTER === "none") return undefined;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const tracesUrl =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base ? base.replace(/\/*$/, "") + "/v1/traces" : undefined);
+  if (!tracesUrl) return undefined;
+  return {
+    tracesUrl,
+    // The spec's default for OTLP over HTTP.
+    protocol: env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL ?? "http/protobuf",
+    serviceName: env.OTEL_SERVICE_NAME,
   };
 }
 

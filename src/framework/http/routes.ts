@@ -14,6 +14,7 @@ import { registerWebPages } from "./webPages.js";
 import { isUuid, JSON_BODY_LIMIT_BYTES, parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
 import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
+import { instrumentation } from "../tracing/tracing.js";
 import { randomUUID } from "node:crypto";
 
 export interface ReadinessCheck {
@@ -59,6 +60,8 @@ const RefreshBody = z.object({
 export function registerRoutes(app: Application, deps: HttpDeps): void {
   const { metrics, log } = deps;
   const api = new ApiRouter(app, metrics, log);
+  const tracing = instrumentation();
+  if (tracing) app.use(tracing.http()); // first: a request's span covers every middleware after it
 
   // Every response names its request; error bodies repeat it (see sendError).
   app.use((req: Request, res: Response, next: NextFunction) => {

@@ -10,6 +10,7 @@ import { LedgerEntry } from "../../../entities/LedgerEntry.js";
 import { Session } from "../../../entities/Session.js";
 import { exclusivePgliteDriver } from "./exclusivePglite.js";
 import { migrations } from "./migrations/index.js";
+import { instrumentation } from "../tracing/tracing.js";
 import { underStartupLock } from "./typeorm/startupLock.js";
 
 export const entities = [Account, Character, Session, InventoryItem, LedgerEntry];
@@ -61,6 +62,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     });
   }
 
+  instrumentation()?.database(dataSource, { url: config.databaseUrl, embedded: kind === "embedded" });
   try {
     await dataSource.initialize();
     await runMigrations(dataSource, kind, log);

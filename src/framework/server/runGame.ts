@@ -3,6 +3,7 @@ import type { GameModule } from "../game/GameModule.js";
 import { startServer, type RunningServer } from "./startServer.js";
 import { createLogger, type Logger } from "../util/logger.js";
 import { StartupError } from "../util/errors.js";
+import { logTracingErrorsTo, startTracing } from "../tracing/tracing.js";
 
 /**
  * A process's entry for a game: configuration from the environment, start,
@@ -19,7 +20,10 @@ export async function runGame(game: GameModule): Promise<void> {
     }
     throw err;
   }
+  // Before the logger (its lines then name their trace) and before the database, Redis and HTTP it wraps.
+  const tracing = await startTracing(config.tracing, { name: `${game.name}-server` });
   const log = createLogger(config.logLevel);
+  logTracingErrorsTo(log);
   let server: RunningServer | undefined;
   let stopping = false;
 
@@ -38,6 +42,8 @@ export async function runGame(game: GameModule): Promise<void> {
     if (!server) process.exit(exitCode);
     server
       .stop(reason)
+      // The last spans (the drain's saves) are exported before the process goes.
+      .then(() => tracing.shutdown())
       .then(() => process.exit(exitCode))
       .catch((err) => {
         log.error({ err }, "shutdown failed");

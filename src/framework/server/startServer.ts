@@ -41,6 +41,7 @@ import { LocalRooms } from "./LocalRooms.js";
 import { createPresence, PresenceProbe } from "./presence.js";
 import { createTransport } from "./transport.js";
 import { guardMatchmakeRoutes } from "../net/guardMatchmakeRoutes.js";
+import { instrumentation } from "../tracing/tracing.js";
 
 /** A crashed process frees its characters within this many seconds. */
 const LEASE_TTL_SECONDS = 30;
@@ -266,6 +267,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
     });
     await server.listen(config.port, config.host);
     guardMatchmakeRoutes(server.router);
+    instrumentation()?.router(server.router!);
     phase = "ready";
 
     // Colyseus only checks for dead peers at boot and when a seat reservation

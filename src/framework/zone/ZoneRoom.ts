@@ -13,6 +13,8 @@ import type { ZoneHandler } from "./ZoneHandler.js";
 import { ZoneInbox } from "./ZoneInbox.js";
 import { guardFullListing } from "./fullRoomGuard.js";
 import { joinError, zoneLease, ZoneMembers, type ZoneMember } from "./ZoneMembers.js";
+import { JoinTrace } from "./JoinTrace.js";
+import { outsideTraces } from "../tracing/tracing.js";
 import { zoneServices, type ZoneClient, type ZoneServices } from "./ZoneServices.js";
 
 type ZoneRoomTypes<S extends Schema> = { state: S; client: ZoneClient; input: MoveInput };
@@ -35,6 +37,7 @@ export abstract class ZoneRoom<
   protected traffic!: Traffic;
   private inbox!: ZoneInbox<C>;
   private readonly grace = new ReconnectGrace<ZoneClient>();
+  private readonly joinTrace = new JoinTrace(this);
 
   /** The zone's id (the district; a single-zone game names itself): labels, listings, leases. */
   abstract readonly zoneId: string;
@@ -68,6 +71,11 @@ export abstract class ZoneRoom<
 
   /** Sets up what every zone has; a game calls it at the end of its onCreate. */
   protected setUpZone(): void {
+    // The patch and step timers made here run for the room's life, not in the creating request's trace.
+    outsideTraces(() => this.setUpZoneTimers());
+  }
+
+  private setUpZoneTimers(): void {
     const s = this.services;
     const kick = (client: Client, reason: string) => this.members.close(client, CloseCodes.KICKED, reason);
     const sent = s.metrics.bytesSent.labels({ district: this.zoneId });
@@ -83,6 +91,12 @@ export abstract class ZoneRoom<
   }
 
   override async onJoin(client: ZoneClient): Promise<void> {
+    const attributes = { "mxo.zone": this.zoneId, "mxo.room.id": this.roomId };
+    await this.joinTrace.join(client, attributes, () => this.seat(client));
+  }
+
+  /** Custody of the character (lease, then the database claim and load), then into the world. */
+  private async seat(client: ZoneClient): Promise<void> {
     const auth = client.auth;
     if (!auth) throw new ServerError(401, "Not authenticated");
     const { characterId, characterName: name, accountId, organization } = auth;
@@ -130,6 +144,7 @@ export abstract class ZoneRoom<
   }
 
   override async onLeave(client: ZoneClient): Promise<void> {
+    this.joinTrace.left(client.sessionId);
     this.inbox.forget(client.sessionId);
     this.members.forgetClosing(client.sessionId);
     const member = this.members.get(client.sessionId);

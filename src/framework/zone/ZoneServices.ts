@@ -49,6 +49,8 @@ export interface ZoneAuth {
   /** Chat is refused until then (epoch ms); kept current by `applyMute`. */
   mutedUntil: number | null;
   muteReason: string | null;
+  /** The trace the join belongs to (W3C traceparent), carried to the process that seats it; set while tracing is on. */
+  traceparent?: string | undefined;
 }
 
 export type ZoneClient = Client<{ auth: ZoneAuth }>;

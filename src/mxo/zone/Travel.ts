@@ -5,6 +5,7 @@ import type { CharacterSnapshot } from "../../framework/persistence/CharacterSto
 import { AppError } from "../../framework/util/errors.js";
 import { CloseCodes } from "../../framework/contract/closeCodes.js";
 import { isServiceFault } from "../../framework/util/faults.js";
+import { withSpan } from "../../framework/tracing/tracing.js";
 import type { DistrictContext } from "./DistrictContext.js";
 import type { DistrictClient } from "./DistrictServices.js";
 
@@ -44,7 +45,20 @@ export class Travel {
     this.handedOff.delete(sessionId);
   }
 
-  async sendTo(client: DistrictClient, district: string, at?: Point3): Promise<void> {
+  /**
+   * A trace of its own: the ticket carries it, so the seat reservation, and
+   * the arrival on whichever process hosts the target, continue it.
+   */
+  sendTo(client: DistrictClient, district: string, at?: Point3): Promise<void> {
+    const attributes = {
+      "mxo.zone": this.ctx.def.id,
+      "mxo.travel.to": district,
+      "mxo.character.id": client.auth?.characterId ?? "",
+    };
+    return withSpan("travel", { attributes }, () => this.move(client, district, at));
+  }
+
+  private async move(client: DistrictClient, district: string, at?: Point3): Promise<void> {
     const { ctx, hooks } = this;
     const s = ctx.services;
     const player = ctx.members.get(client.sessionId);

@@ -1,0 +1,106 @@
+import { createServer, type Server } from "node:http";
+import { waitFor } from "./api.js";
+
+/** One exported span, flattened from OTLP/JSON, with its process's resource. */
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  attributes: Record<string, unknown>;
+  status: { code?: number; message?: string };
+  resource: Record<string, unknown>;
+}
+
+export interface OtlpReceiver {
+  /** For OTEL_EXPORTER_OTLP_ENDPOINT (the exporter appends /v1/traces). */
+  endpoint: string;
+  spans: ReceivedSpan[];
+  /** Requests that were not OTLP/JSON trace exports (they fail the test that checks it). */
+  rejected: string[];
+  /** Every span of a trace, once `until` holds for them. */
+  trace(traceId: string, until: (spans: ReceivedSpan[]) => boolean, what: string): Promise<ReceivedSpan[]>;
+  close(): Promise<void>;
+}
+
+type AnyValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: AnyValue[] };
+};
+type KeyValue = { key: string; value: AnyValue };
+
+function valueOf(v: AnyValue): unknown {
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(valueOf);
+  return undefined;
+}
+
+function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
+  return Object.fromEntries((list ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
+}
+
+/**
+ * An OTLP/HTTP trace receiver in the test process: what a collector or
+ * Jaeger's port 4318 would get, decoded from the JSON encoding
+ * (OTEL_EXPORTER_OTLP_PROTOCOL=http/json).
+ */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const spans: ReceivedSpan[] = [];
+  const rejected: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const type = req.headers["content-type"] ?? "";
+      if (req.method !== "POST" || req.url !== "/v1/traces" || !type.startsWith("application/json")) {
+        rejected.push(`${req.method} ${req.url} ${type}`);
+        res.writeHead(400).end();
+        return;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      for (const rs of body.resourceSpans ?? []) {
+        const resource = attributesOf(rs.resource?.attributes);
+        for (const ss of rs.scopeSpans ?? []) {
+          for (const s of ss.spans ?? []) {
+            spans.push({
+              traceId: s.traceId,
+              spanId: s.spanId,
+              parentSpanId: s.parentSpanId ?? "",
+              name: s.name,
+              kind: s.kind,
+              attributes: attributesOf(s.attributes),
+              status: s.status ?? {},
+              resource,
+            });
+          }
+        }
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    spans,
+    rejected,
+    async trace(traceId, until, what) {
+      return waitFor(
+        () => {
+          const found = spans.filter((s) => s.traceId === traceId);
+          return until(found) ? found : undefined;
+        },
+        { what, timeoutMs: 20_000 },
+      );
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
