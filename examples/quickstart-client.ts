@@ -23,6 +23,14 @@ const client = new Client(base.replace(/^http/, "ws"));
 client.auth.token = token;
 const room = await client.joinOrCreate("district", { district: "richland", characterId: character.id });
 room.onMessage("error", (e) => console.warn("server says:", e.code, e.message));
+// Sent on every join: the loaded abilities and the mission log.
+room.onMessage("loadout", (l) =>
+  console.log(`abilities: ${l.abilities.join(", ")} (memory ${l.memory}/${l.budget})`),
+);
+room.onMessage("mission", (m) => m.kind === "state" && console.log(`missions under way: ${m.active.length}`));
+room.onMessage("chat", (c) => console.log(`[${c.channel}] ${c.from}: ${c.text}`));
+// Combat events, announcements, travel…: src/mxo/contract/serverMessages.ts lists every type.
+room.onMessage("*", () => {});
 
 // Movement goes through the input channel: a direction (length ≤ 1) per tick.
 const input = room.input<{ seq: number; moveX: number; moveY: number }>();

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Client, Room } from "@colyseus/sdk";
+import { ContractClient } from "./client.js";
 
 export interface HttpResult<T = any> {
   status: number;
@@ -82,7 +83,7 @@ export async function joinDistrict(
   player: TestPlayer,
   district = "richland",
 ): Promise<{ client: Client; room: Room<any> }> {
-  const client = new Client(ws);
+  const client = new ContractClient(ws);
   client.auth.token = player.token;
   const room = await client.joinOrCreate("district", { district, characterId: player.characterId });
   return { client, room };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Client } from "@colyseus/sdk";
+import { ContractClient } from "../helpers/client.js";
 import { http, joinDistrict, me, newPlayer, uniqueName, waitFor, type TestPlayer } from "../helpers/api.js";
 import { walkAndStop } from "../helpers/movement.js";
 import { queryDatabase } from "../helpers/postgres.js";
@@ -234,7 +234,7 @@ describe("accounts, tokens and join refusals (postgres)", function () {
       code: number,
       message: RegExp,
     ) => {
-      const client = new Client(d.server.ws);
+      const client = new ContractClient(d.server.ws);
       if (token !== undefined) client.auth.token = token;
       await assert.rejects(
         client.joinOrCreate("district", options),

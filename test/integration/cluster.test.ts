@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Client, Room } from "@colyseus/sdk";
+import { ContractClient } from "../helpers/client.js";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
 import { ADMIN, processIdOf, startCluster, type TestCluster } from "../helpers/cluster.js";
 import { walkAndStop } from "../helpers/movement.js";
@@ -362,7 +363,7 @@ describe("several processes on Redis and PostgreSQL", function () {
       body: { name: `Gm${Date.now() % 1e6}` },
     });
     assert.equal(adminChar.status, 201);
-    const adminClient = new Client(server.ws);
+    const adminClient = new ContractClient(server.ws);
     adminClient.auth.token = token;
     const gm = await adminClient.joinOrCreate("district", {
       district: "richland",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { Client, type Room } from "@colyseus/sdk";
+import type { Room } from "@colyseus/sdk";
+import { ContractClient } from "../helpers/client.js";
 import { http, newPlayer, sleep, waitFor, type MoveInputData, type TestPlayer } from "../helpers/api.js";
 import { startServerProcess, tempDataDir, type ServerHandle } from "../helpers/serverProcess.js";
 
@@ -8,7 +9,7 @@ const A = "/api/v1/admin";
 const ENTRY = "examples/tag/main.ts";
 
 async function joinTag(ws: string, p: TestPlayer): Promise<Room<any>> {
-  const client = new Client(ws);
+  const client = new ContractClient(ws);
   client.auth.token = p.token;
   const room = await client.joinOrCreate("tag", { characterId: p.characterId });
   await waitFor(() => room.state?.players?.get(room.sessionId), { what: "own state" });
@@ -68,12 +69,12 @@ describe("examples/tag on the framework (embedded database)", function () {
   it("refuses a join without a valid token, or with another account's character", async () => {
     const p = await newPlayer(server.http);
     const other = await newPlayer(server.http);
-    const anonymous = new Client(server.ws);
+    const anonymous = new ContractClient(server.ws);
     await assert.rejects(anonymous.joinOrCreate("tag", { characterId: p.characterId }));
-    const forged = new Client(server.ws);
+    const forged = new ContractClient(server.ws);
     forged.auth.token = "not-a-token";
     await assert.rejects(forged.joinOrCreate("tag", { characterId: p.characterId }));
-    const stranger = new Client(server.ws);
+    const stranger = new ContractClient(server.ws);
     stranger.auth.token = other.token;
     await assert.rejects(stranger.joinOrCreate("tag", { characterId: p.characterId }), /not found/i);
   });

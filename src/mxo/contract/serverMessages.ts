@@ -83,3 +83,25 @@ export interface DistrictServerMessages {
   "gm:metrics": GmMetricsFigures;
   error: DistrictError;
 }
+
+/**
+ * The type names of DistrictServerMessages as a value, for a client that
+ * registers a handler for every one (the SDK warns about a type without one).
+ * A record, so tsc fails here when the interface gains or loses a type.
+ */
+const DISTRICT_SERVER_MESSAGE_SET: Record<keyof DistrictServerMessages, true> = {
+  chat: true,
+  announce: true,
+  "chat:history": true,
+  combat: true,
+  mission: true,
+  loadout: true,
+  travel: true,
+  interact: true,
+  "gm:result": true,
+  "gm:metrics": true,
+  error: true,
+};
+export const DISTRICT_SERVER_MESSAGE_TYPES = Object.keys(
+  DISTRICT_SERVER_MESSAGE_SET,
+) as (keyof DistrictServerMessages)[];

@@ -1,0 +1,40 @@
+import { Client, type Room } from "@colyseus/sdk";
+import { DISTRICT_SERVER_MESSAGE_TYPES } from "../../src/mxo/contract/serverMessages.js";
+
+/** The SDK's `SchemaConstructor` (not exported by its entry). */
+type RootSchema = Parameters<Client["joinOrCreate"]>[2];
+
+/**
+ * What each room the tests join sends, by room name: MxO's district lists its
+ * messages in its contract; examples/tag sends `tagged` besides the framework's
+ * chat, announce, error and gm:result.
+ */
+const SERVER_MESSAGES: Record<string, readonly string[]> = {
+  district: DISTRICT_SERVER_MESSAGE_TYPES,
+  tag: ["tagged", "chat", "announce", "error", "gm:result"],
+};
+
+/**
+ * Registers a handler that does nothing for every message type the room's
+ * contract says the server sends. A test that cares about a type adds its own
+ * handler beside it; a type the contract does not list still gets the SDK's
+ * `onMessage() not registered` warning, which then means something.
+ */
+export function listenToContract(room: Room<any>, roomName = room.name): void {
+  for (const type of SERVER_MESSAGES[roomName] ?? []) room.onMessage(type, () => {});
+}
+
+/**
+ * The SDK client every test, fuzzer and benchmark bot uses. Each room it makes
+ * (join, create, reconnect, a consumed seat reservation after travel) listens to
+ * its contract's messages before the first one arrives, so the test output
+ * holds no SDK warnings for messages a test did not ask about (e.g. `loadout`
+ * and `mission`, sent on every join).
+ */
+export class ContractClient extends Client {
+  protected override createRoom(roomName: string, rootSchema?: RootSchema): Room<any, any> {
+    const room = super.createRoom(roomName, rootSchema);
+    listenToContract(room, roomName);
+    return room;
+  }
+}
