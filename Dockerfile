@@ -12,12 +12,17 @@
 # and a PUBLIC_ADDRESS each that clients can reach. See src/framework/config/config.ts
 # for every variable.
 #
-# Node 20 on Debian 12 (bookworm, glibc 2.36) on purpose: the uWebSockets.js
-# build in use (@trufflesuite/uws-js-unofficial) ships Node 20 binaries only
-# and needs glibc ≥ 2.27, so neither Node 22 nor Alpine (musl) would load it
-# (the server would fall back to the slower ws transport with a warning).
-# Pin by digest for reproducible builds: node:20.20-bookworm-slim@sha256:…
-ARG NODE_IMAGE=node:20.20-bookworm-slim
+# Node 24 on Debian 13 (trixie, glibc 2.41) on purpose: "uWebSockets.js" is
+# vendor/uwebsockets-select, which loads the first build whose binary loads
+# here. @btc-vision/uwebsockets.js 20.57.0 ships Node 24 binaries (ABI 137)
+# that need glibc ≥ 2.38: Debian 12 (2.36) cannot load them, nor can Alpine
+# (musl). Where no build loads, the server does not serve on an imitation: it
+# falls back to the slower ws transport with one warning, or with TRANSPORT=uws
+# refuses to start (exit 2). The listening log line says which transport runs.
+# deploy/verify-runtime.sh proves this runtime without Docker: a trixie root
+# file system from Debian's packages, Node 24 from npm, the server inside it.
+# Pin by digest for reproducible builds: node:24.21-trixie-slim@sha256:…
+ARG NODE_IMAGE=node:24.21-trixie-slim
 
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -28,7 +33,9 @@ WORKDIR /app
 # toolchain is needed (the optional ws accelerators may be skipped on arm64).
 # package.json pins msgpackr-extract through overrides so the lock lists every
 # platform's optional binary and `npm ci` accepts it on npm 10 and 11 alike.
+# vendor/ holds the local package "uWebSockets.js" points to (file: link).
 COPY package.json package-lock.json ./
+COPY vendor ./vendor
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 
@@ -52,6 +59,8 @@ WORKDIR /app
 # where the embedded database and its files live, belongs to the node user.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+# node_modules/uWebSockets.js is a link to vendor/uwebsockets-select.
+COPY --from=build /app/vendor ./vendor
 COPY --from=build /app/dist ./dist
 # District definitions and other runtime data (CONTENT_DIR defaults to ./content).
 COPY --from=build /app/content ./content
@@ -76,5 +85,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 STOPSIGNAL SIGTERM
 
 # --experimental-websocket: Node 20 has no global WebSocket without it, and
-# Colyseus's reconnection (allowReconnection) needs one.
+# Colyseus's reconnection (allowReconnection) needs one. Node 22 and 24 have
+# it by default and accept the flag, so the line runs on 20, 22 and 24 alike.
 CMD ["node", "--experimental-websocket", "--enable-source-maps", "dist/src/index.js"]

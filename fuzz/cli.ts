@@ -15,7 +15,7 @@ Protocol fuzzer against real server processes (see fuzz/README.md).
   --http-rate N     HTTP requests per second (default 25)
   --clients N       hostile connections (default 6)
   --honest N        honest clients walking in the fuzzed room (default 3)
-  --transport T     uws | ws: the servers' WebSocket transport (default uws)
+  --transport T     auto | uws | ws: the servers' TRANSPORT (default auto: uws where a build loads, else ws)
   --max-rss-mb N    allowed RSS growth per process (default ${DEFAULT_LIMITS.rssGrowthMb})
   --json            print the full report as JSON
   --report FILE     also write the full report(s) as JSON to FILE
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     clients: { type: "string", default: "6" },
     honest: { type: "string", default: "3" },
     "max-rss-mb": { type: "string", default: String(DEFAULT_LIMITS.rssGrowthMb) },
-    transport: { type: "string", default: "uws" },
+    transport: { type: "string", default: "auto" },
     json: { type: "boolean", default: false },
     report: { type: "string" },
     help: { type: "boolean", default: false },
@@ -60,6 +60,10 @@ if (modes.length === 0) {
   console.error(`--mode must be embedded, cluster or both (got ${values.mode})`);
   process.exit(2);
 }
+if (!["auto", "uws", "ws"].includes(values.transport)) {
+  console.error(`--transport must be auto, uws or ws (got ${values.transport})`);
+  process.exit(2);
+}
 const seed = values.seed !== undefined ? int("seed", values.seed, 0) : Math.floor(Math.random() * 2 ** 31);
 console.log(`fuzz seed ${seed} (replay with --seed ${seed})`);
 
@@ -75,7 +79,7 @@ for (const mode of modes) {
     fuzzClients: int("clients", values.clients, 1),
     honestClients: int("honest", values.honest, 1),
     limits: { ...DEFAULT_LIMITS, rssGrowthMb: int("max-rss-mb", values["max-rss-mb"], 1) },
-    env: { TRANSPORT: values.transport === "ws" ? "ws" : "uws" },
+    env: { TRANSPORT: values.transport },
     progress: (line) => console.log(line),
   });
   console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));

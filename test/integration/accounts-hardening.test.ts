@@ -6,6 +6,7 @@ import { http, joinDistrict, newPlayer, uniqueName, waitFor, type TestPlayer } f
 import { startCluster, type TestCluster } from "../helpers/cluster.js";
 import { queryDatabase } from "../helpers/postgres.js";
 import { deploy, DB_MODES, type TestDeployment } from "../helpers/servers.js";
+import { skipUnlessTransportServes } from "../helpers/nodeVersions.js";
 
 const ADMIN = { username: "hardening_admin", password: "admin password 123" };
 const WRONG = "not the password";
@@ -435,6 +436,9 @@ for (const transport of ["uws", "ws"] as const) {
   describe(`HTTP bodies are limited while they stream (${transport} transport)`, function () {
     this.timeout(240_000);
     let d: TestDeployment;
+    before(function () {
+      skipUnlessTransportServes(this, transport);
+    });
     before(async () => (d = await deploy("postgres", { TRANSPORT: transport })));
     after(async () => d?.cleanup());
 

@@ -4,6 +4,7 @@ import { http, joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/ap
 import { createTestDatabase } from "../helpers/postgres.js";
 import { logsWith, startServerProcess, tempDataDir } from "../helpers/serverProcess.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
+import { skipUnlessTransportServes } from "../helpers/nodeVersions.js";
 
 /** Sends the start of a request and hangs up before the body is complete. */
 async function abortMidRequest(port: number, path: string): Promise<void> {
@@ -26,6 +27,9 @@ for (const transport of ["uws", "ws"] as const) {
   describe(`HTTP robustness (${transport} transport, postgres)`, function () {
     this.timeout(60_000);
     let d: TestDeployment;
+    before(function () {
+      skipUnlessTransportServes(this, transport);
+    });
     before(async () => (d = await deploy("postgres", { TRANSPORT: transport })));
     after(async () => d?.cleanup());
 
@@ -138,6 +142,9 @@ for (const transport of ["uws", "ws"] as const) {
   describe(`HTTP rate limits (${transport} transport, postgres)`, function () {
     this.timeout(60_000);
     let d: TestDeployment;
+    before(function () {
+      skipUnlessTransportServes(this, transport);
+    });
     before(
       async () =>
         (d = await deploy("postgres", {

@@ -5,6 +5,7 @@ import { sampleValue, samplesOf, scrape } from "../helpers/metrics.js";
 import { walk } from "../helpers/movement.js";
 import { logsWith } from "../helpers/serverProcess.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
+import { skipUnlessTransportServes } from "../helpers/nodeVersions.js";
 
 const SPEED = 6;
 
@@ -312,6 +313,9 @@ describe("hostile input (postgres)", function () {
   for (const transport of ["uws", "ws"] as const) {
     describe(`a frame over the max payload (${transport} transport)`, () => {
       let d: TestDeployment;
+      before(function () {
+        skipUnlessTransportServes(this, transport);
+      });
       before(async () => (d = await deploy("postgres", { TRANSPORT: transport })));
       after(async () => d?.cleanup());
 

@@ -56,7 +56,7 @@ describe("config: loadConfig", () => {
       assert.equal(c.loginLockSeconds, 900);
       assert.equal(c.httpRateLimitPerMinute, 300);
       assert.equal(c.authRateLimitPerMinute, 60);
-      assert.equal(c.transport, "uws");
+      assert.equal(c.transport, "auto");
       assert.equal(c.logLevel, "info");
       assert.equal(c.shutdownTimeoutSeconds, 25);
       assert.equal(c.admin, undefined);
@@ -165,7 +165,7 @@ describe("config: loadConfig", () => {
       assert.equal(c.port, 2567);
       assert.equal(c.tickRate, 20);
       assert.equal(c.nodeEnv, "development");
-      assert.equal(c.transport, "uws");
+      assert.equal(c.transport, "auto");
       assert.equal(c.trustProxy, false);
       assert.equal(c.logLevel, "info");
     });

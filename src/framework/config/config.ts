@@ -73,7 +73,7 @@ const EnvSchema = z.object({
   LOGIN_LOCK_SECONDS: intInRange(1, 86_400).default(900),
   HTTP_RATE_LIMIT_PER_MINUTE: intInRange(1, 100_000).default(300),
   AUTH_RATE_LIMIT_PER_MINUTE: intInRange(1, 100_000).default(60),
-  TRANSPORT: z.enum(["uws", "ws"]).default("uws"),
+  TRANSPORT: z.enum(["auto", "uws", "ws"], { message: "must be auto, uws or ws" }).default("auto"),
   CONTENT_DIR: z.string().min(1).default("./content"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SHUTDOWN_TIMEOUT_SECONDS: intInRange(1, 600).default(25),

@@ -55,6 +55,11 @@ export async function runGame(game: GameModule): Promise<void> {
   try {
     server = await startServer(config, log, game);
   } catch (err) {
+    // A setting that only the start itself can find wrong (TRANSPORT=uws with no build that serves).
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
     if (err instanceof StartupError) console.error(err.message);
     else log.fatal({ err }, "failed to start");
     process.exit(1);
