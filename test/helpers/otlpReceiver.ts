@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { waitFor } from "./api.js";
+import { decodeExportTraceServiceRequest } from "./otlpProtobuf.js";
 
 /** One exported span, flattened from OTLP/JSON, with its process's resource. */
 export interface ReceivedSpan {
@@ -17,8 +18,10 @@ export interface OtlpReceiver {
   /** For OTEL_EXPORTER_OTLP_ENDPOINT (the exporter appends /v1/traces). */
   endpoint: string;
   spans: ReceivedSpan[];
-  /** Requests that were not OTLP/JSON trace exports (they fail the test that checks it). */
+  /** Requests that were not OTLP trace exports (they fail the test that checks it). */
   rejected: string[];
+  /** The content type of each export received (`application/json` or `application/x-protobuf`). */
+  encodings: string[];
   /** Every span of a trace, once `until` holds for them. */
   trace(traceId: string, until: (spans: ReceivedSpan[]) => boolean, what: string): Promise<ReceivedSpan[]>;
   close(): Promise<void>;
@@ -48,23 +51,28 @@ function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
 
 /**
  * An OTLP/HTTP trace receiver in the test process: what a collector or
- * Jaeger's port 4318 would get, decoded from the JSON encoding
- * (OTEL_EXPORTER_OTLP_PROTOCOL=http/json).
+ * Jaeger's port 4318 would get, in either encoding (http/json, or the
+ * spec's default http/protobuf, decoded by ./otlpProtobuf.ts).
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const rejected: string[] = [];
+  const encodings: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const type = req.headers["content-type"] ?? "";
-      if (req.method !== "POST" || req.url !== "/v1/traces" || !type.startsWith("application/json")) {
+      const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim();
+      const known = type === "application/json" || type === "application/x-protobuf";
+      if (req.method !== "POST" || req.url !== "/v1/traces" || !known) {
         rejected.push(`${req.method} ${req.url} ${type}`);
         res.writeHead(400).end();
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      encodings.push(type);
+      const raw = Buffer.concat(chunks);
+      const body =
+        type === "application/json" ? JSON.parse(raw.toString("utf8")) : decodeExportTraceServiceRequest(raw);
       for (const rs of body.resourceSpans ?? []) {
         const resource = attributesOf(rs.resource?.attributes);
         for (const ss of rs.scopeSpans ?? []) {
@@ -82,7 +90,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           }
         }
       }
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      // An empty ExportTraceServiceResponse: full success, in the request's encoding.
+      res.writeHead(200, { "content-type": type }).end(type === "application/json" ? "{}" : "");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -92,6 +101,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
     rejected,
+    encodings,
     async trace(traceId, until, what) {
       return waitFor(
         () => {

@@ -288,7 +288,7 @@ describe("tracing (OpenTelemetry over OTLP)", function () {
       const record = join(tmpdir(), `mxo-modules-${randomUUID()}.txt`);
       const server = await startServerProcess(
         { DATA_DIR: data.dir, RECORD_MODULES_TO: record, ...env },
-        { nodeArgs: ["--import", RECORD_MODULES], timeoutMs: 60_000 },
+        { nodeArgs: ["--import", RECORD_MODULES], timeoutMs: 90_000 },
       );
       try {
         await newPlayer(server.http);
@@ -312,13 +312,14 @@ describe("tracing (OpenTelemetry over OTLP)", function () {
       assert.ok(!server.lines.some((l) => l.includes('"trace_id"')), "no log line names a trace");
     });
 
-    it("loads the SDK with it, and traces the embedded database (PGlite) like PostgreSQL", async () => {
+    it("loads the SDK with it, exports in the spec's default encoding (protobuf), and traces the embedded database (PGlite) like PostgreSQL", async () => {
       const rx = await startOtlpReceiver();
       try {
-        const { modules } = await run(TRACING_ENV(rx));
+        const { OTEL_EXPORTER_OTLP_PROTOCOL: _json, ...byDefault } = TRACING_ENV(rx);
+        const { modules } = await run(byDefault);
         for (const pkg of [
           "sdk-trace-node",
-          "exporter-trace-otlp-http",
+          "exporter-trace-otlp-proto",
           "resources",
           "context-async-hooks",
         ]) {
@@ -339,6 +340,9 @@ describe("tracing (OpenTelemetry over OTLP)", function () {
         assert.equal(insert.attributes["db.operation"], "INSERT");
         assert.match(String(insert.attributes["db.statement"]), /^INSERT INTO "?accounts"?/);
         assert.ok(!String(insert.attributes["db.statement"]).includes("correct horse"), "no values");
+        assert.ok(rx.encodings.length > 0);
+        assert.deepEqual(new Set(rx.encodings), new Set(["application/x-protobuf"]), "OTLP/protobuf");
+        assert.deepEqual(rx.rejected, []);
       } finally {
         await rx.close();
       }
