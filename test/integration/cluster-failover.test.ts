@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Client, type Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
 import { ADMIN, processIdOf, startCluster, type TestCluster } from "../helpers/cluster.js";
+import { figure } from "../helpers/figures.js";
 import { walkAndStop } from "../helpers/movement.js";
 import { queryDatabase } from "../helpers/postgres.js";
 import type { ServerHandle } from "../helpers/serverProcess.js";
@@ -120,7 +121,7 @@ describe("draining and crashes across processes", function () {
     await c.start(1);
   });
 
-  it("kill -9: the others keep serving, the dead process leaves matchmaking, loss ≤ autosave", async () => {
+  it("kill -9: the others keep serving, the dead process leaves matchmaking, loss ≤ autosave", async function () {
     const victim = c.servers[2]!;
     const victimId = processIdOf(victim);
     const [s] = await playersOn(c, victim, token, 1);
@@ -154,7 +155,7 @@ describe("draining and crashes across processes", function () {
       assert.ok(Math.abs(self.x - pos.x) < WIRE, `lost progress: ${self.x} vs ${pos.x}`);
       const rooms = await roomsOf(survivor, token);
       assert.ok(!rooms.some((r) => r.processId === victimId));
-      console.log(`      (rooms of the killed process left matchmaking after ${sweptMs} ms)`);
+      figure(this, `its rooms left matchmaking after ${sweptMs} ms`);
       // Live once, owned by the new session, and the ledger balances.
       const players = (await http(survivor.http, "GET", "/api/v1/admin/players", { token })).body as any[];
       assert.equal(players.filter((x) => x.characterId === s!.p.characterId).length, 1);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
 import { ADMIN, startCluster, type TestCluster } from "../helpers/cluster.js";
 import { startPgProxy, type PgProxy } from "../helpers/faults.js";
+import { figure } from "../helpers/figures.js";
 import { walkAndStop } from "../helpers/movement.js";
 import { PG_ADMIN_URL, queryDatabase } from "../helpers/postgres.js";
 
@@ -38,7 +39,7 @@ describe("PostgreSQL outage (two processes on Redis, the database behind a proxy
       )
     )[0]!;
 
-  it("a 30 s outage loses nothing: the last state is stored before anyone loads it, and later saves land", async () => {
+  it("a 30 s outage loses nothing: the last state is stored before anyone loads it, and later saves land", async function () {
     const [p1, p2] = c.servers;
     const p = await newPlayer(p1!.http);
     const first = await joinDistrict(p1!.ws, p, "richland");
@@ -80,7 +81,7 @@ describe("PostgreSQL outage (two processes on Redis, the database behind a proxy
     );
     try {
       const self = await waitFor(() => me(again.room));
-      console.log(`      (rejoined ${Date.now() - restoredAt} ms after the database came back)`);
+      figure(this, `rejoined ${Date.now() - restoredAt} ms after the database came back`);
       assert.ok(
         Math.abs(self.x - during.x) < WIRE && Math.abs(self.y - during.y) < WIRE,
         `rejoined at ${self.x},${self.y}; last state was ${during.x},${during.y}`,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
 import { ADMIN, processIdOf, startCluster, type TestCluster } from "../helpers/cluster.js";
 import { startOwnRedis, type OwnRedis } from "../helpers/faults.js";
+import { figure } from "../helpers/figures.js";
 import { walkAndStop } from "../helpers/movement.js";
 import { queryDatabase } from "../helpers/postgres.js";
 
@@ -36,7 +37,7 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
     await redis?.stop();
   });
 
-  it("after a restart the rooms that still run are back in matchmaking, and a join lands in them", async () => {
+  it("after a restart the rooms that still run are back in matchmaking, and a join lands in them", async function () {
     const [p1, p2] = c.servers;
     const host = await newPlayer(p1!.http);
     const first = await joinDistrict(p1!.ws, host, "westview");
@@ -50,8 +51,9 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
       const second = await joinDistrict(p2!.ws, guest, "westview");
       try {
         assert.equal(second.room.roomId, roomId, "joined the running instance, not a new one");
-        console.log(
-          `      (a join right after the restart landed in the running room after ${Date.now() - restarted} ms)`,
+        figure(
+          this,
+          `a join right after the restart landed in the running room after ${Date.now() - restarted} ms`,
         );
         await waitFor(async () => (await rooms()).some((r) => r.roomId === roomId), {
           timeoutMs: 10_000,
@@ -68,7 +70,7 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
     }
   });
 
-  it("a character is never live twice: the copy that lost its lease stops and saves before the new one loads", async () => {
+  it("a character is never live twice: the copy that lost its lease stops and saves before the new one loads", async function () {
     const [p1, p2] = c.servers;
     const p = await newPlayer(p1!.http);
     const first = await joinDistrict(p1!.ws, p, "richland");
@@ -89,9 +91,7 @@ describe("Redis faults (two processes, a Redis of the test's own, PostgreSQL)", 
     const second = await joinDistrict(p2!.ws, { ...p, token: login.body.token }, "richland");
     try {
       const self = await waitFor(() => me(second.room));
-      console.log(
-        `      (the second join waited ${Date.now() - joinAt} ms for the first copy to save and let go)`,
-      );
+      figure(this, `the second join waited ${Date.now() - joinAt} ms for the first copy to save and let go`);
       assert.notEqual(firstLeft, undefined, "the first copy was stopped before the second one joined");
       assert.ok(
         Math.abs(self.x - pos.x) < WIRE && Math.abs(self.y - pos.y) < WIRE,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { formatReport } from "../../fuzz/formatReport.js";
 import { DEFAULT_LIMITS, runFuzz } from "../../fuzz/runFuzz.js";
 import { http, sleep, waitFor } from "../helpers/api.js";
+import { figure } from "../helpers/figures.js";
 import { logsWith, startServerProcess, tempDataDir } from "../helpers/serverProcess.js";
 
 /** Replays a failed CI run: FUZZ_SEED=<the printed seed>. */
@@ -11,7 +12,7 @@ describe("fuzz, short mode (fuzz/: raw frames of every opcode, every message typ
   this.timeout(120_000);
 
   for (const mode of ["embedded", "cluster"] as const) {
-    it(`${mode}: 10,000 frames — no freeze, crash, unhandled rejection or 5xx; JSON errors; honest clients patched`, async () => {
+    it(`${mode}: 10,000 frames — no freeze, crash, unhandled rejection or 5xx; JSON errors; honest clients patched`, async function () {
       const report = await runFuzz({
         mode,
         seed: SEED,
@@ -22,10 +23,15 @@ describe("fuzz, short mode (fuzz/: raw frames of every opcode, every message typ
         honestClients: 3,
         limits: DEFAULT_LIMITS,
       });
-      console.log(formatReport(report));
-      assert.ok(report.frames >= 10_000);
-      assert.ok(report.http.requests > 100, `${report.http.requests} HTTP requests`);
-      assert.deepEqual(report.violations, [], `seed ${SEED}`);
+      // The whole report only when something is wrong: it names the seed that replays the run.
+      const text = formatReport(report);
+      assert.ok(report.frames >= 10_000, text);
+      assert.ok(report.http.requests > 100, `${report.http.requests} HTTP requests\n${text}`);
+      assert.deepEqual(report.violations, [], text);
+      figure(
+        this,
+        `seed ${SEED}, ${report.frames} frames in ${report.seconds} s, ${report.http.requests} HTTP requests`,
+      );
     });
   }
 });

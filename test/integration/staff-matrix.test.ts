@@ -12,6 +12,7 @@ import {
   type TestPlayer,
 } from "../helpers/api.js";
 import { queryDatabase } from "../helpers/postgres.js";
+import { figure } from "../helpers/figures.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 
 /**
@@ -224,7 +225,7 @@ describe("staff privileges: every role × every privileged action", function () 
     }
   });
 
-  it("walks the matrix: allowed and refused per the rules, every refusal audited", async () => {
+  it("walks the matrix: allowed and refused per the rules, every refusal audited", async function () {
     const t0 = Date.now();
     // One actor per role, one offline target character per role, one online victim per actor.
     const actors = new Map<Role, TestPlayer>();
@@ -541,8 +542,9 @@ describe("staff privileges: every role × every privileged action", function () 
     );
     const ms = Date.now() - t0;
     const refusedCells = cells.filter((c) => c.expected !== "allow" && c.expected !== "queue").length;
-    console.log(
-      `      matrix: ${cells.length} cells (${ROLES.length} roles × ${cells.length / ROLES.length} actions), ${refusedCells} refused, in ${ms} ms`,
+    figure(
+      this,
+      `${cells.length} cells (${ROLES.length} roles × ${cells.length / ROLES.length} actions), ${refusedCells} refused, in ${ms} ms`,
     );
 
     // Every refused call is in the audit log: a record of its own, or counted in a coalesced one.

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { figure } from "../../../../helpers/figures.js";
 import {
   CLOSE_COMBAT_ABILITY,
   DistrictSimulation,
@@ -649,7 +650,7 @@ describe("game: DistrictSimulation", () => {
   });
 
   describe("performance sanity (no timing assertion)", () => {
-    it("steps a crowded district", () => {
+    it("steps a crowded district", function () {
       const s = sim(district("richland"));
       const players = 300;
       for (let i = 0; i < players; i++)
@@ -661,9 +662,7 @@ describe("game: DistrictSimulation", () => {
           s.setInput(`p${i}`, { seq: s.tick, moveX: Math.cos(i + s.tick / 50), moveY: Math.sin(i) });
       });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      console.log(
-        `      ${players} players, ${s.npcs().length} NPCs: ${(ms / ticks).toFixed(3)} ms per step`,
-      );
+      figure(this, `${players} players, ${s.npcs().length} NPCs: ${(ms / ticks).toFixed(3)} ms per step`);
       assert.equal(s.players().length, players);
     });
   });
