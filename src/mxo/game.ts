@@ -9,7 +9,8 @@ import { ChatHistory } from "../framework/social/ChatHistory.js";
 import { mxoCommands } from "./commands/index.js";
 import { maxHealth, ORGANIZATIONS, STARTING_DISTRICT, STARTING_STATS } from "./rules/characterRules.js";
 import type { DistrictServices } from "./zone/DistrictServices.js";
-import { worldInfo } from "./worldInfo.js";
+import { worldInfo, WorldInfoBody } from "./worldInfo.js";
+import { JoinOptions } from "./contract/clientMessages.js";
 
 /**
  * The Matrix Online as a game module: its content pack (validated whole at
@@ -41,8 +42,10 @@ export const mxoGame: GameModule = {
       worldInfo: {
         path: "/api/v1/districts",
         summary: "The districts of the running content: bounds, hardlines, contacts and missions",
+        response: WorldInfoBody,
         read: () => worldInfo(deployer.revision, deployer.pack),
       },
+      joinOptions: { district: JoinOptions },
       characters: {
         organizations: ORGANIZATIONS,
         defaultOrganization: "zion",

@@ -1,11 +1,62 @@
+import { z } from "zod";
 import type { ContentPack } from "./content/ContentPack.js";
+import { COMBAT_RULES } from "./content/schema/district.js";
+
+const Place = { x: z.number(), y: z.number() };
+
+/** What `GET /api/v1/districts` answers: `worldInfo`'s return type is checked against it, and the API document shows it. */
+export const WorldInfoBody = z.object({
+  contentRevision: z.number().int().nullable().meta({ description: "null while the pack on disk runs" }),
+  districts: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      description: z.string(),
+      bounds: z.object({ minX: z.number(), minY: z.number(), maxX: z.number(), maxY: z.number() }),
+      moveSpeed: z.number().meta({ description: "World units per second" }),
+      pvp: z.boolean(),
+      combatRules: z.enum(COMBAT_RULES),
+      hardlines: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          ...Place,
+          z: z.number(),
+          arrival: z.boolean(),
+          loadout: z.boolean(),
+        }),
+      ),
+      contacts: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          organization: z.string().nullable(),
+          ...Place,
+          radius: z.number(),
+        }),
+      ),
+      missions: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          description: z.string(),
+          requiredLevel: z.number().int(),
+          organization: z.string().nullable(),
+          contact: z.string().nullable(),
+          repeatable: z.boolean(),
+          prerequisites: z.array(z.string()),
+        }),
+      ),
+    }),
+  ),
+});
 
 /**
  * The public map of the running content (`GET /api/v1/districts`): what a
  * client needs to draw districts and offer missions. Nothing here is secret:
  * it is what players see in game.
  */
-export function worldInfo(revision: number | null, pack: ContentPack) {
+export function worldInfo(revision: number | null, pack: ContentPack): z.input<typeof WorldInfoBody> {
   return {
     contentRevision: revision,
     districts: pack.districts.map((d) => ({

@@ -923,11 +923,15 @@ describe("GM and admin (postgres)", function () {
       // Every documented route exists: called without credentials it answers, never 404.
       for (const entry of listed) {
         const [method, path] = entry.split(" ");
-        if (path === "/api/v1/admin/drain") continue;
+        // Matchmaking (Colyseus's router) and the web assets answer in their own ways: api-document.test.ts.
+        if (path === "/api/v1/admin/drain" || path!.startsWith("/matchmake/") || path!.startsWith("/web/"))
+          continue;
         const concrete = path!.replace("{id}", "00000000-0000-0000-0000-000000000000").replace("{rev}", "1");
         const res = await http(base, method!.toUpperCase(), concrete);
         assert.notEqual(res.status, 404, `${entry} answered 404`);
-        if (doc.body.paths[path!][method!].security) assert.equal(res.status, 401, `${entry} needs a token`);
+        if (doc.body.paths[path!][method!].security.length > 0) {
+          assert.equal(res.status, 401, `${entry} needs a token`);
+        }
       }
       assert.equal((await http(base, "GET", "/api/v1/admin/nothing-here")).status, 404);
     });

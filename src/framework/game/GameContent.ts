@@ -1,4 +1,10 @@
-import type { DeploymentChange } from "../persistence/ports/ContentRevisionStore.js";
+import type { DeploymentChange, StoredRevision } from "../persistence/ports/ContentRevisionStore.js";
+
+/** `GET /api/v1/admin/content`: the revision this process runs, and every stored one (newest first). */
+export interface ContentOverview {
+  running: { processId: string; revision: number | null };
+  revisions: StoredRevision[];
+}
 
 /**
  * A game's content (MxO: its content pack) with revisions and hot deploys, as
@@ -11,7 +17,7 @@ export interface GameContent {
   /** The revision this process runs; null while it runs the pack on disk. */
   readonly revision: number | null;
   /** Every stored revision and the one running, for the admin API. */
-  overview(): Promise<unknown>;
+  overview(): Promise<ContentOverview>;
   /** A stored revision's pack, as JSON. */
   packOf(revision: number): Promise<{ toJSON(): unknown }>;
   /** Validates and stores a new revision (refused whole, with every issue, as an AppError). */

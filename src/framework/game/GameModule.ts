@@ -1,4 +1,5 @@
 import type { Presence, RegisteredHandler } from "@colyseus/core";
+import type { z } from "zod";
 import type { GameEvents } from "../analytics/GameEvents.js";
 import type { ClusterBus } from "../cluster/ClusterBus.js";
 import type { Command } from "../commands/Command.js";
@@ -52,7 +53,20 @@ export interface Game {
   /** Content with revisions and hot deploys, if the game has it (`/content` routes, `content.*` commands). */
   content?: GameContent;
   /** A public read-only route describing the running world to clients (MxO: `GET /api/v1/districts`). */
-  worldInfo?: { path: string; summary: string; read(): unknown };
+  worldInfo?: WorldInfo;
+  /**
+   * The options each room is joined with (`client.joinOrCreate(name, options)`), by room name:
+   * the schema its `onAuth` checks them with, which the OpenAPI document shows for `POST /matchmake/…`.
+   */
+  joinOptions?: Record<string, z.ZodType>;
+}
+
+/** A game's public description of its world: the route, and the schema of what `read` answers. */
+export interface WorldInfo<S extends z.ZodType = z.ZodType> {
+  path: string;
+  summary: string;
+  response: S;
+  read(): z.input<S>;
 }
 
 /**

@@ -7,12 +7,24 @@ import { z } from "zod";
 import { PasswordSchema, UsernameSchema, type AuthService, type Principal } from "../auth/AuthService.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { CharacterService } from "../persistence/CharacterService.js";
+import type { WorldInfo } from "../game/GameModule.js";
 import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
 import { registerAdminRoutes, type AdminDeps } from "./adminRoutes.js";
-import { registerWebPages } from "./webPages.js";
+import { registerWebPages, webPageSpecs } from "./webPages.js";
 import { isUuid, JSON_BODY_LIMIT_BYTES, parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
+import { describeMatchmaking, type Matchmaking } from "./matchmakeSpecs.js";
+import {
+  CharacterSummaryBody,
+  HealthBody,
+  OpenApiBody,
+  ReadyBody,
+  RegisteredBody,
+  TokenPairBody,
+  TotpEnabledBody,
+  TotpEnrollmentBody,
+} from "./responseSchemas.js";
 import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
 import { instrumentation } from "../tracing/tracing.js";
 import { randomUUID } from "node:crypto";
@@ -35,7 +47,11 @@ export interface HttpDeps {
   /** Shared rate-limit counters across processes (set with REDIS_URL). */
   rateLimitRedis?: Redis | undefined;
   /** The game's public description of its world, if it has one (MxO: `GET /api/v1/districts`). */
-  worldInfo?: { path: string; summary: string; read(): unknown } | undefined;
+  worldInfo?: WorldInfo | undefined;
+  /** The rooms Colyseus matchmakes on this port, for the document (`POST /matchmake/…`). */
+  matchmaking: Matchmaking;
+  /** Check every answer against its documented schema (outside production), logging a mismatch. */
+  checkResponses?: boolean;
   /** package.json version, for the OpenAPI document. */
   version: string;
   trustProxy: boolean;
@@ -59,7 +75,7 @@ const RefreshBody = z.object({
 
 export function registerRoutes(app: Application, deps: HttpDeps): void {
   const { metrics, log } = deps;
-  const api = new ApiRouter(app, metrics, log);
+  const api = new ApiRouter(app, metrics, log, deps.checkResponses);
   const tracing = instrumentation();
   if (tracing) app.use(tracing.http()); // first: a request's span covers every middleware after it
 
@@ -107,16 +123,27 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
   });
 
   // Probes and metrics stay outside the rate limits: orchestrators poll them.
-  api.add({ method: "get", path: "/health", summary: "Liveness", tag: "probes" }, [], () => ({
-    status: "ok",
-  }));
+  api.add(
+    {
+      method: "get",
+      path: "/health",
+      summary: "Liveness",
+      tag: "probes",
+      rateLimited: false,
+      response: HealthBody,
+    },
+    [],
+    () => ({ status: "ok" as const }),
+  );
   api.add(
     {
       method: "get",
       path: "/ready",
       summary: "Readiness: database, presence, not draining",
       tag: "probes",
-      errors: { 503: "Not ready ({status, checks})" },
+      rateLimited: false,
+      response: ReadyBody,
+      otherAnswers: { 503: { description: "Not ready: what failed", schema: ReadyBody } },
     },
     [],
     async (_req, res) => {
@@ -137,7 +164,14 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     },
   );
   api.add(
-    { method: "get", path: "/metrics", summary: "Prometheus metrics", tag: "probes", produces: "text/plain" },
+    {
+      method: "get",
+      path: "/metrics",
+      summary: "Prometheus metrics",
+      tag: "probes",
+      rateLimited: false,
+      produces: "text/plain",
+    },
     [],
     async (_req, res) => {
       res.set("Content-Type", metrics.registry.contentType);
@@ -186,8 +220,10 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
 
   const world = deps.worldInfo;
   if (world)
-    api.add({ method: "get", path: world.path, summary: world.summary, tag: "world" }, [apiLimit], () =>
-      world.read(),
+    api.add(
+      { method: "get", path: world.path, summary: world.summary, tag: "world", response: world.response },
+      [apiLimit],
+      () => world.read(),
     );
 
   api.add(
@@ -197,6 +233,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       summary: "Create an account",
       tag: "auth",
       body: RegisterBody,
+      response: RegisteredBody,
       status: 201,
       errors: { 409: "Username taken" },
     },
@@ -213,6 +250,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       summary: "Log in (with a one-time code once TOTP is on)",
       tag: "auth",
       body: LoginBody,
+      response: TokenPairBody,
       errors: { 401: "Bad credentials or one-time code", 403: "Banned", 423: "Locked after failed attempts" },
     },
     [authLimit, json],
@@ -233,6 +271,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       summary: "Rotate a refresh token for a new pair",
       tag: "auth",
       body: RefreshBody,
+      response: TokenPairBody,
       errors: { 401: "Expired, revoked or reused refresh token" },
     },
     [authLimit, json],
@@ -261,6 +300,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       tag: "auth",
       auth: true,
       body: TotpEnrollBody,
+      response: TotpEnrollmentBody,
       errors: { 401: "Wrong password", 409: "Already enrolled", 423: "Locked after failed attempts" },
     },
     [authLimit, json],
@@ -277,6 +317,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       tag: "auth",
       auth: true,
       body: TotpBody,
+      response: TotpEnabledBody,
       errors: { 409: "Not enrolling, or already enrolled" },
     },
     [authLimit, json],
@@ -293,6 +334,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       summary: "The account's characters",
       tag: "characters",
       auth: true,
+      response: z.array(CharacterSummaryBody),
     },
     [apiLimit],
     async (req) => deps.characters.list((await requireAuth(req)).accountId),
@@ -305,6 +347,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
       tag: "characters",
       auth: true,
       body: deps.characters.createSchema,
+      response: CharacterSummaryBody,
       status: 201,
       errors: { 409: "Name taken" },
     },
@@ -316,6 +359,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
   );
 
   registerWebPages(app, { log });
+  for (const spec of webPageSpecs()) api.describe(spec);
   registerAdminRoutes(
     api,
     { ...deps.admin, auth: deps.auth, metrics, log, trustProxy: deps.trustProxy },
@@ -323,11 +367,19 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     json,
   );
 
-  const document = api.openapi({ title: "mxo-server", version: deps.version });
+  describeMatchmaking(api, deps.matchmaking);
+  // Built at the first request, when every route (this one too) is registered.
+  let document: Record<string, unknown> | undefined;
   api.add(
-    { method: "get", path: "/api/v1/openapi.json", summary: "This document", tag: "meta" },
+    {
+      method: "get",
+      path: "/api/v1/openapi.json",
+      summary: "This document",
+      tag: "meta",
+      response: OpenApiBody,
+    },
     [apiLimit],
-    () => document,
+    () => (document ??= api.openapi({ title: "mxo-server", version: deps.version })),
   );
 
   // Anything no route took: a JSON 404 like every other error, never Express's HTML page.

@@ -2,7 +2,10 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { extname, resolve } from "node:path";
 import type { Application, Request, Response } from "express";
+import { AppError } from "../util/errors.js";
 import type { Logger } from "../util/logger.js";
+import type { RouteSpec } from "./api.js";
+import { sendError } from "./handler.js";
 
 export interface WebPagesOptions {
   log: Logger;
@@ -78,7 +81,9 @@ export function registerWebPages(app: Application, opts: WebPagesOptions): void 
     const type = ASSET_TYPES[extname(name)];
     const body = /^[A-Za-z0-9._-]+$/.test(name) && type ? readAsset(name) : undefined;
     if (body === undefined) {
-      res.status(404).set("Cache-Control", "no-store").type("text/plain").send("Not found");
+      res.set("Cache-Control", "no-store");
+      // The same JSON 404 as any unknown route.
+      sendError(res, new AppError("not_found", 404, `No asset ${name}`), opts.log, req);
       return;
     }
     res
@@ -130,6 +135,28 @@ export function registerWebPages(app: Application, opts: WebPagesOptions): void 
       res.status(200).type("html").send(page.body);
     });
   }
+}
+
+/** The routes above as the API document shows them (HTML and assets for browsers, no token). */
+export function webPageSpecs(): RouteSpec[] {
+  const common = { method: "get", tag: "web", rateLimited: false } as const;
+  return [
+    ...Object.keys(PAGES).map((path) => ({
+      ...common,
+      path,
+      summary: path === "/play" ? "The game client (HTML)" : "The admin console (HTML)",
+      produces: "text/html",
+      errors: { 503: "The web pages are not built (npm run build:web)" },
+    })),
+    {
+      ...common,
+      path: "/web/assets/:name",
+      summary: "The web client's built assets (content-hashed names, cached for a year)",
+      produces: "text/javascript",
+      params: { name: "The asset's file name, as the HTML names it" },
+      errors: { 404: "No such asset" },
+    },
+  ];
 }
 
 /** dist/web beside package.json: src/framework/http under tsx, dist/src/framework/http when compiled. */

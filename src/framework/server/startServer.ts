@@ -1,4 +1,5 @@
 import { defineServer, matchMaker, type Presence, type Server } from "@colyseus/core";
+import type { Application } from "express";
 import type { GameModule } from "../game/GameModule.js";
 import { provideZoneServices } from "../zone/ZoneServices.js";
 import { contentCommands } from "../commands/content.js";
@@ -55,6 +56,8 @@ export interface RunningServer {
   db: Database;
   metrics: Metrics;
   transport: "uws" | "ws";
+  /** The Express app with every route registered (for tools: the API document's completeness check). */
+  express: Application;
   /** Stops taking players, saves everyone, closes clients with 4120; the process stays up. */
   drain(reason: string): Promise<DrainReport>;
   /** Drains, then releases the port, presence, leases and the database. */
@@ -225,6 +228,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
     commands.register(...staffCommands({ permissions, escalations, drain, log }));
     if (deployer) commands.register(...contentCommands(deployer));
 
+    let expressApp: Application | undefined;
     server = defineServer({
       transport,
       presence: created.presence,
@@ -235,6 +239,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
       gracefullyShutdown: false,
       rooms: played.rooms,
       express: (app) => {
+        expressApp = app;
         registerRoutes(app, {
           auth,
           characters: new CharacterService(stores.characterRoster, played.characters),
@@ -253,6 +258,8 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
           trustProxy: config.trustProxy,
           rateLimitRedis,
           worldInfo: played.worldInfo,
+          matchmaking: { rooms: Object.keys(played.rooms), joinOptions: played.joinOptions },
+          checkResponses: config.nodeEnv !== "production",
           version: PACKAGE_VERSION,
           admin: {
             commands,
@@ -300,6 +307,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
       db,
       metrics,
       transport: kind,
+      express: expressApp!,
       drain,
       stop(reason: string) {
         stopping ??= (async () => {

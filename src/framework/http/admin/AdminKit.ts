@@ -8,7 +8,7 @@ import type { CommandOutcome } from "../../commands/CommandRegistry.js";
 import { AppError, badRequest, forbidden } from "../../util/errors.js";
 import { invalidIdMessage, isUuid } from "../../util/uuid.js";
 import type { AdminDeps } from "../adminRoutes.js";
-import type { ApiRouter, RouteSpec } from "../api.js";
+import type { Answer, ApiRouter, RouteSpec } from "../api.js";
 import { bearerToken, clientIp, WithStatus } from "../handler.js";
 
 export const ADMIN_PREFIX = "/api/v1/admin";
@@ -18,8 +18,11 @@ export interface Caller {
   actor: Actor;
 }
 
-type AdminHandler = (req: Request, who: Caller, res: Response) => Promise<unknown>;
-type AdminSpec = Omit<RouteSpec, "tag" | "auth"> & { tag?: string; largeBody?: boolean };
+type AdminHandler<R extends z.ZodType> = (req: Request, who: Caller, res: Response) => Promise<Answer<R>>;
+type AdminSpec<R extends z.ZodType = z.ZodType> = Omit<RouteSpec<R>, "tag" | "auth"> & {
+  tag?: string;
+  largeBody?: boolean;
+};
 
 /** What a request asks of the command its route runs: positional arguments (from the path) and input (the body). */
 export interface CommandCall {
@@ -31,16 +34,18 @@ export interface CommandCall {
 export interface AdminKit {
   deps: AdminDeps;
   /** A route with its spec, guard and handler in one place (so the OpenAPI document lists it). */
-  add(spec: AdminSpec, fn: AdminHandler): RouteSpec;
+  add<R extends z.ZodType>(spec: AdminSpec<R>, fn: AdminHandler<R>): RouteSpec;
   /**
    * A route that is one registry command: the registry checks the command's
    * permission (which the spec documents), validates, acts and audits; the
    * route only reads which arguments and input the request carries, and
    * answers with what the command reports (`data`), at the spec's status.
+   * Commands report `data` untyped: the spec's `response` documents it, and
+   * outside production each answer is checked against it (ApiRouter).
    */
   command(spec: Omit<AdminSpec, "permission">, name: string, call: (req: Request) => CommandCall): RouteSpec;
   /** A GM console outcome as HTTP: refusals become errors (already audited), queued ones 202. */
-  asHttp(outcome: CommandOutcome): unknown;
+  asHttp(outcome: CommandOutcome): CommandOutcome | WithStatus;
 }
 
 /** Text a caller may send: PostgreSQL refuses NUL and unpaired surrogates, so they are a 400 here. */
@@ -141,9 +146,13 @@ export function createAdminKit(
     return err;
   };
 
-  const register = (spec: AdminSpec, fn: AdminHandler, checked: boolean): RouteSpec => {
+  const register = <R extends z.ZodType>(
+    spec: AdminSpec<R>,
+    fn: AdminHandler<R>,
+    checked: boolean,
+  ): RouteSpec => {
     const { largeBody, ...rest } = spec;
-    const full: RouteSpec = { tag: "admin", auth: true, ...rest, path: `${ADMIN_PREFIX}${spec.path}` };
+    const full: RouteSpec<R> = { tag: "admin", auth: true, ...rest, path: `${ADMIN_PREFIX}${spec.path}` };
     const parser = largeBody ? packJson : json;
     const middleware = spec.method === "get" || !spec.body ? [limiter] : [limiter, parser];
     api.add(full, middleware, async (req, res) => {
@@ -159,7 +168,7 @@ export function createAdminKit(
         throw err;
       }
     });
-    return full;
+    return full as RouteSpec;
   };
 
   return {
@@ -176,7 +185,7 @@ export function createAdminKit(
       };
       return register(
         documented,
-        async (req, { actor }) => {
+        async (req, { actor }): Promise<unknown> => {
           const { args = [], input } = call(req);
           const outcome = await commands.run(actor, name, args, { input, from: "owner" });
           if (!outcome.ok) throw refusalOf(outcome);

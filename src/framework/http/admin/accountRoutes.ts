@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseBody } from "../body.js";
+import { CommandOutcomeBody, OverridesChangedBody, QUEUED, RolesChangedBody } from "../responseSchemas.js";
 import { type AdminKit, parseId, safeText } from "./AdminKit.js";
 
 const BanBody = z.object({
@@ -27,6 +28,7 @@ export function registerAccountRoutes(kit: AdminKit): void {
       path: "/accounts/:id/roles",
       summary:
         "Replace an account ranked below you; each role added or removed must rank below you and carry only what you hold",
+      response: RolesChangedBody,
       errors: { 403: "Not yours to grant, or the account does not rank below you", 404: "No such account" },
     },
     "roles",
@@ -39,6 +41,7 @@ export function registerAccountRoutes(kit: AdminKit): void {
       path: "/accounts/:id/permissions",
       summary:
         "Replace the grants and denies of an account ranked below you (denies win over any role); only what you wholly hold",
+      response: OverridesChangedBody,
       errors: { 403: "Not yours to grant, or the account does not rank below you", 404: "No such account" },
     },
     "overrides",
@@ -54,7 +57,9 @@ export function registerAccountRoutes(kit: AdminKit): void {
         "Ban an account (durationSeconds, or permanent with a second GM's approval); runs the ban command",
       permission: "gm.command.ban",
       body: BanBody,
-      errors: { 202: "Queued for a second GM's approval", 403: "Outranked", 404: "No such account" },
+      response: CommandOutcomeBody,
+      otherAnswers: QUEUED,
+      errors: { 403: "Outranked", 404: "No such account" },
     },
     async (req, { actor }) => {
       const body = parseBody(req, BanBody);
@@ -69,6 +74,8 @@ export function registerAccountRoutes(kit: AdminKit): void {
       path: "/accounts/:id/ban",
       summary: "Lift a ban; runs the unban command",
       permission: "gm.command.unban",
+      response: CommandOutcomeBody,
+      otherAnswers: QUEUED,
       errors: { 403: "Outranked", 404: "No such account", 409: "Not banned" },
     },
     async (req, { actor }) => {

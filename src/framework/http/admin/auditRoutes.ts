@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AuditPageBody, ChainVerificationBody } from "../responseSchemas.js";
 import { type AdminKit, parseQuery, safeText } from "./AdminKit.js";
 
 const AuditQuery = z.object({
@@ -22,6 +23,7 @@ export function registerAuditRoutes(kit: AdminKit): void {
         "The audit log, newest first (filters: actor, action (trailing * for a prefix), target, since, until; paging: before=<seq>)",
       permission: "admin.audit.view",
       query: AuditQuery,
+      response: AuditPageBody,
     },
     async (req) => {
       const q = parseQuery(req, AuditQuery);
@@ -42,6 +44,7 @@ export function registerAuditRoutes(kit: AdminKit): void {
       path: "/audit-logs/verify",
       summary: "Walk the hash chain; report the first record that does not hold",
       permission: "admin.audit.view",
+      response: ChainVerificationBody,
     },
     async () => deps.audit.verify(),
   );

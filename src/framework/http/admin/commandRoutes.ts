@@ -1,5 +1,14 @@
 import { CommandRequest } from "../../contract/commands.js";
+import { z } from "zod";
 import { parseBody } from "../body.js";
+import {
+  ApprovalBody,
+  ApprovalDecisionBody,
+  CommandInfoBody,
+  CommandOutcomeBody,
+  GmActionBody,
+  QUEUED,
+} from "../responseSchemas.js";
 import { type AdminKit, parseId } from "./AdminKit.js";
 
 /** GM commands over HTTP: the same registry as the in-game `gm` message, plus reverse, replay, approvals. */
@@ -7,7 +16,12 @@ export function registerCommandRoutes(kit: AdminKit): void {
   const { deps, add, asHttp } = kit;
 
   add(
-    { method: "get", path: "/commands", summary: "The GM commands you may run, with usage and help" },
+    {
+      method: "get",
+      path: "/commands",
+      summary: "The GM commands you may run, with usage and help",
+      response: z.array(CommandInfoBody),
+    },
     async (_req, { principal }) => deps.commands.available(principal.accountId),
   );
 
@@ -19,8 +33,9 @@ export function registerCommandRoutes(kit: AdminKit): void {
       path: "/commands",
       summary: "Run a GM command (contract §5), exactly as the in-game gm message does",
       body: CommandRequest,
+      response: CommandOutcomeBody,
+      otherAnswers: QUEUED,
       errors: {
-        202: "Queued for a second GM's approval",
         403: "Missing the command's permission, or the target ranks at or above you (outranked, self)",
         404: "No such target, or it is not online",
         409: "Refused by the state of things (e.g. not banned, holds too few)",
@@ -38,6 +53,8 @@ export function registerCommandRoutes(kit: AdminKit): void {
       path: "/gm-actions/:id",
       summary: "One GM action: command, inverse, reversal",
       permission: "gm.view.actions",
+      response: GmActionBody,
+      errors: { 404: "No such action" },
     },
     async (req) => deps.commands.action(parseId(req.params.id)),
   );
@@ -48,6 +65,8 @@ export function registerCommandRoutes(kit: AdminKit): void {
       summary:
         "Run the action's inverse (once) under your permissions and rank, and mark it reversed; 202 when it waits for a second GM",
       permission: "gm.command.reverse",
+      response: CommandOutcomeBody,
+      otherAnswers: QUEUED,
       errors: {
         403: "Not permitted on that target",
         404: "No such action",
@@ -63,7 +82,9 @@ export function registerCommandRoutes(kit: AdminKit): void {
       summary:
         "Run a replayable action again under every rule of the original (permission, rank, two-person thresholds)",
       permission: "gm.command.replay",
-      errors: { 202: "Queued for a second GM's approval", 404: "No such action", 409: "Not replayable" },
+      response: CommandOutcomeBody,
+      otherAnswers: QUEUED,
+      errors: { 404: "No such action", 409: "Not replayable" },
     },
     async (req, { actor }) => asHttp(await deps.commands.replay(actor, parseId(req.params.id))),
   );
@@ -74,6 +95,7 @@ export function registerCommandRoutes(kit: AdminKit): void {
       path: "/approvals",
       summary: "Commands waiting for a second GM (two-person rule)",
       permission: "gm.approve",
+      response: z.array(ApprovalBody),
     },
     async () => deps.commands.approvals(),
   );
@@ -84,6 +106,8 @@ export function registerCommandRoutes(kit: AdminKit): void {
         path: `/approvals/:id/${decision}`,
         summary: decision === "approve" ? "Approve (and run) a queued command" : "Reject a queued command",
         permission: "gm.approve",
+        response: ApprovalDecisionBody,
+        otherAnswers: QUEUED,
         errors: {
           403: "Your own request, missing the command's permission, or the target does not rank below you",
           409: "Already decided",

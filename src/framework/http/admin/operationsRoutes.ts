@@ -1,5 +1,12 @@
 import { badRequest } from "../../util/errors.js";
 import type { GameContent } from "../../game/GameContent.js";
+import {
+  ContentOverviewBody,
+  ContentRevisionBody,
+  ContentStoredBody,
+  DeploymentChangeBody,
+  DrainReportBody,
+} from "../responseSchemas.js";
 import type { AdminKit } from "./AdminKit.js";
 
 function parseRevision(raw: unknown): number {
@@ -23,6 +30,7 @@ export function registerOperationsRoutes(kit: AdminKit): void {
       method: "post",
       path: "/drain",
       summary: "This process stops taking players, saves and moves everyone (4120), then reports drained",
+      response: DrainReportBody,
     },
     "drain",
     () => ({}),
@@ -36,6 +44,7 @@ function registerContentRoutes({ add, command }: AdminKit, content: GameContent)
       path: "/content",
       summary: "Content revisions and the one every process runs",
       permission: "gm.content.view",
+      response: ContentOverviewBody,
     },
     async () => content.overview(),
   );
@@ -45,6 +54,8 @@ function registerContentRoutes({ add, command }: AdminKit, content: GameContent)
       path: "/content/revisions/:rev",
       summary: "One stored revision's pack (for review and diffs)",
       permission: "gm.content.view",
+      params: { rev: "The revision number" },
+      response: ContentRevisionBody,
       errors: { 404: "No such revision" },
     },
     async (req) => {
@@ -59,6 +70,7 @@ function registerContentRoutes({ add, command }: AdminKit, content: GameContent)
       summary: "Validate and store a content pack ({pack, note?}); every error is listed when refused",
       largeBody: true,
       status: 201,
+      response: ContentStoredBody,
       errors: { 400: "Invalid pack (details lists every issue)" },
     },
     "content.store",
@@ -69,6 +81,8 @@ function registerContentRoutes({ add, command }: AdminKit, content: GameContent)
       method: "post",
       path: "/content/revisions/:rev/deploy",
       summary: "Hot-load a stored revision into every running room on every process",
+      params: { rev: "The revision number" },
+      response: DeploymentChangeBody,
       errors: { 404: "No such revision" },
     },
     "content.deploy",
@@ -79,6 +93,7 @@ function registerContentRoutes({ add, command }: AdminKit, content: GameContent)
       method: "post",
       path: "/content/rollback",
       summary: "Go back to the revision deployed before the current one",
+      response: DeploymentChangeBody,
       errors: { 409: "Nothing to roll back to" },
     },
     "content.rollback",

@@ -1,6 +1,13 @@
 import { matchMaker } from "@colyseus/core";
 import { z } from "zod";
 import type { PlayerListing } from "../../zone/ZoneMembers.js";
+import {
+  DistrictDayBody,
+  DistrictRoomBody,
+  OnlinePlayerBody,
+  PlayerAnalyticsBody,
+  StandingBody,
+} from "../responseSchemas.js";
 import { type AdminKit, parseId, parseQuery } from "./AdminKit.js";
 
 /** How long a listing waits for a room on another process before leaving it out. */
@@ -17,6 +24,7 @@ export function registerOverviewRoutes(kit: AdminKit): void {
       method: "get",
       path: "/me",
       summary: "Your roles, rank, escalation and permissions as the server sees them now",
+      response: StandingBody,
     },
     async (_req, { principal }) => {
       const standing = await deps.permissions.standing(principal.accountId);
@@ -37,6 +45,7 @@ export function registerOverviewRoutes(kit: AdminKit): void {
       path: "/districts",
       summary: "Every district room on every process",
       permission: "gm.view.districts",
+      response: z.array(DistrictRoomBody),
     },
     async () => {
       const rooms = await matchMaker.query({ name: "district" });
@@ -62,6 +71,7 @@ export function registerOverviewRoutes(kit: AdminKit): void {
       path: "/players",
       summary: "Every online character on every process",
       permission: "gm.view.players",
+      response: z.array(OnlinePlayerBody),
     },
     async () => {
       const rooms = await matchMaker.query({ name: "district" });
@@ -98,6 +108,7 @@ export function registerOverviewRoutes(kit: AdminKit): void {
       path: "/analytics/players/:id",
       summary: "A character's analytics summary: logins, level-ups, missions, items, currency, deaths, PvP",
       permission: "analytics.view",
+      response: PlayerAnalyticsBody,
       errors: { 404: "No such character" },
     },
     async (req) => deps.analytics.player(parseId(req.params.id)),
@@ -109,6 +120,7 @@ export function registerOverviewRoutes(kit: AdminKit): void {
       summary: "Per-district daily aggregates of game events (?days=, default 7, at most 90)",
       permission: "analytics.view",
       query: DaysQuery,
+      response: z.array(DistrictDayBody),
     },
     async (req) => deps.analytics.districts(parseQuery(req, DaysQuery).days),
   );
