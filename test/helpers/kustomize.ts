@@ -142,18 +142,30 @@ export function kustomize(dir: string): Obj[] {
   return build(dir).filter((o) => o.metadata?.annotations?.[LOCAL_CONFIG] !== "true");
 }
 
-/** `kubectl kustomize dir`, or undefined when kubectl is not installed. */
-export function kubectlKustomize(dir: string): Obj[] | undefined {
-  let text: string;
+/** kubectl's embedded kustomize major version, or undefined without kubectl. */
+function kubectlKustomizeMajor(): number | undefined {
   try {
-    text = execFileSync("kubectl", ["kustomize", dir], {
+    const out = execFileSync("kubectl", ["version", "--client", "-o", "json"], {
       encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "ignore"],
     });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
+    return Number(/^v?(\d+)/.exec(JSON.parse(out).kustomizeVersion ?? "")?.[1] ?? 0);
+  } catch {
+    return undefined;
   }
+}
+
+/**
+ * `kubectl kustomize dir`, or undefined when kubectl is not installed or embeds
+ * a kustomize older than v5 (Debian 12's kubernetes-client has v2, without
+ * replacements).
+ */
+export function kubectlKustomize(dir: string): Obj[] | undefined {
+  if ((kubectlKustomizeMajor() ?? 0) < 5) return undefined;
+  const text = execFileSync("kubectl", ["kustomize", dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return parseAllDocuments(text)
     .map((d) => d.toJS() as Obj)
     .filter(Boolean);
