@@ -92,9 +92,10 @@ export async function backupPostgres(
 
 /**
  * pg_restore into DATABASE_URL's database, created when missing. An empty
- * target only, unless `force`: then every schema in it is dropped first. One
- * transaction (--single-transaction): a restore that fails half-way leaves
- * the target as it was. Objects are owned by DATABASE_URL's role
+ * target only, unless `force`: then every schema in it is dropped first (a
+ * transaction of its own). The restore is one transaction
+ * (--single-transaction): one that fails half-way leaves the target empty,
+ * never half-restored. Objects are owned by DATABASE_URL's role
  * (--no-owner --no-privileges), so a dump from another server with other
  * role names restores as the server's own.
  */
