@@ -26,8 +26,9 @@ interface QueryRunner {
  * `query`, so each runner the driver makes is wrapped. (OTel's automatic pg
  * instrumentation hooks `require`, which this ESM server does not go through,
  * and knows nothing of PGlite.) Statements carry placeholders, never values.
- * Only queries under a span are traced: the background writes (autosave,
- * heartbeats) would otherwise each start a trace of their own every few seconds.
+ * Only queries under a recorded span are traced: the background writes
+ * (autosave, heartbeats) would otherwise each start a trace of their own every
+ * few seconds, and a trace the sampler left out needs no children.
  */
 export function traceDatabase(dataSource: unknown, target: DatabaseTarget): void {
   const driver = (dataSource as TracedDataSource).driver;
@@ -38,7 +39,7 @@ export function traceDatabase(dataSource: unknown, target: DatabaseTarget): void
     const query = runner.query.bind(runner);
     runner.query = (text, parameters, structured) => {
       const parent = context.active();
-      if (!trace.getSpan(parent)) return query(text, parameters, structured);
+      if (!trace.getSpan(parent)?.isRecording()) return query(text, parameters, structured);
       const operation = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? "QUERY";
       const statement = truncateStatement(text);
       const span = tracer.startSpan(

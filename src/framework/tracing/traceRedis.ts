@@ -26,8 +26,9 @@ interface RedisCommand {
  * leases, rate limits), wrapping `sendCommand` as OTel's ioredis
  * instrumentation does — which hooks `require` and so never sees this ESM
  * server. The statement keeps the command and its key; values (chat lines,
- * tokens) become `?`. Only commands under a span are traced: presence and
- * lease renewals tick every few seconds and would each start a trace.
+ * tokens) become `?`. Only commands under a recorded span are traced:
+ * presence and lease renewals tick every few seconds and would each start a
+ * trace, and a trace the sampler left out needs no children.
  */
 export function traceRedis(client: unknown, url: string): void {
   const redis = client as TracedClient;
@@ -44,7 +45,7 @@ export function traceRedis(client: unknown, url: string): void {
   const send = redis.sendCommand.bind(redis);
   redis.sendCommand = (command, stream) => {
     const parent = context.active();
-    if (!trace.getSpan(parent)) return send(command, stream);
+    if (!trace.getSpan(parent)?.isRecording()) return send(command, stream);
     const operation = command.name.toUpperCase();
     const statement = redisStatement(operation, command.args);
     const span = tracer.startSpan(
