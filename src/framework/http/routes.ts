@@ -15,11 +15,10 @@ import { registerWebPages, webPageSpecs } from "./webPages.js";
 import { isUuid, JSON_BODY_LIMIT_BYTES, parseBody } from "./body.js";
 import { ApiRouter } from "./api.js";
 import { describeMatchmaking, type Matchmaking } from "./matchmakeSpecs.js";
+import { registerProbeRoutes, type ReadinessCheck } from "./probeRoutes.js";
 import {
   CharacterSummaryBody,
-  HealthBody,
   OpenApiBody,
-  ReadyBody,
   RegisteredBody,
   TokenPairBody,
   TotpEnabledBody,
@@ -29,10 +28,7 @@ import { bearerToken, clientIp, sendError, setRequestId } from "./handler.js";
 import { instrumentation } from "../tracing/tracing.js";
 import { randomUUID } from "node:crypto";
 
-export interface ReadinessCheck {
-  name: string;
-  check(): Promise<void>;
-}
+export type { ReadinessCheck };
 
 export interface HttpDeps {
   admin: Omit<AdminDeps, "auth" | "metrics" | "log" | "trustProxy">;
@@ -122,62 +118,7 @@ export function registerRoutes(app: Application, deps: HttpDeps): void {
     sendError(res, new AppError("invalid_request", 400, `Invalid id: not a UUID`), log, req);
   });
 
-  // Probes and metrics stay outside the rate limits: orchestrators poll them.
-  api.add(
-    {
-      method: "get",
-      path: "/health",
-      summary: "Liveness",
-      tag: "probes",
-      rateLimited: false,
-      response: HealthBody,
-    },
-    [],
-    () => ({ status: "ok" as const }),
-  );
-  api.add(
-    {
-      method: "get",
-      path: "/ready",
-      summary: "Readiness: database, presence, not draining",
-      tag: "probes",
-      rateLimited: false,
-      response: ReadyBody,
-      otherAnswers: { 503: { description: "Not ready: what failed", schema: ReadyBody } },
-    },
-    [],
-    async (_req, res) => {
-      const checks: Record<string, string> = {};
-      checks.accepting = deps.isAccepting() ? "ok" : "draining";
-      await Promise.all(
-        deps.readiness.map(async (c) => {
-          try {
-            await withTimeout(c.check(), 2000);
-            checks[c.name] = "ok";
-          } catch (err) {
-            checks[c.name] = `failed: ${(err as Error).message}`;
-          }
-        }),
-      );
-      const ok = Object.values(checks).every((v) => v === "ok");
-      res.status(ok ? 200 : 503).json({ status: ok ? "ok" : "unavailable", checks });
-    },
-  );
-  api.add(
-    {
-      method: "get",
-      path: "/metrics",
-      summary: "Prometheus metrics",
-      tag: "probes",
-      rateLimited: false,
-      produces: "text/plain",
-    },
-    [],
-    async (_req, res) => {
-      res.set("Content-Type", metrics.registry.contentType);
-      res.status(200).send(await metrics.registry.metrics());
-    },
-  );
+  registerProbeRoutes(api, deps);
 
   // With Redis the counts are shared by every process, so N processes do not
   // allow N times the limit; alone, each process counts in memory.
@@ -416,20 +357,4 @@ function clientFault(err: unknown): AppError | undefined {
     return new AppError("invalid_request", status, e.expose && e.message ? e.message : "Bad request");
   }
   return undefined;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(t);
-        resolve(v);
-      },
-      (err) => {
-        clearTimeout(t);
-        reject(err);
-      },
-    );
-  });
 }
