@@ -9,6 +9,7 @@ import {
   writeBackupFile,
   type BackupManifest,
 } from "../../src/framework/persistence/backup/backupFile.js";
+import { databaseName, pgConnection } from "../../src/framework/persistence/backup/pgTools.js";
 import { checkRestorable, codeMigrations } from "../../src/framework/persistence/backup/schemaCompat.js";
 
 function manifest(over: Partial<BackupManifest> = {}): BackupManifest {
@@ -128,5 +129,16 @@ describe("checkRestorable", () => {
       checkRestorable(manifest({ kind: "embedded", payload: "pglite/datadir.tar.gz" }), "postgres"),
     );
     assert.match(intoPostgres.message, /unset it/);
+  });
+});
+
+describe("pgConnection", () => {
+  it("keeps the password off the command line: the URL without it, the password in PGPASSWORD", () => {
+    const conn = pgConnection("postgres://mxo:s%40cr%3At@db.internal:5433/mxo_live?sslmode=require");
+    assert.equal(conn.dbname, "postgres://mxo@db.internal:5433/mxo_live?sslmode=require");
+    assert.equal(conn.env.PGPASSWORD, "s@cr:t");
+    assert.equal(conn.env.PATH, process.env.PATH, "the rest of the environment is inherited");
+    assert.equal(databaseName("postgres://mxo:x@db/mxo_live"), "mxo_live");
+    assert.equal(pgConnection("postgres://postgres@127.0.0.1/mxo").env.PGPASSWORD, process.env.PGPASSWORD);
   });
 });
