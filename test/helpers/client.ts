@@ -38,3 +38,35 @@ export class ContractClient extends Client {
     return room;
   }
 }
+
+/**
+ * What the SDK prints on its own (`[Colyseus reconnection]: …`, `Room connection
+ * was closed unexpectedly`, `@colyseus/sdk: …`): in the tests that drop and
+ * resume connections on purpose that is a dozen lines between the test lines.
+ * They are kept per test instead, and printed under a test that fails, where
+ * they help; the outcome they describe reaches the test anyway (onLeave,
+ * onReconnect, a rejected join). An `onMessage() not registered` warning still
+ * prints: a type the contract does not list is news.
+ */
+const SDK_LINE =
+  /^(\[Colyseus reconnection\]|Room connection was closed unexpectedly|@colyseus\/sdk: (?!onMessage\(\) not registered))/;
+const sdkLines: string[] = [];
+// Only under mocha: bench/ and fuzz/ import these helpers too, and keep the SDK's lines.
+if (typeof afterEach === "function") {
+  for (const method of ["info", "warn", "log"] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      if (typeof args[0] === "string" && SDK_LINE.test(args[0])) sdkLines.push(args.map(String).join(" "));
+      else original(...args);
+    };
+  }
+  // Top level in a module the test files import: a root hook, run after every test.
+  afterEach(function () {
+    if (this.currentTest?.state === "failed" && sdkLines.length > 0) {
+      console.error(
+        `      the SDK said during "${this.currentTest.title}":\n        ${sdkLines.join("\n        ")}`,
+      );
+    }
+    sdkLines.length = 0;
+  });
+}
