@@ -4,8 +4,8 @@
  * reads, the GET routes it serves, and the Dockerfile's stages.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const DOCKERFILE = resolve(ROOT, "Dockerfile");
@@ -23,14 +23,18 @@ export function envSchemaKeys(): Set<string> {
   return new Set([...block[1]!.matchAll(/^ {2}([A-Z][A-Z0-9_]*):/gm)].map((m) => m[1]!));
 }
 
-/** Paths served with GET in src/framework/http/routes.ts. */
+/** Paths served with GET by the framework's HTTP modules (src/framework/http, any file). */
 export function getRoutes(): Set<string> {
-  // Routes are registered through ApiRouter specs: `{ method: "get", path: "/health", … }`.
-  return new Set(
-    [...read("src/framework/http/routes.ts").matchAll(/method:\s*"get",\s*path:\s*"([^"]+)"/g)].map(
+  // Routes are registered through ApiRouter specs: `{ method: "get", path: "/health", … }`,
+  // in routes.ts and the modules it delegates to (probeRoutes.ts, admin/…).
+  const dir = resolve(ROOT, "src/framework/http");
+  const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  const paths = files.flatMap((f) =>
+    [...readFileSync(join(dir, f), "utf8").matchAll(/method:\s*"get",\s*path:\s*"([^"]+)"/g)].map(
       (m) => m[1]!,
     ),
   );
+  return new Set(paths);
 }
 
 // ---------------------------------------------------------------------------

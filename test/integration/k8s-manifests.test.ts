@@ -219,7 +219,7 @@ describe("Kubernetes manifests (deploy/k8s)", () => {
       const get = container[probe]?.httpGet;
       assert.ok(get, `${probe} is not an HTTP GET`);
       assert.equal(get.path, path, probe);
-      assert.ok(routes.has(get.path), `${probe}: no route ${get.path} in src/framework/http/routes.ts`);
+      assert.ok(routes.has(get.path), `${probe}: no route ${get.path} in src/framework/http`);
       assert.equal(portNumber(get.port), config.port, `${probe} port`);
     }
   });
