@@ -10,6 +10,7 @@ import {
   type ZoneMember,
 } from "../../src/framework/index.js";
 import { MapSchema, Schema, type } from "@colyseus/schema";
+import { z } from "zod";
 import { TagWorld } from "./TagWorld.js";
 
 /** One player as every client sees it. */
@@ -29,12 +30,15 @@ export class TagState extends Schema {
 export const ARRIVAL = { x: 50, y: 50, z: 0 };
 const SCORE_KEY = "tagFreeSeconds";
 
+/** What a tag room is joined with: checked in onAuth, shown in the API document (`POST /matchmake/…/tag`). */
+export const TagJoinOptions = z.object({ characterId: z.string().min(1).max(64) });
+
 /** One tag arena: the framework's zone room running a TagWorld. */
 export class TagRoom extends ZoneRoom<TagState, ZoneMember, TagRoom> {
-  static override onAuth(token: string, options: { characterId?: unknown }) {
-    if (typeof options?.characterId !== "string" || options.characterId.length > 64)
-      throw new AppError("invalid_request", 400, "characterId is required");
-    return authorizeZoneJoin(zoneServices(), token, options.characterId);
+  static override onAuth(token: string, options: unknown) {
+    const parsed = TagJoinOptions.safeParse(options);
+    if (!parsed.success) throw new AppError("invalid_request", 400, "characterId is required");
+    return authorizeZoneJoin(zoneServices(), token, parsed.data.characterId);
   }
 
   override state = new TagState();

@@ -6,7 +6,7 @@ import {
   type Command,
   type GameModule,
 } from "../../src/framework/index.js";
-import { ARRIVAL, TagRoom } from "./TagRoom.js";
+import { ARRIVAL, TagJoinOptions, TagRoom } from "./TagRoom.js";
 
 /** `tagit <target>`: a GM makes a player it; reversing makes the one before it again. */
 const tagit: Command<{ target: string }> = {
@@ -46,6 +46,7 @@ export const tagGame: GameModule = {
   name: "tag",
   start: () => ({
     rooms: { tag: defineRoom(TagRoom) },
+    joinOptions: { tag: TagJoinOptions },
     zones: { get: (id) => (id === "tag" ? {} : undefined), ids: () => ["tag"], arrivalPoint: () => ARRIVAL },
     commands: [tagit],
     characters: {
