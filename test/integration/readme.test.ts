@@ -28,13 +28,26 @@ describe("README", function () {
   it("names what npm test needs, and .ci/run installs each of it", () => {
     const readme = readFileSync(resolve(ROOT, "README.md"), "utf8");
     const quickStart = /## Quick start\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? "";
-    for (const needed of ["PostgreSQL", "127.0.0.1:5432", "Redis", "127.0.0.1:6379", "/usr/bin/chromium"]) {
+    for (const needed of [
+      "PostgreSQL",
+      "127.0.0.1:5432",
+      "pg_dump",
+      "Redis",
+      "127.0.0.1:6379",
+      "redis-server",
+      "/usr/bin/chromium",
+      "Prometheus",
+    ]) {
       assert.ok(quickStart.includes(needed), `the quick start does not name ${needed}`);
     }
     assert.match(quickStart, /`bash \.ci\/run` is the one command/);
     const ci = readFileSync(resolve(ROOT, ".ci/run"), "utf8");
-    for (const pkg of ["postgresql", "redis-server", "chromium"]) {
-      assert.match(ci, new RegExp(`apt_install ${pkg}\\b`), `.ci/run does not install ${pkg}`);
+    for (const pkg of ["postgresql", "postgresql-client", "redis-server", "chromium", "prometheus"]) {
+      assert.match(
+        ci,
+        new RegExp(`apt_install (--\\S+ )*${pkg}(\\s|$)`, "m"),
+        `.ci/run does not install ${pkg}`,
+      );
     }
     assert.match(ci, /^npm ci\b/m);
     assert.match(ci, /^npm test$/m);
