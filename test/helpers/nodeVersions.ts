@@ -8,7 +8,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 /**
  * A Node binary of the given major: the one running the tests, NODE<major>_BIN,
  * the copy .ci/run installs from npm (~/.cache/mxo-ci/node<major>), or
- * /opt/node<major> where this machine keeps one. `undefined` when there is none.
+ * /opt/node<major> or /usr/bin/node where this machine has one. `undefined` when
+ * there is none.
  */
 export function findNode(major: number): string | undefined {
   const candidates = [
@@ -19,6 +20,8 @@ export function findNode(major: number): string | undefined {
       `mxo-ci/node${major}/node_modules/node/bin/node`,
     ),
     `/opt/node${major}/node_modules/node/bin/node`,
+    // Debian's or NodeSource's package, when the tests run on another Node.
+    "/usr/bin/node",
   ];
   for (const bin of candidates) {
     if (!bin || !existsSync(bin)) continue;
