@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { trackServerLog } from "./serverLogs.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -100,6 +101,7 @@ export async function startServerProcess(
       rej(new Error(`server exited with ${code} before listening:\n${lines.slice(-20).join("\n")}`));
     });
   });
+  trackServerLog(`the server on :${port}`, lines, exited);
   await ready;
   return {
     port,
