@@ -19,8 +19,9 @@ async function main(): Promise<void> {
   const out = process.argv[2];
   const dataDir = mkdtempSync(join(tmpdir(), "mxo-apidoc-"));
   const port = await freePort();
-  const log = createLogger("warn");
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" });
+  // Errors only: the warnings of a server started for one request (e.g. web pages not built) are noise here.
+  const log = createLogger("error");
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "error" });
   const server = await startServer(config, log, mxoGame);
   try {
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/openapi.json`);
