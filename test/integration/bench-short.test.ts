@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { SideResult } from "../../bench/scale.js";
+import { figure } from "../helpers/figures.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -17,7 +18,7 @@ describe("benchmark, short mode (bench/scale.ts --short)", function () {
   this.timeout(150_000);
   const dir = join(ROOT, "bench/results");
 
-  it("runs baseline and mxo-server with 100 clients and reports both", async () => {
+  it("runs baseline and mxo-server with 100 clients and reports both", async function () {
     mkdirSync(dir, { recursive: true });
     const out = join(dir, "short-test.json");
     const child = spawn(
@@ -37,6 +38,7 @@ describe("benchmark, short mode (bench/scale.ts --short)", function () {
       table: string;
     };
     assert.equal(result.scenarios.length, 1);
+    figure(this, `figures in ${relative(ROOT, out)}`);
     const [s] = result.scenarios;
     assert.equal(s!.scenario.clients, 100);
     for (const [side, r] of [
