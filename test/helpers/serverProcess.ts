@@ -80,7 +80,11 @@ export async function startServerProcess(
   const exited = new Promise<number | null>((res) => proc.once("exit", (code) => res(code)));
   const ready = new Promise<void>((res, rej) => {
     const timer = setTimeout(
-      () => rej(new Error(`server did not start in time:\n${lines.slice(-20).join("\n")}`)),
+      () => {
+        // A server that never said "listening" is nobody's to stop: kill it here, or it outlives the run.
+        proc.kill("SIGKILL");
+        rej(new Error(`server did not start in time:\n${lines.slice(-20).join("\n")}`));
+      },
       // The embedded database's cold start alone took 34 s on the shared 2-core machine under load.
       opts.timeoutMs ?? 90_000,
     );
