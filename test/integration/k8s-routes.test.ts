@@ -180,7 +180,14 @@ describe("Kubernetes routes, NetworkPolicy and monitoring (deploy/k8s)", () => {
     }
     const dbPort = Number(new URL(env.DATABASE_URL!).port || 5432);
     const redisPort = Number(new URL(env.REDIS_URL!).port || 6379);
-    assert.deepEqual([...egressPorts].sort(), [53, dbPort, redisPort].sort());
+    // 4318: the OTLP/HTTP port of the collector the commented OTEL_EXPORTER_OTLP_ENDPOINT names.
+    const otlp = /^\s*#\s*OTEL_EXPORTER_OTLP_ENDPOINT:\s*"([^"]+)"/m.exec(read("deploy/k8s/configmap.yaml"));
+    assert.ok(otlp, "configmap.yaml shows OTEL_EXPORTER_OTLP_ENDPOINT");
+    const otlpPort = Number(new URL(otlp[1]!).port);
+    assert.deepEqual(
+      [...egressPorts].sort((a, b) => a - b),
+      [53, dbPort, redisPort, otlpPort].sort((a, b) => a - b),
+    );
   });
 
   it("scrapes every pod's /metrics with a ServiceMonitor labelled for kube-prometheus-stack", () => {
