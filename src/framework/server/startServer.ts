@@ -76,6 +76,9 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
   const started = Date.now();
   let phase: Phase = "starting";
   const metrics = new Metrics();
+  // First: a TRANSPORT=uws that cannot serve here is refused (exit 2) before
+  // anything opens, instead of after the embedded database's long first start.
+  const { transport, kind } = await createTransport(config, log);
   const db = await openDatabase(config, log);
 
   let server: Server | undefined;
@@ -195,7 +198,6 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
       "mxo:content": (e) => void deployer?.onDeployed(e.revision),
     });
 
-    const { transport, kind } = await createTransport(config, log);
     let draining: Promise<DrainReport> | undefined;
     const drain = (reason: string): Promise<DrainReport> => {
       draining ??= (async () => {
