@@ -709,7 +709,7 @@ describe("Grafana dashboard and Prometheus rules", function () {
       const http = used.get("mxo_http_request_duration_seconds_count")!.join("\n");
       assert.match(http, /route="\/ready"/, "a readiness rule on /ready's answers");
       assert.match(http, /status=~"5\.\."/, "an HTTP 5xx rule");
-      const routes = read("src/framework/http/routes.ts");
+      const routes = read("src/framework/http/probeRoutes.ts");
       assert.match(routes, /path: "\/ready"/, "the /ready route the readiness rule reads");
       const tickBudget = /> (0\.\d+)\s*$/.exec(
         rules.find((r) => r.expr.includes("mxo_tick_duration_seconds_bucket"))!.expr.trim(),
