@@ -143,5 +143,12 @@ setInterval(() => {
 
 startHonest().then(
   () => post({ type: "ready" }),
-  (err: Error) => post({ type: "failed", error: err.stack ?? err.message }),
+  // fetch's own message is only "fetch failed": the reason (refused, reset, timeout) is its cause.
+  (err: Error) => post({ type: "failed", error: `${err.stack ?? err.message}${causeOf(err)}` }),
 );
+
+function causeOf(err: Error): string {
+  const cause = (err as Error & { cause?: unknown }).cause;
+  if (cause === undefined) return "";
+  return `\ncaused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`;
+}
