@@ -1,15 +1,13 @@
-import { context, SpanKind, trace, type Attributes } from "@opentelemetry/api";
+import { context, trace, type Attributes } from "@opentelemetry/api";
 import {
   ATTR_DB_NAMESPACE,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
   ATTR_DB_SYSTEM_NAME,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
   DB_SYSTEM_NAME_VALUE_POSTGRESQL,
 } from "@opentelemetry/semantic-conventions";
-import { failSpan, tracer, type DatabaseTarget } from "./tracing.js";
-import { LEGACY_DB, truncateStatement } from "./dbAttributes.js";
+import { failSpan, type DatabaseTarget } from "./tracing.js";
+import { LEGACY_DB, startCommandSpan, truncateStatement } from "./dbAttributes.js";
 
 /** What this needs of a TypeORM DataSource (typed structurally: TypeORM stays in persistence/). */
 interface TracedDataSource {
@@ -42,18 +40,11 @@ export function traceDatabase(dataSource: unknown, target: DatabaseTarget): void
       if (!trace.getSpan(parent)?.isRecording()) return query(text, parameters, structured);
       const operation = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase() ?? "QUERY";
       const statement = truncateStatement(text);
-      const span = tracer.startSpan(
+      const span = startCommandSpan(
         `${operation} ${attributes[ATTR_DB_NAMESPACE] ?? "postgresql"}`,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            ...attributes,
-            [ATTR_DB_OPERATION_NAME]: operation,
-            [ATTR_DB_QUERY_TEXT]: statement,
-            [LEGACY_DB.operation]: operation,
-            [LEGACY_DB.statement]: statement,
-          },
-        },
+        attributes,
+        operation,
+        statement,
         parent,
       );
       return context

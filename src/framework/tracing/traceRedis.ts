@@ -1,14 +1,12 @@
-import { context, SpanKind, trace } from "@opentelemetry/api";
+import { context, trace } from "@opentelemetry/api";
 import {
   ATTR_DB_NAMESPACE,
-  ATTR_DB_OPERATION_NAME,
-  ATTR_DB_QUERY_TEXT,
   ATTR_DB_SYSTEM_NAME,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
 } from "@opentelemetry/semantic-conventions";
-import { LEGACY_DB } from "./dbAttributes.js";
-import { failSpan, tracer } from "./tracing.js";
+import { LEGACY_DB, startCommandSpan } from "./dbAttributes.js";
+import { failSpan } from "./tracing.js";
 
 /** What this needs of an ioredis client and its commands. */
 interface TracedClient {
@@ -48,20 +46,7 @@ export function traceRedis(client: unknown, url: string): void {
     if (!trace.getSpan(parent)?.isRecording()) return send(command, stream);
     const operation = command.name.toUpperCase();
     const statement = redisStatement(operation, command.args);
-    const span = tracer.startSpan(
-      operation,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          ...attributes,
-          [ATTR_DB_OPERATION_NAME]: operation,
-          [ATTR_DB_QUERY_TEXT]: statement,
-          [LEGACY_DB.operation]: operation,
-          [LEGACY_DB.statement]: statement,
-        },
-      },
-      parent,
-    );
+    const span = startCommandSpan(operation, attributes, operation, statement, parent);
     command.promise.then(
       () => span.end(),
       (err: unknown) => {
