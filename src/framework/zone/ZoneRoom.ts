@@ -1,4 +1,4 @@
-import { CloseCode, Room, ServerError, type Client } from "@colyseus/core";
+import { CloseCode, Room, type Client } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";
 import type { Character } from "../../../entities/Character.js";
 import { MoveInput } from "../../../schema/MoveInput.js";
@@ -12,7 +12,8 @@ import { settleGm, type GmActResult } from "./settleGm.js";
 import type { ZoneHandler } from "./ZoneHandler.js";
 import { ZoneInbox } from "./ZoneInbox.js";
 import { guardFullListing } from "./fullRoomGuard.js";
-import { joinError, zoneLease, ZoneMembers, type ZoneMember } from "./ZoneMembers.js";
+import { zoneLease, ZoneMembers, type ZoneMember } from "./ZoneMembers.js";
+import { seatMember } from "./seatMember.js";
 import { JoinTrace } from "./JoinTrace.js";
 import { outsideTraces } from "../tracing/tracing.js";
 import { zoneServices, type ZoneClient, type ZoneServices } from "./ZoneServices.js";
@@ -92,37 +93,18 @@ export abstract class ZoneRoom<
 
   override async onJoin(client: ZoneClient): Promise<void> {
     const attributes = { "mxo.zone": this.zoneId, "mxo.room.id": this.roomId };
-    await this.joinTrace.join(client, attributes, () => this.seat(client));
-  }
-
-  /** Custody of the character (lease, then the database claim and load), then into the world. */
-  private async seat(client: ZoneClient): Promise<void> {
-    const auth = client.auth;
-    if (!auth) throw new ServerError(401, "Not authenticated");
-    const { characterId, characterName: name, accountId, organization } = auth;
-    const entry = zoneLease(this, client.sessionId, { characterId, name, accountId, organization });
-    const evict = () => void this.members.evict(characterId, CloseCodes.TAKEN_OVER);
-    let character: Character;
-    try {
-      // Lease and claim before the load: it reads what the last holder stored before letting go.
-      character = await this.services.custody.take(entry, evict);
-    } catch (err) {
-      throw joinError(err);
-    }
-    try {
-      if (character.accountId !== accountId)
-        throw new ServerError(403, "Character not found on this account");
-      const member = this.enter(client, character);
-      this.members.add(client.sessionId, member);
-      meterClient(client, this.traffic);
-      this.joined(client, member);
-      this.services.log.info({ room: this.roomId, zone: this.zoneId, character: name }, "player joined");
-    } catch (err) {
-      this.members.remove(client.sessionId);
-      this.exit(client.sessionId);
-      await this.services.custody.abandon(entry);
-      throw err;
-    }
+    const { roomId, zoneId, members, services, traffic } = this;
+    const seating = {
+      roomId,
+      zoneId,
+      members,
+      services,
+      traffic,
+      enter: (c: ZoneClient, character: Character) => this.enter(c, character),
+      joined: (c: ZoneClient, member: M) => this.joined(c, member),
+      exit: (sessionId: string) => this.exit(sessionId),
+    };
+    await this.joinTrace.join(client, attributes, () => seatMember(seating, client));
   }
 
   override onDrop(client: ZoneClient, code?: number): void {
