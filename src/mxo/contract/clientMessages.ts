@@ -42,7 +42,11 @@ export const MissionMessage = z.object({
 });
 export type MissionMessage = z.infer<typeof MissionMessage>;
 
-export const TravelMessage = z.object({ district: z.string().min(1).max(32) });
+/** `travel {district, hardline?}`: from a hardline, to a named hardline of the target (default: its arrival one). */
+export const TravelMessage = z.object({
+  district: z.string().min(1).max(32),
+  hardline: z.string().min(1).max(64).optional(),
+});
 export type TravelMessage = z.infer<typeof TravelMessage>;
 
 /** `loadout {abilities}`: the abilities to load, at a hardline. */
@@ -52,6 +56,66 @@ export type LoadoutMessage = z.infer<typeof LoadoutMessage>;
 /** `interact {target}`: talk to a contact (by content id) or an NPC (by id) within reach. */
 export const InteractMessage = z.object({ target: z.string().min(1).max(64) });
 export type InteractMessage = z.infer<typeof InteractMessage>;
+
+/** The five attributes a point can go to (contract §7). */
+export const ATTRIBUTES = ["focus", "perception", "reason", "belief", "vitality"] as const;
+
+/** `allocate {stat}`: spends one unspent attribute point. */
+export const AllocateMessage = z.object({ stat: z.enum(ATTRIBUTES) });
+export type AllocateMessage = z.infer<typeof AllocateMessage>;
+
+const ItemId = z.string().min(1).max(64);
+/** How many of an item one message moves: a whole number, bounded so no total can overflow. */
+const Quantity = z.number().int().min(1).max(9999);
+
+/** `equip {itemId}`: into the item's slot (a weapon's, or the clothing's own). */
+export const EquipMessage = z.object({ itemId: ItemId });
+export type EquipMessage = z.infer<typeof EquipMessage>;
+
+/** `unequip {slot}`. */
+export const UnequipMessage = z.object({ slot: z.string().min(1).max(32) });
+export type UnequipMessage = z.infer<typeof UnequipMessage>;
+
+/** `use {itemId}`: one consumable. */
+export const UseMessage = z.object({ itemId: ItemId });
+export type UseMessage = z.infer<typeof UseMessage>;
+
+/** `buy` / `sell {vendorId, itemId, qty?}`: at a vendor within reach. */
+export const VendorMessage = z.object({
+  vendorId: z.string().min(1).max(64),
+  itemId: ItemId,
+  qty: Quantity.default(1),
+});
+export type VendorMessage = z.infer<typeof VendorMessage>;
+
+/** One side of a trade: items and Information (contract §7). */
+export const TradeSide = z.object({
+  items: z
+    .array(z.object({ itemId: ItemId, qty: Quantity }))
+    .max(12)
+    .refine((items) => new Set(items.map((i) => i.itemId)).size === items.length, "an item is listed twice"),
+  information: z.number().int().min(0).max(1_000_000_000).default(0),
+});
+export type TradeSide = z.infer<typeof TradeSide>;
+
+/** `trade {action, …}`: open with a character in say range, set one's side, confirm, cancel. */
+export const TradeMessage = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("open"), with: z.string().min(1).max(24) }),
+  z.object({ action: z.literal("set"), ...TradeSide.shape }),
+  z.object({ action: z.literal("confirm") }),
+  z.object({ action: z.literal("cancel") }),
+]);
+export type TradeMessage = z.infer<typeof TradeMessage>;
+
+/** `team {action, …}`: invite by name (anywhere), answer the pending invite, leave, kick (leader). */
+export const TeamMessage = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("invite"), name: z.string().min(1).max(24) }),
+  z.object({ action: z.literal("accept") }),
+  z.object({ action: z.literal("decline") }),
+  z.object({ action: z.literal("leave") }),
+  z.object({ action: z.literal("kick"), name: z.string().min(1).max(24) }),
+]);
+export type TeamMessage = z.infer<typeof TeamMessage>;
 
 /** The options of a `district` join (the token goes in the SDK's `client.auth.token`). */
 export const JoinOptions = z.object({
@@ -70,6 +134,14 @@ export const MXO_CLIENT_MESSAGES = {
   travel: TravelMessage,
   loadout: LoadoutMessage,
   interact: InteractMessage,
+  allocate: AllocateMessage,
+  equip: EquipMessage,
+  unequip: UnequipMessage,
+  use: UseMessage,
+  buy: VendorMessage,
+  sell: VendorMessage,
+  trade: TradeMessage,
+  team: TeamMessage,
 } as const;
 
 /** Every message type a district room accepts: the framework's and MxO's. */

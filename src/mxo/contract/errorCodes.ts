@@ -51,6 +51,23 @@ export const MXO_ERROR_CODES = [
   "travel_failed",
   // whisper
   "player_offline",
+  // progression, items, vendors, trade and teams (contract §7)
+  "no_points",
+  "stat_capped",
+  "not_owned",
+  "not_equippable",
+  "equipped",
+  "out_of_reach",
+  "not_sold_here",
+  "insufficient_funds",
+  "busy",
+  "no_trade",
+  "team_full",
+  "not_leader",
+  "already_in_team",
+  "no_invite",
+  "not_in_team",
+  "unknown_hardline",
 ] as const;
 
 export type MxoErrorCode = (typeof MXO_ERROR_CODES)[number];

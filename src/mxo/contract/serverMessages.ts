@@ -5,6 +5,7 @@ import type { ChatHistoryReply, ChatLine } from "./chat.js";
 import type { CombatMessage } from "./combat.js";
 import type { DistrictError } from "./errorCodes.js";
 import type { MissionUpdate } from "./missions.js";
+import type { CharacterStats } from "../rules/characterRules.js";
 
 /** `loadout`: on join and after every change; the loaded abilities, memory and what the character knows. */
 export interface LoadoutUpdate {
@@ -69,6 +70,80 @@ export interface GmMetricsFigures {
   contentRevision: number | null;
 }
 
+/** `character`: on join and after every change of level, experience, attributes or equipment (contract §7). */
+export interface CharacterSheet {
+  level: number;
+  experience: number;
+  /** Experience at which the next level is reached (null at the top level). */
+  nextLevelAt: number | null;
+  /** The attributes as allocated (base 5 each plus points spent). */
+  stats: CharacterStats;
+  unspentPoints: number;
+  /** What combat uses: attributes with equipment bonuses, and the figures that follow from them. */
+  derived: DerivedFigures;
+}
+
+export interface DerivedFigures {
+  /** Attributes with equipment bonuses applied. */
+  stats: CharacterStats;
+  maxHp: number;
+  maxIs: number;
+  /** Hit chance of a free attack against a same-level target of standard defence (0..1). */
+  accuracy: number;
+  /** Multiplier on damage dealt, from the attributes (1 = none). */
+  damage: number;
+  defence: number;
+  resistance: { melee: number; ranged: number; viral: number };
+}
+
+/** One stack in `inventory`. */
+export interface InventoryEntry {
+  itemId: string;
+  name: string;
+  qty: number;
+  equipped: boolean;
+  /** Where it goes when equipped: "weapon" or a clothing slot. */
+  slot?: string;
+}
+
+/** `inventory`: on join and after every change; what the ledger says the character holds. */
+export interface InventoryUpdate {
+  items: InventoryEntry[];
+  information: number;
+}
+
+/** `trade`: the trade window, as each side sees it. */
+export interface TradeUpdate {
+  state: "open" | "updated" | "done" | "cancelled";
+  /** The other trader's name. */
+  with: string;
+  mine: TradeOffer;
+  theirs: TradeOffer;
+  /** Who has confirmed the current contents. */
+  confirmed: { mine: boolean; theirs: boolean };
+  /** Why it was cancelled (a player's words). */
+  reason?: string;
+}
+
+export interface TradeOffer {
+  items: { itemId: string; name: string; qty: number }[];
+  information: number;
+}
+
+/** `team`: the player's team (empty `members` when not in one), or a pending invite. */
+export interface TeamUpdate {
+  members: TeamMember[];
+  /** An invite waiting for `team accept` / `decline`: who sent it. */
+  invite?: { from: string };
+}
+
+export interface TeamMember {
+  name: string;
+  district: string;
+  level: number;
+  leader: boolean;
+}
+
 /** Every server → client message of a district room, by type. */
 export interface DistrictServerMessages {
   chat: ChatLine;
@@ -79,6 +154,10 @@ export interface DistrictServerMessages {
   loadout: LoadoutUpdate;
   travel: TravelReply;
   interact: InteractReply;
+  character: CharacterSheet;
+  inventory: InventoryUpdate;
+  trade: TradeUpdate;
+  team: TeamUpdate;
   "gm:result": GmResult;
   "gm:metrics": GmMetricsFigures;
   error: DistrictError;
@@ -98,6 +177,10 @@ const DISTRICT_SERVER_MESSAGE_SET: Record<keyof DistrictServerMessages, true> = 
   loadout: true,
   travel: true,
   interact: true,
+  character: true,
+  inventory: true,
+  trade: true,
+  team: true,
   "gm:result": true,
   "gm:metrics": true,
   error: true,
