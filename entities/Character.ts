@@ -3,8 +3,19 @@ import type { CharacterStats, Organization } from "../src/mxo/rules/characterRul
 import type { MissionState } from "../src/mxo/rules/missions/types.js";
 import type { Reputation } from "../src/mxo/rules/missions/reputation.js";
 
-/** A game's own per-character fields: flat JSON values. */
-export type GameData = { [field: string]: string | number | boolean | null };
+type GameDataScalar = string | number | boolean | null;
+/**
+ * What a game stores in one of its fields: a JSON scalar, a list of them, or
+ * one level of named scalars (MxO's equipment by slot). Not recursive: TypeORM's
+ * DeepPartial of the entity cannot expand a recursive type.
+ */
+export type GameDataValue = GameDataScalar | GameDataScalar[] | { [key: string]: GameDataScalar };
+
+/**
+ * A game's own per-character fields. A save replaces whole top-level fields
+ * (a JSON merge at the first level), so a field is the unit a game writes.
+ */
+export type GameData = { [field: string]: GameDataValue };
 
 @Entity({ name: "characters" })
 export class Character {

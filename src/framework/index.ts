@@ -19,7 +19,7 @@ export { zoneLease, type PlayerListing, type ZoneMember } from "./zone/ZoneMembe
 export { authorizeZoneJoin } from "./zone/authorizeZoneJoin.js";
 export { zoneServices, type ZoneAuth, type ZoneClient, type ZoneServices } from "./zone/ZoneServices.js";
 export { MoveInput } from "../../schema/MoveInput.js";
-export type { Character, GameData } from "../../entities/Character.js";
+export type { Character, GameData, GameDataValue } from "../../entities/Character.js";
 export type { CharacterSnapshot } from "./persistence/CharacterStore.js";
 export type { GmOp, GmOpResults, Point3 } from "./gm/GmOp.js";
 export { AppError } from "./util/errors.js";

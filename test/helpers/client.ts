@@ -21,7 +21,27 @@ const SERVER_MESSAGES: Record<string, readonly string[]> = {
  * `onMessage() not registered` warning, which then means something.
  */
 export function listenToContract(room: Room<any>, roomName = room.name): void {
-  for (const type of SERVER_MESSAGES[roomName] ?? []) room.onMessage(type, () => {});
+  const log = new Map<string, unknown[]>();
+  logs.set(room, log);
+  for (const type of SERVER_MESSAGES[roomName] ?? []) {
+    const seen: unknown[] = [];
+    log.set(type, seen);
+    room.onMessage(type, (m: unknown) => seen.push(m));
+  }
+}
+
+const logs = new WeakMap<Room<any>, Map<string, unknown[]>>();
+
+/**
+ * Every message of `type` the room received so far, oldest first, including
+ * those that arrived before the test could register a handler (`inventory`,
+ * `character`, `team` come right after the join). The array is live: it grows
+ * as messages arrive, so `waitFor(() => received(room, "x").at(-1))` works.
+ */
+export function received<T = any>(room: Room<any>, type: string): T[] {
+  const seen = logs.get(room)?.get(type);
+  if (!seen) throw new Error(`room ${room.name} does not record "${type}": not in its contract`);
+  return seen as T[];
 }
 
 /**

@@ -4,6 +4,7 @@ import { CURRENCY } from "../../framework/economy/ledgerOps.js";
 import type { Command, CommandContext, CommandResult } from "../../framework/commands/Command.js";
 import { GIVE_BUDGET_HOURS, refusal } from "../../framework/commands/Command.js";
 import { ArgError, characterTarget, positional } from "../../framework/commands/args.js";
+import { actMxo } from "../zone/MxoGmOp.js";
 
 interface ItemArgs {
   target: string;
@@ -30,6 +31,18 @@ function checkItem(ctx: CommandContext, content: ContentPack, itemId: string): C
       : refusal(403, "forbidden", `Not permitted: ${CURRENCY} needs ${CURRENCY_PERMISSION}`);
   }
   return content.item(itemId) ? undefined : refusal(400, "unknown_item", `Unknown item "${itemId}"`);
+}
+
+/**
+ * A character in play sees what a GM gave or took at once: the room holding
+ * it (on any process) reads its inventory again. The change itself is already
+ * in the ledger, so a room that cannot be reached only delays the display
+ * until the next change or join.
+ */
+async function showInventory(ctx: CommandContext, characterId: string, name: string): Promise<void> {
+  const online = await ctx.world.whereIs(name).catch(() => undefined);
+  if (!online) return;
+  await actMxo(ctx.world, online.roomId, { op: "inventory", characterId }).catch(() => undefined);
 }
 
 /**
@@ -73,6 +86,7 @@ export function itemCommands(content: () => ContentPack) {
         reason: `gm give by ${ctx.actor.username}`,
         actor: ctx.actor.username,
       });
+      await showInventory(ctx, character.id, character.name);
       return {
         ok: true,
         message: `Gave ${a.quantity} ${a.itemId} to ${character.name} (now ${entry.balance})`,
@@ -111,6 +125,7 @@ export function itemCommands(content: () => ContentPack) {
           reason: `gm take by ${ctx.actor.username}`,
           actor: ctx.actor.username,
         });
+        await showInventory(ctx, character.id, character.name);
         return {
           ok: true,
           message: `Took ${a.quantity} ${a.itemId} from ${character.name} (now ${entry.balance})`,

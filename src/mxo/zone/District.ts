@@ -19,6 +19,7 @@ import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
 import { GmMetricsStream } from "./GmMetricsStream.js";
 import { GmOps } from "./GmOps.js";
 import { loadoutMessage } from "./handlers/index.js";
+import { InventoryDesk } from "./InventoryDesk.js";
 import { MissionDesk } from "./MissionDesk.js";
 import { StepEffects } from "./StepEffects.js";
 import { Travel } from "./Travel.js";
@@ -52,6 +53,7 @@ export class District implements DistrictContext {
   readonly sim: DistrictSimulation;
   readonly missions: MissionDesk = new MissionDesk(this);
   readonly gmMetrics = new GmMetricsStream();
+  readonly inventory: InventoryDesk = new InventoryDesk(this);
   private pendingContent: { revision: number; pack: ContentPack } | undefined;
   private readonly interest: InterestManager;
   private readonly views: ClientViews;
@@ -130,6 +132,7 @@ export class District implements DistrictContext {
     });
     // An escort under way picks up again where its player is.
     this.missions.startEscorts(client.sessionId);
+    void this.inventory.refresh(client.sessionId);
   }
 
   halt(sessionId: string): void {
@@ -212,6 +215,10 @@ export class District implements DistrictContext {
 
   connected(): Iterable<DistrictClient> {
     return this.host.clients;
+  }
+
+  equipmentChanged(sessionId: string): void {
+    this.inventory.send(sessionId);
   }
 
   isTraveling(sessionId: string): boolean {

@@ -10,6 +10,7 @@ import type { Point3 } from "../../framework/gm/GmOp.js";
 import type { ZoneMember, ZoneMembers } from "../../framework/zone/ZoneMembers.js";
 import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
 import type { GmMetricsStream } from "./GmMetricsStream.js";
+import type { Holdings, InventoryDesk } from "./InventoryDesk.js";
 import type { MissionDesk } from "./MissionDesk.js";
 
 /** Who plays here: what persistence needs that the simulation does not model. */
@@ -21,6 +22,16 @@ export interface Member extends ZoneMember {
   invisible: boolean;
   /** Missions whose items are being handed in (a ledger call is under way). */
   turningIn: Set<string>;
+  /** Equipped items: slot ("weapon" or a clothing slot) → item id; saved in the character's game data. */
+  equipment: Record<string, string>;
+  /**
+   * Ability code the character has acquired (bought, rewarded, looted); saved
+   * in the character's game data. Null for a character stored before ability
+   * code existed, until the rules settle what it keeps.
+   */
+  abilities: string[] | null;
+  /** What the ledger last said the character holds; undefined until the first reading (InventoryDesk). */
+  holdings: Holdings | undefined;
 }
 
 /**
@@ -57,6 +68,10 @@ export interface DistrictContext {
   isTraveling(sessionId: string): boolean;
   /** Missions of the players here: progress, completion, rewards, escorts. */
   readonly missions: MissionDesk;
+  /** The players' inventories: the ledger's last reading, refreshed after every change. */
+  readonly inventory: InventoryDesk;
+  /** Equipment changed (equipped, unequipped, or an item taken away): combat and the sheet follow. */
+  equipmentChanged(sessionId: string): void;
   /** GMs subscribed to the once-a-second figures of this room. */
   readonly gmMetrics: GmMetricsStream;
   /** Moves a player to another district (at its arrival hardline, or `at`); throws on failure. */

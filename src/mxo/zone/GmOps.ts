@@ -102,6 +102,9 @@ export class GmOps {
           reputation: meta.reputation,
           invisible: meta.invisible,
         } satisfies MxoGmOpResults["inspect"];
+      case "inventory":
+        await ctx.inventory.refresh(sessionId);
+        return { refreshed: true } satisfies MxoGmOpResults["inventory"];
       case "invisible": {
         const previous = meta.invisible;
         meta.invisible = op.on;

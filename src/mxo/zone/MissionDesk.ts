@@ -56,6 +56,7 @@ export class MissionDesk {
           reason: `mission ${done.missionId}`,
           actor: "game",
         })
+        .then(() => this.ctx.inventory.refresh(sessionId))
         .catch((err) => s.log.error({ err, character: meta.name }, "mission reward grant failed"));
     }
   }
@@ -120,6 +121,7 @@ export class MissionDesk {
         actor: "game",
       });
       if (this.ctx.members.get(sessionId) !== meta) return;
+      void this.ctx.inventory.refresh(sessionId);
       const now = completeIfDone(meta.missions, done.missionId);
       if (now && now.completion === done.completion) this.finish(sessionId, now);
     } catch (err) {

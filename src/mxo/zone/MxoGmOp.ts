@@ -11,6 +11,8 @@ export type MxoGmOp =
   | { op: "heal"; characterId: string }
   | { op: "setstat"; characterId: string; stat: GmStat; value: number }
   | { op: "invisible"; characterId: string; on: boolean }
+  /** The character's items or Information changed outside the room (a GM give or take): read them again. */
+  | { op: "inventory"; characterId: string }
   | { op: "spawn"; template: string; count: number; at: Point3 }
   | { op: "despawn"; npcId: string };
 
@@ -31,6 +33,7 @@ export interface MxoGmOpResults extends Omit<GmOpResults, "inspect"> {
   heal: { hpBefore: number; hp: number };
   setstat: { previous: number; value: number };
   invisible: { previous: boolean };
+  inventory: { refreshed: true };
   spawn: { npcIds: string[] };
   despawn: { template: string };
 }

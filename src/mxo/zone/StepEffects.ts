@@ -147,6 +147,7 @@ export class StepEffects {
         reason: `${e.template} loot`,
         actor: "game",
       })
+      .then(() => ctx.inventory.refresh(e.sessionId))
       .catch((err) => s.log.error({ err, character: who.name }, "loot grant failed"));
   }
 }

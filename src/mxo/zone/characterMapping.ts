@@ -40,6 +40,9 @@ export function enterDistrict(ctx: DistrictContext, sessionId: string, character
     reputation: character.reputation ?? { ...STARTING_REPUTATION },
     invisible: false,
     turningIn: new Set(),
+    equipment: storedEquipment(character),
+    abilities: storedAbilities(character),
+    holdings: undefined,
   };
 }
 
@@ -65,5 +68,27 @@ export function characterSnapshot(ctx: DistrictContext, sessionId: string): Char
     missions: meta.missions,
     reputation: meta.reputation,
     loadout: loadout?.custom ? loadout.abilities : null,
+    data: {
+      [EQUIPMENT_FIELD]: { ...meta.equipment },
+      ...(meta.abilities ? { [ABILITIES_FIELD]: [...meta.abilities] } : {}),
+    },
   };
+}
+
+/** MxO's fields in the character's game data. */
+const EQUIPMENT_FIELD = "equipment";
+const ABILITIES_FIELD = "abilities";
+
+function storedEquipment(character: Character): Record<string, string> {
+  const stored = character.gameData?.[EQUIPMENT_FIELD];
+  const out: Record<string, string> = {};
+  if (stored && typeof stored === "object" && !Array.isArray(stored)) {
+    for (const [slot, itemId] of Object.entries(stored)) if (typeof itemId === "string") out[slot] = itemId;
+  }
+  return out;
+}
+
+function storedAbilities(character: Character): string[] | null {
+  const stored = character.gameData?.[ABILITIES_FIELD];
+  return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === "string") : null;
 }
