@@ -1,7 +1,7 @@
 import type { ChatLine as FrameworkChatLine } from "../../framework/contract/chat.js";
 
 /** Chat channels, in the order a client lists them. */
-export const CHAT_CHANNELS = ["say", "district", "organization", "whisper", "global"] as const;
+export const CHAT_CHANNELS = ["say", "district", "organization", "whisper", "global", "team"] as const;
 export type ChatChannel = (typeof CHAT_CHANNELS)[number];
 
 /** Channels the server keeps recent lines of, answered by `chat:history`. */

@@ -142,6 +142,8 @@ export interface TeamMember {
   district: string;
   level: number;
   leader: boolean;
+  /** False while the member is out of the game (it stays in the team for a few minutes, src/mxo/rules/teams.ts). */
+  online?: boolean;
 }
 
 /** Every server → client message of a district room, by type. */

@@ -1,4 +1,4 @@
-import type { Rewind } from "@colyseus/core";
+import type { Presence, Rewind } from "@colyseus/core";
 import type { Character } from "../../../entities/Character.js";
 import type { DistrictState } from "../../../schema/DistrictState.js";
 import type { MoveInput } from "../../../schema/MoveInput.js";
@@ -23,6 +23,8 @@ import { InventoryDesk } from "./InventoryDesk.js";
 import { MissionDesk } from "./MissionDesk.js";
 import { StepEffects } from "./StepEffects.js";
 import { Travel } from "./Travel.js";
+import { DistrictTeams } from "./teams/DistrictTeams.js";
+import { TeamService } from "./teams/TeamService.js";
 
 /** What a district needs of the zone room that runs it (src/framework/zone/ZoneRoom). */
 export interface DistrictHost {
@@ -33,6 +35,8 @@ export interface DistrictHost {
   readonly clients: Iterable<DistrictClient> & { getById(id: string): DistrictClient | undefined };
   readonly disposing: boolean;
   readonly services: DistrictServices;
+  /** Shared state and pub/sub across processes (teams live there). */
+  readonly presence: Presence;
   readonly metadata: Record<string, unknown>;
   error(client: DistrictClient, code: string, message: string): void;
   tell(sessionIds: Iterable<string>, type: string, message: unknown): void;
@@ -53,6 +57,7 @@ export class District implements DistrictContext {
   readonly sim: DistrictSimulation;
   readonly missions: MissionDesk = new MissionDesk(this);
   readonly gmMetrics = new GmMetricsStream();
+  readonly teams: DistrictTeams;
   readonly inventory: InventoryDesk = new InventoryDesk(this);
   private pendingContent: { revision: number; pack: ContentPack } | undefined;
   private readonly interest: InterestManager;
@@ -81,6 +86,7 @@ export class District implements DistrictContext {
     this.views = new ClientViews(this.interest, s.config.aoi, entity, visible);
     this.mirror = new DistrictMirror(this.sim, this.state, this.interest);
     this.effects = new StepEffects(this, this.mirror);
+    this.teams = new DistrictTeams(this, TeamService.of(host.presence, s));
     this.gmOps = new GmOps(this, this.interest, (id, reason) =>
       host.endSession(id, CloseCodes.KICKED, reason),
     );
@@ -132,6 +138,7 @@ export class District implements DistrictContext {
     });
     // An escort under way picks up again where its player is.
     this.missions.startEscorts(client.sessionId);
+    this.teams.joined(client.sessionId);
     void this.inventory.refresh(client.sessionId);
   }
 
@@ -178,6 +185,7 @@ export class District implements DistrictContext {
   /** The player leaves the simulation, the state and every view (leave, or travel). */
   exit(sessionId: string): void {
     this.travel.forget(sessionId);
+    this.teams.exit(sessionId);
     this.members.remove(sessionId);
     this.sim.removePlayer(sessionId);
     // Deleting from the state map also deletes it from every view that held it.

@@ -12,6 +12,7 @@ import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
 import type { GmMetricsStream } from "./GmMetricsStream.js";
 import type { Holdings, InventoryDesk } from "./InventoryDesk.js";
 import type { MissionDesk } from "./MissionDesk.js";
+import type { DistrictTeams } from "./teams/DistrictTeams.js";
 
 /** Who plays here: what persistence needs that the simulation does not model. */
 export interface Member extends ZoneMember {
@@ -74,6 +75,8 @@ export interface DistrictContext {
   equipmentChanged(sessionId: string): void;
   /** GMs subscribed to the once-a-second figures of this room. */
   readonly gmMetrics: GmMetricsStream;
+  /** Teams of the players here: the shared roster, teammates nearby for shared credit. */
+  readonly teams: DistrictTeams;
   /** Moves a player to another district (at its arrival hardline, or `at`); throws on failure. */
   sendTo(client: DistrictClient, district: string, at?: Point3): Promise<void>;
 }

@@ -101,6 +101,7 @@ export class GmOps {
           missions: meta.missions,
           reputation: meta.reputation,
           invisible: meta.invisible,
+          team: ctx.teams.inspect(sessionId),
         } satisfies MxoGmOpResults["inspect"];
       case "inventory":
         await ctx.inventory.refresh(sessionId);

@@ -26,6 +26,8 @@ export interface InspectReport extends InspectCore {
   missions: MissionState;
   reputation: Reputation;
   invisible: boolean;
+  /** The character's team by names (its leader and members), null when it is in none. */
+  team?: { leader: string; members: string[] } | null;
 }
 
 export interface MxoGmOpResults extends Omit<GmOpResults, "inspect"> {

@@ -2,6 +2,7 @@ import { CURRENCY } from "../../framework/economy/ledgerOps.js";
 import type { GameEvent } from "../rules/simulation/GameEvent.js";
 import type { DistrictContext } from "./DistrictContext.js";
 import type { DistrictMirror } from "./DistrictMirror.js";
+import { shareKill, shareObjective } from "./teams/teamCredit.js";
 
 type EventOf<K extends GameEvent["kind"]> = Extract<GameEvent, { kind: K }>;
 
@@ -42,6 +43,7 @@ export class StepEffects {
           break;
         case "escorted":
           ctx.missions.event(e.sessionId, { kind: "escorted", template: e.template });
+          shareObjective(ctx, e.sessionId, { kind: "escorted", template: e.template });
           break;
         case "invalid_input":
           ctx.services.metrics.messages.inc({ type: "input", result: "invalid" });
@@ -59,10 +61,12 @@ export class StepEffects {
         case "level_up":
           ctx.tell([e.sessionId], "combat", e);
           ctx.analytics(e.sessionId, "level_up", e.level);
+          ctx.teams.levelChanged(e.sessionId);
           break;
         case "kill":
           ctx.tell([e.sessionId], "combat", e);
           ctx.missions.event(e.sessionId, { kind: "kill", template: e.template });
+          shareKill(ctx, e.sessionId, e.template);
           break;
         case "loot":
           ctx.tell([e.sessionId], "combat", e);

@@ -6,6 +6,7 @@ import { ChatHistory } from "../../../framework/social/ChatHistory.js";
 import type { DistrictContext } from "../DistrictContext.js";
 import type { DistrictClient } from "../DistrictServices.js";
 import { handler } from "./MessageHandler.js";
+import { teamChat } from "./team.js";
 
 /**
  * `chat {channel, text, to?}`: `say` reaches those nearby in this room; the
@@ -51,6 +52,8 @@ export const chat = handler({
         if (s.redis && !s.redis.up) return unavailable(ctx, client);
         void whisper(ctx, client, speaker.characterId, line, msg.to!).catch(() => unavailable(ctx, client));
         return;
+      case "team":
+        return void teamChat(ctx, client, line);
     }
   },
 });

@@ -5,6 +5,7 @@ import { interact } from "./interact.js";
 import { loadout } from "./loadout.js";
 import type { MessageHandler } from "./MessageHandler.js";
 import { mission } from "./mission.js";
+import { team } from "./team.js";
 import { travel } from "./travel.js";
 
 export type { MessageHandler } from "./MessageHandler.js";
@@ -22,4 +23,5 @@ export const DISTRICT_HANDLERS: readonly MessageHandler[] = [
   interact,
   gm,
   gmMetrics,
+  team,
 ];
