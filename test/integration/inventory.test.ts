@@ -41,7 +41,7 @@ describe("Inventory: what the ledger says a player holds, on join and after ever
       what: "the inventory after both gives",
     });
     assert.deepEqual(given.items, [
-      { itemId: "w-katana", name: "Katana", qty: 2, equipped: false, slot: "weapon" },
+      { itemId: "w-katana", name: "Katana", qty: 2, equipped: false, slot: "weapon", kind: "weapon" },
     ]);
 
     await gm("take", [p.characterName, "w-katana", "2"]);

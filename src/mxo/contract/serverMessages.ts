@@ -5,6 +5,7 @@ import type { ChatHistoryReply, ChatLine } from "./chat.js";
 import type { CombatMessage } from "./combat.js";
 import type { DistrictError } from "./errorCodes.js";
 import type { MissionUpdate } from "./missions.js";
+import type { ITEM_KINDS } from "../content/schema/item.js";
 import type { CharacterStats } from "../rules/characterRules.js";
 
 /** `loadout`: on join and after every change; the loaded abilities, memory and what the character knows. */
@@ -104,6 +105,8 @@ export interface InventoryEntry {
   equipped: boolean;
   /** Where it goes when equipped: "weapon" or a clothing slot. */
   slot?: string;
+  /** The content's kind, so a client offers the right action (equip, use); absent for an item content no longer has. */
+  kind?: (typeof ITEM_KINDS)[number];
 }
 
 /** `inventory`: on join and after every change; what the ledger says the character holds. */
