@@ -11,6 +11,9 @@ export const GAME_EVENT_KINDS = [
   "currency_earned",
   "pvp_result",
   "death",
+  "trade",
+  "purchase",
+  "sale",
 ] as const;
 export type GameEventKind = (typeof GAME_EVENT_KINDS)[number];
 

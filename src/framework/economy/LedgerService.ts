@@ -11,9 +11,11 @@ import {
   LedgerBatchSchema,
   LedgerOpSchema,
   parseOp,
+  SwapOpSchema,
   TransferOpSchema,
   type LedgerBatch,
   type LedgerOp,
+  type SwapOp,
   type TransferOp,
 } from "./ledgerOps.js";
 
@@ -102,6 +104,36 @@ export class LedgerService {
     ];
     const { replayed, entries } = await this.store.write(legs, p);
     return { replayed, from: entries[0]!, to: entries[1]! };
+  }
+
+  /**
+   * A trade: `a` hands over `aGives` and `b` hands over `bGives`, every leg
+   * written with kind "trade" and the other character as counterparty, all or
+   * nothing in one transaction. Keyed by the trade (`<key>#a0-`, `<key>#a0+`,
+   * …), so a retry after a lost answer applies once. A side that no longer
+   * holds what it gives is refused (InsufficientQuantityError) and nothing moves.
+   * Debits come before credits, so neither side can hand over what it only
+   * receives in the same swap.
+   */
+  async swap(op: SwapOp): Promise<BatchResult> {
+    const p = parseOp(SwapOpSchema, op);
+    const legs = (side: "a" | "b", sign: 1 | -1): LedgerLeg[] => {
+      const [giver, taker] = side === "a" ? [p.a, p.b] : [p.b, p.a];
+      return (side === "a" ? p.aGives : p.bGives).map((g, i) => ({
+        key: `${p.idempotencyKey}#${side}${i}${sign < 0 ? "-" : "+"}`,
+        characterId: sign < 0 ? giver : taker,
+        itemId: g.itemId,
+        quantity: sign * g.quantity,
+        kind: "trade",
+        counterpartyId: sign < 0 ? taker : giver,
+      }));
+    };
+    return this.store.write([...legs("a", -1), ...legs("b", -1), ...legs("a", 1), ...legs("b", 1)], p);
+  }
+
+  /** Currency held by all characters together: what is in circulation. */
+  async circulation(): Promise<number> {
+    return this.store.circulation();
   }
 
   /** Non-empty stacks, by item id. */

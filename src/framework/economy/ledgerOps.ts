@@ -7,8 +7,8 @@ export const CURRENCY = "currency";
 /**
  * Why an entry was written. Sign rules: credits are positive, debits negative,
  * purchase and sale may be either (a purchase is currency out and an item in).
- * "trade" is reserved to `LedgerService.transfer`, whose two entries name each
- * other as counterparty.
+ * "trade" is reserved to `LedgerService.transfer` and `swap`, whose entries
+ * name the other character as counterparty.
  */
 export const LEDGER_KINDS = [
   "grant",
@@ -91,6 +91,38 @@ export const TransferOpSchema = z
     }
   });
 
+const Give = z.object({
+  itemId: ItemId,
+  quantity: Quantity.refine((q) => q > 0, "quantity must be positive"),
+});
+
+/** What one side of a swap hands over; an item (or currency) at most once per side. */
+const Gives = z
+  .array(Give)
+  .max(16)
+  .refine((g) => new Set(g.map((x) => x.itemId)).size === g.length, "an item is given twice");
+
+export const SwapOpSchema = z
+  .object({
+    a: CharacterId,
+    b: CharacterId,
+    aGives: Gives,
+    bGives: Gives,
+    idempotencyKey: IdempotencyKey,
+    ...Meta,
+  })
+  .superRefine((op, ctx) => {
+    if (op.a === op.b) ctx.addIssue({ code: "custom", path: ["b"], message: "cannot trade with oneself" });
+    if (op.aGives.length + op.bGives.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["aGives"], message: "a swap moves something" });
+    }
+    for (const g of [...op.aGives, ...op.bGives]) {
+      if (g.itemId !== CURRENCY && g.quantity > MAX_ITEM_QUANTITY) {
+        ctx.addIssue({ code: "custom", path: ["quantity"], message: "item quantity is out of range" });
+      }
+    }
+  });
+
 /**
  * One change: `quantity` > 0 adds, < 0 removes. The idempotency key names the
  * operation, not the attempt: a retry (or a concurrent duplicate) must reuse
@@ -100,6 +132,11 @@ export type LedgerOp = z.input<typeof LedgerOpSchema>;
 export type LedgerLeg = z.input<typeof Leg>;
 export type LedgerBatch = z.input<typeof LedgerBatchSchema>;
 export type TransferOp = z.input<typeof TransferOpSchema>;
+/**
+ * Two characters hand each other items and currency at once (a player
+ * trade): every leg, both ways, is written or none is.
+ */
+export type SwapOp = z.input<typeof SwapOpSchema>;
 
 /** Parses with `schema` or throws a 400 `invalid_request` listing the issues. */
 export function parseOp<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

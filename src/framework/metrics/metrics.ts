@@ -109,7 +109,7 @@ export class Metrics {
 
   readonly gameEvents = new Counter({
     name: "mxo_game_events_total",
-    help: "Analytics events recorded, by kind (login, level_up, mission_complete, item_acquired, currency_earned, pvp_result, death)",
+    help: "Analytics events recorded, by kind (login, level_up, mission_complete, item_acquired, currency_earned, pvp_result, death, trade, …)",
     labelNames: ["kind"] as const,
     registers: [this.registry],
   });
@@ -127,6 +127,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly trades = new Counter({
+    name: "mxo_trades_total",
+    help: "Player trades by outcome: done (swapped), cancelled (by a player, a departure or a death), failed (the ledger refused or could not be reached; nothing moved)",
+    labelNames: ["result"] as const,
+    registers: [this.registry],
+  });
+
+  /**
+   * Read from the database at scrape time (at most every CIRCULATION_CACHE_MS):
+   * the figure is global, so every process of a cluster reports the same
+   * value; dashboards take max(), not sum().
+   */
+  readonly economyInformation = new Gauge({
+    name: "mxo_economy_information",
+    help: "Information (currency) held by all characters together, from the ledger; the same global figure on every process",
+    registers: [this.registry],
+    collect: () => this.collectCirculation(),
+  });
+
+  private circulation:
+    { read: () => Promise<number>; at: number; value?: number; pending?: Promise<void> } | undefined;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     // A labelled gauge has no sample until its first player joins, so a fresh
@@ -135,4 +157,40 @@ export class Metrics {
     // unlabelled 0 is there from start; sums per pod/district are unchanged.
     this.playersOnline.set(0);
   }
+
+  /** Where mxo_economy_information comes from (the ledger's circulation). */
+  readCirculationFrom(read: () => Promise<number>): void {
+    this.circulation = { read, at: 0 };
+  }
+
+  /**
+   * A scrape reads the database at most every CIRCULATION_CACHE_MS, and waits
+   * for it at most CIRCULATION_WAIT_MS: a slow or unreachable database leaves
+   * the last figure in place rather than stalling /metrics.
+   */
+  private async collectCirculation(): Promise<void> {
+    const c = this.circulation;
+    if (!c) return;
+    if (!c.pending && Date.now() - c.at >= CIRCULATION_CACHE_MS) {
+      c.pending = c
+        .read()
+        .then((v) => void (c.value = v))
+        .catch(() => {})
+        .finally(() => {
+          c.at = Date.now();
+          c.pending = undefined;
+        });
+    }
+    if (c.pending) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((r) => (timer = setTimeout(r, CIRCULATION_WAIT_MS)));
+      await Promise.race([c.pending, timeout]);
+      clearTimeout(timer);
+    }
+    if (c.value !== undefined) this.economyInformation.set(c.value);
+  }
 }
+
+/** How long a reading of the Information in circulation serves scrapes. */
+const CIRCULATION_CACHE_MS = 5_000;
+const CIRCULATION_WAIT_MS = 1_000;

@@ -129,6 +129,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
     custody = liveCustody;
     const chatBySpeaker = new ChatHistory(presence, SPEAKER_HISTORY_LINES);
     const ledger = new LedgerService(stores.ledger);
+    metrics.readCirculationFrom(() => ledger.circulation());
     const kit = { config, log, metrics, stores, presence, bus, rooms, events, ledger, chatBySpeaker };
     const played = await game.start(kit);
     const deployer = played.content;

@@ -48,7 +48,8 @@ export interface LedgerHoldings {
  */
 export interface LedgerStore {
   /**
-   * Writes every leg with the change it records, all or nothing, as a unit.
+   * Writes every leg with the change it records, all or nothing, as a unit,
+   * in (character, item) order and, for one character's item, in the order given.
    * Idempotent by key: legs whose keys were written before return what they
    * did then (`replayed`), nothing applied again. Refusals are thrown with
    * nothing written (src/framework/economy/errors.ts): an unknown character, a take
@@ -60,6 +61,8 @@ export interface LedgerStore {
   inventory(characterId: string): Promise<InventoryStack[]>;
   /** Undefined when there is no such character. */
   currency(characterId: string): Promise<number | undefined>;
+  /** The sum of every character's currency. */
+  circulation(): Promise<number>;
   /** Undefined when there is no such character. */
   holdings(characterId: string): Promise<LedgerHoldings | undefined>;
 }

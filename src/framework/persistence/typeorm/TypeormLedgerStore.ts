@@ -86,6 +86,14 @@ export class TypeormLedgerStore implements LedgerStore {
     return rows[0] ? Number(rows[0].currency) : undefined;
   }
 
+  /** In turn with the ledger's transactions on the embedded database: a scrape must not land inside one. */
+  async circulation(): Promise<number> {
+    const rows: { total: string }[] = await this.exclusive(() =>
+      this.db.query(`SELECT coalesce(sum(currency), 0)::text AS total FROM characters`),
+    );
+    return Number(rows[0]?.total ?? 0);
+  }
+
   /** Read from one snapshot, so operations running meanwhile cannot cause false alarms. */
   async holdings(characterId: string): Promise<LedgerHoldings | undefined> {
     return this.exclusive(() =>
