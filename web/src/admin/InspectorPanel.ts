@@ -2,11 +2,13 @@ import { h, fill } from "../shared/dom.js";
 import type { Session } from "../shared/Session.js";
 import { runCommand } from "./commandOutcome.js";
 import { dataView, rawJson } from "./dataView.js";
+import { inspectSummary } from "./inspectSummary.js";
 
 /**
  * The player inspector: the `inspect` command (online or offline characters:
- * stats, position, inventory, missions, recent chat), through the same
- * registry, permission check and audit as every GM command.
+ * stats, position, inventory, missions, recent chat; attributes and unspent
+ * points, equipment and team first, when the report carries them), through
+ * the same registry, permission check and audit as every GM command.
  */
 export class InspectorPanel {
   readonly el: HTMLElement;
@@ -56,9 +58,25 @@ export class InspectorPanel {
         "section",
         { class: "panel" },
         h("p", { class: "inspect-summary" }, outcome.message),
+        summaryTable(outcome.data),
         dataView(outcome.data),
       ),
       rawJson(outcome.data),
     );
   }
+}
+
+/** Attributes, points, equipment and team at a glance, above the full report. */
+function summaryTable(data: unknown): HTMLElement | null {
+  const lines = inspectSummary(data);
+  if (lines.length === 0) return null;
+  return h(
+    "table",
+    { class: "data-table kv inspect-highlights" },
+    h(
+      "tbody",
+      {},
+      ...lines.map((l) => h("tr", { "data-line": l.key }, h("th", {}, l.label), h("td", {}, l.value))),
+    ),
+  );
 }

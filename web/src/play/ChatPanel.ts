@@ -14,18 +14,19 @@ import type { DistrictRoom } from "./GameConnection.js";
 type ShownLine = Omit<ChatLine, "channel"> & { channel: Channel | "announce" };
 
 const MAX_LINES = 300;
-/** Typed shortcuts: `/w Trinity hello`, `/d …`, `/g …`. */
+/** Typed shortcuts: `/w Trinity hello`, `/d …`, `/g …`, `/t …` (team). */
 const SHORTCUTS: Record<string, Channel> = {
   s: "say",
   d: "district",
   o: "organization",
   g: "global",
   w: "whisper",
+  t: "team",
 };
 
 /**
- * Chat in every channel: say (nearby), district, organization, whisper and
- * global, with the server's recent history loaded on each join (and merged,
+ * Chat in every channel: say (nearby), district, organization, whisper,
+ * global and team (the player's team, wherever its members are), with the server's recent history loaded on each join (and merged,
  * so a reconnect does not repeat lines).
  */
 export class ChatPanel {
@@ -49,7 +50,7 @@ export class ChatPanel {
     this.to = h("input", { name: "to", placeholder: "to (character)", maxlength: 24, hidden: true });
     this.text = h("input", {
       name: "chat",
-      placeholder: "Say something… (Enter; /w name, /d, /o, /g, /s)",
+      placeholder: "Say something… (Enter; /w name, /d, /o, /g, /s, /t)",
       maxlength: 256,
       autocomplete: "off",
     });

@@ -1,4 +1,5 @@
 import { ApiError, request } from "../shared/http.js";
+import { parseVendor, type Vendor } from "./vendorView.js";
 
 export interface Bounds {
   minX: number;
@@ -22,6 +23,8 @@ export interface DistrictInfo {
   bounds?: Bounds;
   moveSpeed: number;
   hardlines: Hardline[];
+  /** NPC vendors (contract §7); empty when the server lists none. */
+  vendors: Vendor[];
 }
 
 /**
@@ -52,7 +55,9 @@ export interface DistrictCatalog {
 export async function loadDistricts(): Promise<DistrictCatalog> {
   let districts: DistrictInfo[] | undefined;
   try {
-    const { body } = await request<{ districts: DistrictInfo[] }>(DISTRICTS_ROUTE);
+    const { body } = await request<{ districts: (DistrictInfo & { vendors?: unknown[] })[] }>(
+      DISTRICTS_ROUTE,
+    );
     districts = body.districts.map((d) => ({
       id: d.id,
       name: d.name,
@@ -65,6 +70,7 @@ export async function loadDistricts(): Promise<DistrictCatalog> {
         y: hl.y,
         arrival: Boolean(hl.arrival),
       })),
+      vendors: (d.vendors ?? []).flatMap((v) => parseVendor(v) ?? []),
     }));
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 404) throw err;
@@ -84,5 +90,6 @@ function unpublished(id: string): DistrictInfo {
     name: id.charAt(0).toUpperCase() + id.slice(1),
     moveSpeed: DEFAULT_MOVE_SPEED,
     hardlines: [],
+    vendors: [],
   };
 }

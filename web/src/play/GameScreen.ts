@@ -7,6 +7,7 @@ import type { InteractReply } from "../../../src/mxo/contract/serverMessages.js"
 import { h } from "../shared/dom.js";
 import type { Session } from "../shared/Session.js";
 import { AbilityBar } from "./AbilityBar.js";
+import { CharacterPanel } from "./CharacterPanel.js";
 import { ChatPanel } from "./ChatPanel.js";
 import { CombatFeed } from "./CombatFeed.js";
 import type { DistrictCatalog } from "./DistrictCatalog.js";
@@ -14,12 +15,16 @@ import { DistrictCanvas, type Target } from "./DistrictCanvas.js";
 import { EventLog } from "./EventLog.js";
 import { GameConnection, type ConnectionStatus, type DistrictRoom } from "./GameConnection.js";
 import { InterlockPanel } from "./InterlockPanel.js";
+import { InventoryPanel } from "./InventoryPanel.js";
 import { isTyping, KeyboardIntent } from "./KeyboardIntent.js";
 import { MissionLog } from "./MissionLog.js";
 import { MovementPredictor } from "./MovementPredictor.js";
 import { NearbyPanel } from "./NearbyPanel.js";
 import { TargetPanel } from "./TargetPanel.js";
+import { TeamPanel } from "./TeamPanel.js";
+import { TradePanel } from "./TradePanel.js";
 import { TravelPanel } from "./TravelPanel.js";
+import { VendorPanel } from "./VendorPanel.js";
 
 export interface GameScreenOptions {
   client: Client;
@@ -54,6 +59,11 @@ export class GameScreen {
   private readonly travel: TravelPanel;
   private readonly target = new TargetPanel();
   private readonly nearby: NearbyPanel;
+  private readonly sheet: CharacterPanel;
+  private readonly inventory: InventoryPanel;
+  private readonly vendor: VendorPanel;
+  private readonly trade: TradePanel;
+  private readonly team: TeamPanel;
   private readonly banner: HTMLElement;
   private readonly hud: Record<"district" | "hp" | "level" | "position" | "ping" | "connection", HTMLElement>;
   private movement: MovementPredictor | undefined;
@@ -86,6 +96,15 @@ export class GameScreen {
     this.missions = new MissionLog(this.log);
     this.travel = new TravelPanel(opts.catalog, (d) => this.connection.travel(d));
     this.nearby = new NearbyPanel((t) => this.select(t));
+    this.sheet = new CharacterPanel(error);
+    this.inventory = new InventoryPanel(error);
+    this.vendor = new VendorPanel(error, (id) => this.inventory.setVendor(id));
+    this.trade = new TradePanel(this.log, () => this.inventory.current);
+    this.team = new TeamPanel(opts.character.name, this.log, (id) => opts.catalog.get(id).name);
+    this.inventory.onChange = () => {
+      this.vendor.setInformation(this.inventory.current?.information);
+      this.trade.refreshInventory();
+    };
     this.banner = h("div", { class: "banner", hidden: true, role: "status" });
     stage.append(this.canvas.canvas, this.banner);
 
@@ -123,6 +142,7 @@ export class GameScreen {
       h(
         "main",
         { class: "play-area" },
+        h("aside", { class: "sheet" }, this.sheet.el, this.inventory.el, this.team.el),
         stage,
         h(
           "aside",
@@ -130,6 +150,8 @@ export class GameScreen {
           this.target.el,
           this.abilities.el,
           this.interlock.el,
+          this.vendor.el,
+          this.trade.el,
           this.nearby.el,
           this.missions.el,
           this.travel.el,
@@ -220,6 +242,11 @@ export class GameScreen {
     this.interlock.bind(room);
     this.missions.bind(room);
     this.target.bind(room);
+    this.sheet.bind(room);
+    this.inventory.bind(room);
+    this.vendor.bind(room, info().vendors);
+    this.trade.bind(room);
+    this.team.bind(room);
     this.travel.here(district);
     this.log.add("info", `Entered ${info().name}.`);
   }
@@ -290,5 +317,7 @@ export class GameScreen {
     const tAt = entity ? movement.position(entity) : undefined;
     this.target.refresh(entity, tAt && at ? Math.hypot(tAt.x - at.x, tAt.y - at.y) : undefined);
     this.nearby.refresh(room.state, room.sessionId, at);
+    this.vendor.refresh(at);
+    this.trade.suggest(t?.kind === "player" ? room.state.players.get(t.id)?.name : undefined);
   }
 }

@@ -1,0 +1,96 @@
+/**
+ * Vendors as `GET /api/v1/districts` lists them (contract §7), and which one
+ * the player can deal with from where it stands (pure, tested in web/test).
+ */
+
+export interface VendorOffer {
+  itemId: string;
+  /** Price in Information. */
+  price: number;
+  /** The item's name, when the route gives it (the client falls back to the id). */
+  name?: string;
+  /** Set when the line is ability code rather than an item. */
+  ability?: boolean;
+}
+
+export interface Vendor {
+  id: string;
+  name: string;
+  x: number;
+  y: number;
+  sells: VendorOffer[];
+  /** How close a buyer must stand, when the route says; otherwise DEFAULT_VENDOR_REACH. */
+  reach?: number;
+}
+
+/**
+ * How close the client assumes a buyer must stand when the route does not say:
+ * the hardline's reach (the loadout handler's 12 units). The server decides;
+ * a wrong guess only means its `out_of_reach` error shows instead of the panel.
+ */
+export const DEFAULT_VENDOR_REACH = 12;
+
+/** Reads one vendor from the route's JSON, dropping what is malformed rather than failing the page. */
+export function parseVendor(raw: unknown): Vendor | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const v = raw as Record<string, unknown>;
+  if (typeof v.id !== "string" || typeof v.x !== "number" || typeof v.y !== "number") return undefined;
+  const sells = Array.isArray(v.sells) ? v.sells : [];
+  return {
+    id: v.id,
+    name: typeof v.name === "string" ? v.name : v.id,
+    x: v.x,
+    y: v.y,
+    ...(typeof v.reach === "number" ? { reach: v.reach } : {}),
+    sells: sells.flatMap((s): VendorOffer[] => {
+      if (!s || typeof s !== "object") return [];
+      const o = s as Record<string, unknown>;
+      const itemId =
+        typeof o.itemId === "string" ? o.itemId : typeof o.abilityId === "string" ? o.abilityId : "";
+      if (!itemId || typeof o.price !== "number") return [];
+      return [
+        {
+          itemId,
+          price: o.price,
+          ...(typeof o.name === "string" ? { name: o.name } : {}),
+          ...(typeof o.abilityId === "string" || o.kind === "ability" ? { ability: true } : {}),
+        },
+      ];
+    }),
+  };
+}
+
+/** The nearest vendor within its reach of `at`, with the distance; none when out of reach of all. */
+export function vendorInReach(
+  vendors: readonly Vendor[],
+  at: { x: number; y: number } | undefined,
+): { vendor: Vendor; distance: number } | undefined {
+  if (!at) return undefined;
+  let best: { vendor: Vendor; distance: number } | undefined;
+  for (const vendor of vendors) {
+    const distance = Math.hypot(vendor.x - at.x, vendor.y - at.y);
+    if (distance > (vendor.reach ?? DEFAULT_VENDOR_REACH)) continue;
+    if (!best || distance < best.distance) best = { vendor, distance };
+  }
+  return best;
+}
+
+export interface OfferRow {
+  itemId: string;
+  name: string;
+  price: string;
+  affordable: boolean;
+  ability: boolean;
+}
+
+/** The vendor's lines for display: name, price, and whether the player's Information covers it. */
+export function offerRows(vendor: Vendor, information: number | undefined): OfferRow[] {
+  return vendor.sells.map((o) => ({
+    itemId: o.itemId,
+    name: o.name ?? o.itemId,
+    price: `${o.price.toLocaleString("en-US")} info`,
+    // Unknown funds (no inventory yet): let the server decide.
+    affordable: information === undefined || information >= o.price,
+    ability: Boolean(o.ability),
+  }));
+}
