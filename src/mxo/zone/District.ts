@@ -1,4 +1,4 @@
-import type { Presence, Rewind } from "@colyseus/core";
+import { matchMaker, type Rewind } from "@colyseus/core";
 import type { Character } from "../../../entities/Character.js";
 import type { DistrictState } from "../../../schema/DistrictState.js";
 import type { MoveInput } from "../../../schema/MoveInput.js";
@@ -12,6 +12,7 @@ import { zoneLease, type ZoneMembers } from "../../framework/zone/ZoneMembers.js
 import type { Point3 } from "../../framework/gm/GmOp.js";
 import type { MxoGmOp } from "./MxoGmOp.js";
 import { DistrictSimulation } from "../rules/simulation/DistrictSimulation.js";
+import { applyEquipment, sendSheet } from "./CharacterSheets.js";
 import { characterSnapshot, enterDistrict } from "./characterMapping.js";
 import type { DistrictContext, Member } from "./DistrictContext.js";
 import { DistrictMirror } from "./DistrictMirror.js";
@@ -25,6 +26,7 @@ import { StepEffects } from "./StepEffects.js";
 import { Travel } from "./Travel.js";
 import { DistrictTeams } from "./teams/DistrictTeams.js";
 import { TeamService } from "./teams/TeamService.js";
+import { TradeDesk } from "./TradeDesk.js";
 
 /** What a district needs of the zone room that runs it (src/framework/zone/ZoneRoom). */
 export interface DistrictHost {
@@ -35,8 +37,6 @@ export interface DistrictHost {
   readonly clients: Iterable<DistrictClient> & { getById(id: string): DistrictClient | undefined };
   readonly disposing: boolean;
   readonly services: DistrictServices;
-  /** Shared state and pub/sub across processes (teams live there). */
-  readonly presence: Presence;
   readonly metadata: Record<string, unknown>;
   error(client: DistrictClient, code: string, message: string): void;
   tell(sessionIds: Iterable<string>, type: string, message: unknown): void;
@@ -59,6 +59,7 @@ export class District implements DistrictContext {
   readonly gmMetrics = new GmMetricsStream();
   readonly teams: DistrictTeams;
   readonly inventory: InventoryDesk = new InventoryDesk(this);
+  readonly trades: TradeDesk = new TradeDesk(this);
   private pendingContent: { revision: number; pack: ContentPack } | undefined;
   private readonly interest: InterestManager;
   private readonly views: ClientViews;
@@ -86,7 +87,7 @@ export class District implements DistrictContext {
     this.views = new ClientViews(this.interest, s.config.aoi, entity, visible);
     this.mirror = new DistrictMirror(this.sim, this.state, this.interest);
     this.effects = new StepEffects(this, this.mirror);
-    this.teams = new DistrictTeams(this, TeamService.of(host.presence, s));
+    this.teams = new DistrictTeams(this, TeamService.of(matchMaker.presence, s));
     this.gmOps = new GmOps(this, this.interest, (id, reason) =>
       host.endSession(id, CloseCodes.KICKED, reason),
     );
@@ -130,6 +131,7 @@ export class District implements DistrictContext {
     // Others come into this client's view through the interest manager; itself, always.
     this.views.open(client, own);
     client.send("loadout", loadoutMessage(this, client.sessionId));
+    sendSheet(this, client.sessionId);
     // What a client shows in its mission log after a reload or a move to another process.
     client.send("mission", {
       kind: "state",
@@ -145,6 +147,7 @@ export class District implements DistrictContext {
   halt(sessionId: string): void {
     // A disconnected body stops where it is instead of walking on its last intent.
     this.sim.setInput(sessionId, { seq: this.sim.player(sessionId)?.ack ?? 0, moveX: 0, moveY: 0 });
+    this.trades.end(sessionId, "left");
   }
 
   /** One fixed step: inputs in, the simulation, its effects, a content swap at the boundary, state and views out. */
@@ -186,6 +189,7 @@ export class District implements DistrictContext {
   exit(sessionId: string): void {
     this.travel.forget(sessionId);
     this.teams.exit(sessionId);
+    this.trades.end(sessionId, "left");
     this.members.remove(sessionId);
     this.sim.removePlayer(sessionId);
     // Deleting from the state map also deletes it from every view that held it.
@@ -226,7 +230,7 @@ export class District implements DistrictContext {
   }
 
   equipmentChanged(sessionId: string): void {
-    this.inventory.send(sessionId);
+    applyEquipment(this, sessionId);
   }
 
   isTraveling(sessionId: string): boolean {
@@ -234,6 +238,7 @@ export class District implements DistrictContext {
   }
 
   sendTo(client: DistrictClient, district: string, at?: Point3): Promise<void> {
+    this.trades.end(client.sessionId, "is travelling");
     return this.travel.sendTo(client, district, at);
   }
 

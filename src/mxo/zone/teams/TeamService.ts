@@ -58,7 +58,11 @@ export class TeamService {
   /** Refreshes under way per character, so two never cross and an older view never lands last. */
   private readonly refreshing = new Map<string, { again: boolean }>();
 
-  /** One per process (per presence), built by the first district room. */
+  /**
+   * One per process, built by the first district room, on the process-wide
+   * presence (`matchMaker.presence`): a room's own is scoped, and its
+   * subscriptions end with the room.
+   */
   static of(
     presence: Presence,
     deps: { lease: CharacterLease; log: Logger; redis?: RedisLink | undefined },
@@ -187,7 +191,8 @@ export class TeamService {
     return this.run(async (tx) => {
       const team = await this.teamOf(tx, characterId);
       if (!team) return { ok: false, code: "not_in_team", message: "You are not in a team" };
-      tx.saveTeam(team.id, withoutMember(team, characterId), [characterId]);
+      const next = withoutMember(team, characterId);
+      tx.saveTeam(team.id, next, letGo(team, next, [characterId]));
       return { ok: true };
     });
   }
@@ -197,7 +202,7 @@ export class TeamService {
       const team = await this.teamOf(tx, characterId);
       const answer = kickMember(team, characterId, name);
       if (!answer.ok) return answer;
-      tx.saveTeam(team!.id, answer.team, [answer.kicked.characterId]);
+      tx.saveTeam(team!.id, answer.team, letGo(team!, answer.team, [answer.kicked.characterId]));
       return { ok: true, message: `${answer.kicked.name} was removed from the team` };
     });
   }
@@ -213,9 +218,15 @@ export class TeamService {
     if (!team) return undefined;
     const { team: kept, removed } = purgeOffline(team, Date.now());
     if (removed.length > 0) {
-      // A team that dissolves lets every member go; otherwise only those removed.
-      const gone = (kept ? removed : team.members).map((m) => m.characterId);
-      tx.saveTeam(team.id, kept, gone);
+      tx.saveTeam(
+        team.id,
+        kept,
+        letGo(
+          team,
+          kept,
+          removed.map((m) => m.characterId),
+        ),
+      );
     }
     return kept;
   }
@@ -261,6 +272,11 @@ export class TeamService {
     };
     void loop();
   }
+}
+
+/** Who leaves the team's index: those removed, or everyone when it dissolves. */
+function letGo(team: TeamRecord, next: TeamRecord | undefined, removed: string[]): string[] {
+  return next ? removed : team.members.map((m) => m.characterId);
 }
 
 function later(ms: number, fn: () => Promise<unknown>): void {
