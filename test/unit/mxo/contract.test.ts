@@ -115,7 +115,7 @@ describe("MxO wire contract", () => {
     assert.equal(state.players.size, 0);
   });
 
-  it("chat channels are the contract's §3 list", () => {
-    assert.deepEqual([...CHAT_CHANNELS], ["say", "district", "organization", "whisper", "global"]);
+  it("chat channels are the contract's §3 list and §7's team", () => {
+    assert.deepEqual([...CHAT_CHANNELS], ["say", "district", "organization", "whisper", "global", "team"]);
   });
 });
