@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ContentPack } from "./content/ContentPack.js";
 import { COMBAT_RULES } from "./content/schema/district.js";
+import { BUY_BACK_RATE, salePrice } from "./rules/vendors.js";
 
 const Place = { x: z.number(), y: z.number() };
 
@@ -47,13 +48,35 @@ export const WorldInfoBody = z.object({
           prerequisites: z.array(z.string()),
         }),
       ),
+      vendors: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          ...Place,
+          sells: z.array(
+            z.object({
+              itemId: z.string(),
+              name: z.string(),
+              kind: z.string(),
+              price: z.number().int().meta({ description: "Information per item" }),
+              ability: z
+                .object({ id: z.string(), name: z.string() })
+                .nullable()
+                .meta({ description: "For ability code: the ability it lets a character load" }),
+            }),
+          ),
+          buyBackRate: z
+            .number()
+            .meta({ description: "What the vendor pays for a tradeable item, as a fraction of its value" }),
+        }),
+      ),
     }),
   ),
 });
 
 /**
  * The public map of the running content (`GET /api/v1/districts`): what a
- * client needs to draw districts and offer missions. Nothing here is secret:
+ * client needs to draw districts, offer missions and show vendors. Nothing here is secret:
  * it is what players see in game.
  */
 export function worldInfo(revision: number | null, pack: ContentPack): z.input<typeof WorldInfoBody> {
@@ -93,6 +116,27 @@ export function worldInfo(revision: number | null, pack: ContentPack): z.input<t
         contact: m.contact ?? null,
         repeatable: m.repeatable,
         prerequisites: m.prerequisites,
+      })),
+      vendors: d.vendors.map((v) => ({
+        id: v.id,
+        name: v.name,
+        x: v.x,
+        y: v.y,
+        sells: v.sells.flatMap((w) => {
+          const item = pack.item(w.itemId);
+          if (!item) return [];
+          const ability = item.teaches !== undefined ? pack.ability(item.teaches) : undefined;
+          return [
+            {
+              itemId: item.id,
+              name: item.name,
+              kind: item.kind,
+              price: salePrice(w, item),
+              ability: ability ? { id: ability.id, name: ability.name } : null,
+            },
+          ];
+        }),
+        buyBackRate: BUY_BACK_RATE,
       })),
     })),
   };

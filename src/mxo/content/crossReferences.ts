@@ -52,10 +52,23 @@ export function checkCrossReferences(pack: ParsedPack, known: KnownIds, report: 
   };
 
   checkDistrictList(pack.districts, (path, message) => report(["districts", ...path], message));
+  const items = new Map(pack.items.map((e) => [e.value.id, e.value]));
   for (const { index, value: d } of pack.districts) {
     d.spawnZones.forEach((zone, j) =>
       ref("npcs", zone.template, ["districts", index, "spawnZones", j, "template"]),
     );
+    d.vendors.forEach((v, j) =>
+      v.sells.forEach((w, k) => {
+        const path: Path = ["districts", index, "vendors", j, "sells", k, "itemId"];
+        ref("items", w.itemId, path);
+        if (items.get(w.itemId)?.kind === "mission")
+          report(path, `mission item "${w.itemId}" cannot be sold`);
+      }),
+    );
+  }
+
+  for (const { index, value: item } of pack.items) {
+    if (item.teaches !== undefined) ref("abilities", item.teaches, ["items", index, "teaches"]);
   }
 
   for (const { index, value: table } of pack.lootTables) {

@@ -85,6 +85,17 @@ export const VendorMessage = z.object({
   vendorId: z.string().min(1).max(64),
   itemId: ItemId,
   qty: Quantity.default(1),
+  /**
+   * Names this purchase or sale: a client that resends after a lost answer
+   * with the same id is charged (or paid) once. Without it each message is
+   * a new one.
+   */
+  requestId: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.:-]+$/, "requestId: letters, digits, _ . : -")
+    .optional(),
 });
 export type VendorMessage = z.infer<typeof VendorMessage>;
 

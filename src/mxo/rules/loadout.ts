@@ -6,6 +6,8 @@
 
 export interface LoadoutAbility {
   id: string;
+  /** What players read (content `name`); the id when absent. */
+  name?: string;
   requiredLevel: number;
   memoryCost: number;
   prerequisites: readonly string[];
@@ -27,26 +29,48 @@ export function memoryBudget(level: number): number {
   return 4 + 2 * Math.max(0, Math.floor(level));
 }
 
+/** Every ability counts as acquired: rules and tests that predate ability code. */
+export const ALL_ACQUIRED = (): boolean => true;
+
 /**
- * Whether a character of `level` knows an ability: its level is reached and
- * every prerequisite, recursively, is known too.
+ * Whether a character of `level` knows an ability: it has acquired it (its
+ * code, see abilityCode.ts), its level is reached, and every prerequisite,
+ * recursively, is known too.
  */
 export function knows(
   id: string,
   level: number,
   lookup: (id: string) => LoadoutAbility | undefined,
+  acquired: (id: string) => boolean = ALL_ACQUIRED,
   seen: Set<string> = new Set(),
 ): boolean {
   const a = lookup(id);
-  if (!a || a.requiredLevel > level || seen.has(id)) return false;
+  if (!a || a.requiredLevel > level || !acquired(id) || seen.has(id)) return false;
   seen.add(id);
-  return a.prerequisites.every((p) => knows(p, level, lookup, seen));
+  return a.prerequisites.every((p) => knows(p, level, lookup, acquired, seen));
+}
+
+/** Why a character does not know an ability, for the player (names, not ids). */
+function lockedReason(
+  a: LoadoutAbility,
+  level: number,
+  lookup: (id: string) => LoadoutAbility | undefined,
+  acquired: (id: string) => boolean,
+): string {
+  const name = (x: LoadoutAbility) => x.name ?? x.id;
+  if (!acquired(a.id)) return `You have not acquired ${name(a)}: buy its code from a vendor, or earn it`;
+  if (a.requiredLevel > level) return `${name(a)} needs level ${a.requiredLevel}`;
+  const missing = a.prerequisites
+    .filter((p) => !knows(p, level, lookup, acquired))
+    .map((p) => (lookup(p) ? name(lookup(p)!) : p));
+  return `${name(a)} needs ${missing.join(", ")} first`;
 }
 
 export function checkLoadout(
   ids: readonly string[],
   level: number,
   lookup: (id: string) => LoadoutAbility | undefined,
+  acquired: (id: string) => boolean = ALL_ACQUIRED,
 ): LoadoutCheck {
   const budget = memoryBudget(level);
   if (ids.length > MAX_LOADOUT_SLOTS) {
@@ -59,20 +83,19 @@ export function checkLoadout(
   const seen = new Set<string>();
   let memory = 0;
   for (const id of ids) {
-    if (seen.has(id)) return { ok: false, code: "duplicate", message: `${id} is listed twice` };
+    if (seen.has(id))
+      return { ok: false, code: "duplicate", message: `${lookup(id)?.name ?? id} is listed twice` };
     seen.add(id);
     const a = lookup(id);
     if (!a) return { ok: false, code: "unknown_ability", message: `Unknown ability "${id}"` };
-    if (!knows(id, level, lookup)) {
-      const missing =
-        a.requiredLevel > level ? `level ${a.requiredLevel}` : `${a.prerequisites.join(", ")} first`;
-      return { ok: false, code: "ability_locked", message: `${id} needs ${missing}` };
+    if (!knows(id, level, lookup, acquired)) {
+      return { ok: false, code: "ability_locked", message: lockedReason(a, level, lookup, acquired) };
     }
     if (!a.usable) {
       return {
         ok: false,
         code: "not_usable",
-        message: `${id} cannot be used in play yet (only attacks and close-combat moves)`,
+        message: `${a.name ?? id} cannot be used in play yet (only attacks and close-combat moves)`,
       };
     }
     memory += a.memoryCost;

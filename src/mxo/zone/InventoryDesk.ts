@@ -1,6 +1,8 @@
 import type { InventoryEntry, InventoryUpdate } from "../contract/serverMessages.js";
 import type { ContentPack } from "../content/ContentPack.js";
 import type { DistrictContext, Member } from "./DistrictContext.js";
+import { heldCode } from "./acquiredAbilities.js";
+import { loadoutMessage } from "./handlers/loadout.js";
 
 /** What a character holds, as the ledger last said: item stacks (quantity > 0) and Information. */
 export interface Holdings {
@@ -58,12 +60,16 @@ export class InventoryDesk {
       ]);
       // Left (or travelled and came back as another member) while the ledger answered.
       if (ctx.members.get(sessionId) !== meta) return;
+      const codeBefore = heldCode(meta, ctx.content);
       meta.holdings = { stacks: new Map(stacks.map((s) => [s.itemId, s.quantity])), information };
       if (dropUnheldEquipment(meta)) {
         ctx.equipmentChanged(sessionId);
         ctx.saveLater(sessionId);
       }
       this.send(sessionId);
+      // Ability code came or went: the loadout screen's catalog follows.
+      if (heldCode(meta, ctx.content) !== codeBefore)
+        ctx.tell([sessionId], "loadout", loadoutMessage(ctx, sessionId));
     } catch (err) {
       ctx.services.log.warn({ err, character: meta.name }, "inventory read failed");
     }

@@ -1,5 +1,7 @@
 import type { Character } from "../../../entities/Character.js";
 import type { CharacterSnapshot } from "../../framework/persistence/CharacterStore.js";
+import { grantedAtJoin } from "../rules/abilityCode.js";
+import { knows } from "../rules/loadout.js";
 import { createMissionState } from "../rules/missions/missionRules.js";
 import { STARTING_REPUTATION } from "../rules/missions/reputation.js";
 import type { DistrictContext, Member } from "./DistrictContext.js";
@@ -41,7 +43,10 @@ export function enterDistrict(ctx: DistrictContext, sessionId: string, character
     invisible: false,
     turningIn: new Set(),
     equipment: storedEquipment(character),
-    abilities: storedAbilities(character),
+    // A character stored before ability code keeps what its level let it load.
+    abilities: grantedAtJoin(storedAbilities(character), ctx.content.abilities, (id) =>
+      knows(id, character.level, ctx.sim.loadoutLookup),
+    ),
     holdings: undefined,
   };
 }

@@ -15,6 +15,23 @@ export const Hardline = Point.extend({
   loadout: z.boolean().default(true),
 });
 
+/** One thing a vendor sells; `price` in Information (default: the item's `value`). */
+export const VendorWare = z.strictObject({
+  itemId: Id,
+  price: z.number().int().min(1).max(100_000_000).optional(),
+});
+
+/**
+ * An NPC who sells (and buys back) items within reach of where it stands. Ids
+ * are unique across the pack: `buy`/`sell` name the vendor without a district.
+ */
+export const Vendor = Point.extend({
+  id: Id,
+  name: Name,
+  sells: z.array(VendorWare).min(1).max(64),
+});
+export type VendorDef = z.infer<typeof Vendor>;
+
 /** Where a defeated character reappears (the nearest one; the arrival hardline when none). */
 export const SpawnPoint = Point.extend({ id: Id, name: Name });
 
@@ -50,6 +67,7 @@ export const District = z
     arrivalRadius: z.number().nonnegative().max(50).default(4),
     spawnPoints: z.array(SpawnPoint).default([]),
     spawnZones: z.array(SpawnZone).default([]),
+    vendors: z.array(Vendor).default([]),
   })
   .superRefine((d, ctx) => {
     const { minX, minY, maxX, maxY } = d.bounds;
@@ -97,10 +115,31 @@ export const District = z
         });
       }
     });
+    d.vendors.forEach((v, i) => {
+      if (!inside(v.x, v.y)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["vendors", i],
+          message: `vendor ${v.id} is outside the bounds`,
+        });
+      }
+      const wares = new Set<string>();
+      v.sells.forEach((w, j) => {
+        if (wares.has(w.itemId)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["vendors", i, "sells", j, "itemId"],
+            message: `vendor ${v.id} lists "${w.itemId}" twice`,
+          });
+        }
+        wares.add(w.itemId);
+      });
+    });
     for (const [key, list] of [
       ["hardlines", d.hardlines],
       ["spawnPoints", d.spawnPoints],
       ["spawnZones", d.spawnZones],
+      ["vendors", d.vendors],
     ] as const) {
       const seen = new Set<string>();
       list.forEach((e, i) => {
@@ -115,21 +154,21 @@ export const District = z
 export type DistrictDef = z.infer<typeof District> & { bounds: Bounds };
 
 /**
- * Checks across districts: hardline and spawn-zone ids are unique in the whole pack
- * (travel and GM commands name them without a district). Paths start at the district's index.
+ * Checks across districts: hardline, spawn-zone and vendor ids are unique in the whole
+ * pack (travel, GM commands and `buy`/`sell` name them without a district). Paths start at the district's index.
  */
 export function checkDistrictList(
   districts: readonly { index: number; value: z.infer<typeof District> }[],
   add: (path: (string | number)[], message: string) => void,
 ): void {
-  for (const key of ["hardlines", "spawnZones"] as const) {
+  for (const key of ["hardlines", "spawnZones", "vendors"] as const) {
     const owner = new Map<string, string>();
     for (const { index, value: d } of districts) {
       const local = new Set<string>();
       d[key].forEach((e, j) => {
         const other = owner.get(e.id);
         if (other !== undefined && !local.has(e.id)) {
-          const what = key === "hardlines" ? "hardline" : "spawn zone";
+          const what = { hardlines: "hardline", spawnZones: "spawn zone", vendors: "vendor" }[key];
           add([index, key, j, "id"], `${what} id "${e.id}" is already used in district "${other}"`);
         }
         local.add(e.id);

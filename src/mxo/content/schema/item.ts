@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { Description, Id, Level, Modifier, Name, range } from "./common.js";
 
-export const ITEM_KINDS = ["weapon", "clothing", "consumable", "mission"] as const;
+/** `code`: ability code; holding it is what lets a character load the ability it `teaches`. */
+export const ITEM_KINDS = ["weapon", "clothing", "consumable", "mission", "code"] as const;
 export const CLOTHING_SLOTS = ["head", "eyewear", "jacket", "shirt", "gloves", "pants", "shoes"] as const;
 
 /** Flat bonuses while equipped: attribute points, hit points, inner strength, defense, accuracy (fraction). */
@@ -41,7 +42,7 @@ export const Item = z
     kind: z.enum(ITEM_KINDS),
     stackable: z.boolean().default(false),
     maxStack: z.number().int().min(1).max(999).default(1),
-    /** Price in information, the currency of the Matrix. Informational: shops are not modelled yet. */
+    /** Price in information, the currency of the Matrix: what vendors ask by default (they buy back at a quarter). */
     value: z.number().int().min(0),
     requiredLevel: Level.default(1),
     tradeable: z.boolean().default(true),
@@ -52,6 +53,8 @@ export const Item = z
     slot: z.enum(CLOTHING_SLOTS).optional(),
     /** Consumables only: what using one does. */
     use: ConsumableUse.optional(),
+    /** Code only: the ability (abilities.json id) holding this item lets a character load. */
+    teaches: Id.optional(),
   })
   .superRefine((item, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -71,6 +74,9 @@ export const Item = z
     }
     if ((item.kind === "consumable") !== (item.use !== undefined)) {
       issue(["use"], item.kind === "consumable" ? "a consumable needs a use" : "only consumables have a use");
+    }
+    if ((item.kind === "code") !== (item.teaches !== undefined)) {
+      issue(["teaches"], item.kind === "code" ? "ability code needs teaches" : "only code teaches");
     }
     if (item.use && item.use.heal === 0 && item.use.innerStrength === 0 && item.use.modifiers.length === 0) {
       issue(["use"], "a consumable must heal, restore inner strength or apply a modifier");

@@ -273,9 +273,13 @@ export class DistrictSimulation {
    * close-combat move is always there and costs nothing. Refused as a whole
    * when the rules refuse it; nothing changes then.
    */
-  setLoadout(sessionId: string, abilities: readonly string[]): LoadoutCheck {
+  setLoadout(
+    sessionId: string,
+    abilities: readonly string[],
+    acquired?: (id: string) => boolean,
+  ): LoadoutCheck {
     this.changed();
-    return setLoadout(this.s, sessionId, abilities);
+    return setLoadout(this.s, sessionId, abilities, acquired);
   }
 
   /** What the player has loaded (the starter set when it never chose), with memory used and budget. */

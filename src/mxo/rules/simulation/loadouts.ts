@@ -12,6 +12,7 @@ export function loadoutAbility(pack: ContentPack, id: string): LoadoutAbility | 
   if (!a) return undefined;
   return {
     id: a.id,
+    name: a.name,
     requiredLevel: a.requiredLevel,
     memoryCost: a.memoryCost,
     prerequisites: a.prerequisites,
@@ -20,15 +21,21 @@ export function loadoutAbility(pack: ContentPack, id: string): LoadoutAbility | 
 }
 
 /**
- * Loads abilities (the room checks the player stands at a hardline). The
+ * Loads abilities (the room checks the player stands at a hardline and says
+ * which abilities the character has acquired: all when it does not). The
  * close-combat move is always there and costs nothing. Refused as a whole
  * when the rules refuse it; nothing changes then.
  */
-export function setLoadout(s: DistrictState, sessionId: string, abilities: readonly string[]): LoadoutCheck {
+export function setLoadout(
+  s: DistrictState,
+  sessionId: string,
+  abilities: readonly string[],
+  acquired?: (id: string) => boolean,
+): LoadoutCheck {
   const p = s.world.players.get(sessionId);
   if (!p) return { ok: false, code: "unknown_ability", message: "You are not in this district" };
   const ids = abilities.filter((a) => a !== CLOSE_COMBAT_ABILITY);
-  const check = checkLoadout(ids, p.level, (id) => loadoutAbility(s.pack, id));
+  const check = checkLoadout(ids, p.level, (id) => loadoutAbility(s.pack, id), acquired);
   if (check.ok) applyLoadout(s, p, ids);
   return check;
 }

@@ -7,6 +7,7 @@ import type { MessageHandler } from "./MessageHandler.js";
 import { mission } from "./mission.js";
 import { team } from "./team.js";
 import { travel } from "./travel.js";
+import { buy, sell } from "./vendors.js";
 
 export type { MessageHandler } from "./MessageHandler.js";
 export { loadoutMessage } from "./loadout.js";
@@ -23,5 +24,7 @@ export const DISTRICT_HANDLERS: readonly MessageHandler[] = [
   interact,
   gm,
   gmMetrics,
+  buy,
+  sell,
   team,
 ];
