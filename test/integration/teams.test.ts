@@ -129,6 +129,7 @@ describe("teams (embedded database)", function () {
       a.room.send("team", { action: "invite", name: b.characterName });
       await waitFor(() => lastTeam(b)?.invite?.from === a.characterName, { what: "invite shown" });
       assert.deepEqual(lastTeam(b).members, []);
+      assert.ok(lastTeam(b).invite.expiresIn > 50 && lastTeam(b).invite.expiresIn <= 60, "lasts 60 s");
       b.room.send("team", { action: "decline" });
       await waitFor(() => lastTeam(b) && !lastTeam(b).invite, { what: "invite gone" });
       assert.equal((await refused(b, { action: "accept" })).code, "no_invite");

@@ -136,8 +136,8 @@ export interface TradeOffer {
 /** `team`: the player's team (empty `members` when not in one), or a pending invite. */
 export interface TeamUpdate {
   members: TeamMember[];
-  /** An invite waiting for `team accept` / `decline`: who sent it. */
-  invite?: { from: string };
+  /** An invite waiting for `team accept` / `decline`: who sent it, and how many seconds it has left. */
+  invite?: { from: string; expiresIn?: number };
 }
 
 export interface TeamMember {

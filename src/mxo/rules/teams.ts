@@ -36,6 +36,8 @@ export interface TeamRecord {
 /** A pending invite, kept on the invitee: who sent it, and a snapshot of them should they found the team. */
 export interface TeamInvite {
   from: TeamSeat;
+  /** When it lapses (epoch ms). */
+  expiresAt?: number;
 }
 
 export type TeamRefusalCode =

@@ -170,6 +170,8 @@ export class District implements DistrictContext {
     const own = this.state.players.get(client.sessionId);
     if (!own) return void this.travel.follow(client);
     this.views.open(client, own, true);
+    // What changed in the team while the connection was down.
+    this.teams.show(client.sessionId);
   }
 
   gm(op: MxoGmOp): Promise<unknown> {

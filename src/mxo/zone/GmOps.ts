@@ -83,6 +83,7 @@ export class GmOps {
         const previous = ctx.sim.gmSetStat(sessionId, op.stat, op.value)!;
         meta.stats = ctx.sim.statsOf(sessionId) ?? meta.stats;
         save();
+        if (op.stat === "level") ctx.teams.levelChanged(sessionId);
         return { previous, value: op.value } satisfies MxoGmOpResults["setstat"];
       }
       case "inspect":

@@ -34,6 +34,12 @@ export class DistrictTeams {
     this.service.online(seat).catch((err) => this.ctx.services.log.warn({ err }, "team join update failed"));
   }
 
+  /** Its team again (after a reconnection: what changed meanwhile was not heard). */
+  show(sessionId: string): void {
+    const meta = this.ctx.members.get(sessionId);
+    if (meta) this.service.show(meta.characterId);
+  }
+
   /** Before the member record goes (leave or travel). */
   exit(sessionId: string): void {
     const meta = this.ctx.members.get(sessionId);

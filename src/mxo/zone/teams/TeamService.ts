@@ -6,6 +6,7 @@ import type { Logger } from "../../../framework/util/logger.js";
 import type { TeamUpdate } from "../../contract/serverMessages.js";
 import {
   acceptInvite,
+  INVITE_SECONDS,
   checkInvite,
   kickMember,
   noInviteMessage,
@@ -94,6 +95,11 @@ export class TeamService {
     this.local.set(characterId, seat);
   }
 
+  /** Sends the character (held here) its team again, as the store has it. */
+  show(characterId: string): void {
+    if (this.local.has(characterId)) this.refresh(characterId);
+  }
+
   seatOf(characterId: string): LocalTeamSeat | undefined {
     return this.local.get(characterId);
   }
@@ -156,7 +162,8 @@ export class TeamService {
       const targetTeam = await this.teamOf(tx, target.characterId);
       const check = checkInvite(from, team, target, targetTeam);
       if (!check.ok) return check;
-      tx.setInvite(target.characterId, { from: { ...from, online: true } });
+      const expiresAt = Date.now() + INVITE_SECONDS * 1000;
+      tx.setInvite(target.characterId, { from: { ...from, online: true }, expiresAt });
       return { ok: true, message: `${target.name} is invited to your team` };
     });
   }
@@ -260,7 +267,10 @@ export class TeamService {
       if (!seat) return;
       seat.team = team;
       const update: TeamUpdate = { members: teamView(team) };
-      if (invite && !team) update.invite = { from: invite.from.name };
+      if (invite && !team) {
+        const left = Math.ceil(((invite.expiresAt ?? 0) - Date.now()) / 1000);
+        update.invite = { from: invite.from.name, expiresIn: Math.max(0, Math.min(INVITE_SECONDS, left)) };
+      }
       seat.tell(update);
     };
     const loop = async (): Promise<void> => {
