@@ -9,7 +9,7 @@ import type { GameEvent } from "../rules/simulation/GameEvent.js";
  */
 export type CombatMessage = CombatEventMessage | Extract<GameEvent, { kind: ForwardedKind }>;
 
-type ForwardedKind = "death" | "respawn" | "xp" | "level_up" | "loot" | "kill" | "effect";
+type ForwardedKind = "death" | "respawn" | "xp" | "level_up" | "loot" | "kill" | "effect" | "item_used";
 
 /**
  * A combat system event (attack, miss, damage, the interlock's queue, start,

@@ -1,6 +1,7 @@
 import type { InterestManager } from "../../framework/aoi/InterestManager.js";
 import type { MxoGmOp, MxoGmOpResults } from "./MxoGmOp.js";
 import { AppError } from "../../framework/util/errors.js";
+import { sendSheet } from "./CharacterSheets.js";
 import type { DistrictContext } from "./DistrictContext.js";
 
 /**
@@ -83,7 +84,7 @@ export class GmOps {
         const previous = ctx.sim.gmSetStat(sessionId, op.stat, op.value)!;
         meta.stats = ctx.sim.statsOf(sessionId) ?? meta.stats;
         save();
-        if (op.stat === "level") ctx.teams.levelChanged(sessionId);
+        sendSheet(ctx, sessionId);
         return { previous, value: op.value } satisfies MxoGmOpResults["setstat"];
       }
       case "inspect":
@@ -103,6 +104,9 @@ export class GmOps {
           reputation: meta.reputation,
           invisible: meta.invisible,
           team: ctx.teams.inspect(sessionId),
+          equipment: { ...meta.equipment },
+          unspentPoints: ctx.sim.sheetOf(sessionId)!.unspentPoints,
+          derived: ctx.sim.sheetOf(sessionId)!.derived,
         } satisfies MxoGmOpResults["inspect"];
       case "inventory":
         await ctx.inventory.refresh(sessionId);

@@ -1,5 +1,6 @@
 import type { GmWorld } from "../../framework/gm/GmWorld.js";
 import type { GmOp, GmOpResults, InspectCore, Point3 } from "../../framework/gm/GmOp.js";
+import type { DerivedFigures } from "../contract/serverMessages.js";
 import type { CharacterStats } from "../rules/characterRules.js";
 import type { Reputation } from "../rules/missions/reputation.js";
 import type { MissionState } from "../rules/missions/types.js";
@@ -26,6 +27,11 @@ export interface InspectReport extends InspectCore {
   missions: MissionState;
   reputation: Reputation;
   invisible: boolean;
+  /** Equipped items, slot → item id. */
+  equipment: Record<string, string>;
+  unspentPoints: number;
+  /** The figures combat uses (attributes with equipment, max HP and IS, accuracy, damage, defence, resistances). */
+  derived: DerivedFigures;
   /** The character's team by names (its leader and members), null when it is in none. */
   team?: { leader: string; members: string[] } | null;
 }

@@ -1,5 +1,6 @@
 import { CURRENCY } from "../../framework/economy/ledgerOps.js";
 import type { GameEvent } from "../rules/simulation/GameEvent.js";
+import { sendSheet } from "./CharacterSheets.js";
 import type { DistrictContext } from "./DistrictContext.js";
 import type { DistrictMirror } from "./DistrictMirror.js";
 import { shareKill, shareObjective } from "./teams/teamCredit.js";
@@ -55,8 +56,13 @@ export class StepEffects {
           this.death(e);
           break;
         case "respawn":
+        case "item_used":
+          ctx.tell([e.sessionId], "combat", e);
+          break;
         case "xp":
           ctx.tell([e.sessionId], "combat", e);
+          // Its level-ups, if any, are already in the simulation: one sheet covers them.
+          sendSheet(ctx, e.sessionId);
           break;
         case "level_up":
           ctx.tell([e.sessionId], "combat", e);

@@ -12,6 +12,7 @@ import type { DistrictContext, Member } from "./DistrictContext.js";
  * Returns what the room keeps about it beside the simulation.
  */
 export function enterDistrict(ctx: DistrictContext, sessionId: string, character: Character): Member {
+  const equipment = storedEquipment(character);
   const at =
     character.district === ctx.def.id
       ? { x: character.x, y: character.y, z: character.z }
@@ -31,6 +32,7 @@ export function enterDistrict(ctx: DistrictContext, sessionId: string, character
     stats: character.stats,
     experience: character.experience,
     loadout: character.loadout,
+    equipment,
   });
   return {
     characterId: character.id,
@@ -42,7 +44,7 @@ export function enterDistrict(ctx: DistrictContext, sessionId: string, character
     reputation: character.reputation ?? { ...STARTING_REPUTATION },
     invisible: false,
     turningIn: new Set(),
-    equipment: storedEquipment(character),
+    equipment,
     // A character stored before ability code keeps what its level let it load.
     abilities: grantedAtJoin(storedAbilities(character), ctx.content.abilities, (id) =>
       knows(id, character.level, ctx.sim.loadoutLookup),

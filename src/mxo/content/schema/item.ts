@@ -5,7 +5,11 @@ import { Description, Id, Level, Modifier, Name, range } from "./common.js";
 export const ITEM_KINDS = ["weapon", "clothing", "consumable", "mission", "code"] as const;
 export const CLOTHING_SLOTS = ["head", "eyewear", "jacket", "shirt", "gloves", "pants", "shoes"] as const;
 
-/** Flat bonuses while equipped: attribute points, hit points, inner strength, defense, accuracy (fraction). */
+/**
+ * Flat bonuses while equipped: attribute points, hit points, inner strength,
+ * defense (rating, every damage type), accuracy (fraction), resistance ratings
+ * per damage type.
+ */
 export const Bonuses = z.strictObject({
   focus: z.number().int().optional(),
   perception: z.number().int().optional(),
@@ -16,10 +20,15 @@ export const Bonuses = z.strictObject({
   innerStrength: z.number().int().optional(),
   defense: z.number().int().optional(),
   accuracy: z.number().min(-1).max(1).optional(),
+  meleeResistance: z.number().int().optional(),
+  rangedResistance: z.number().int().optional(),
+  viralResistance: z.number().int().optional(),
 });
+export type Bonuses = z.infer<typeof Bonuses>;
 
 export const WeaponStats = z.strictObject({
-  damageType: z.enum(["melee", "ranged"]),
+  /** Its fighting style: close combat, firearms, or hacker code (viral). */
+  damageType: z.enum(["melee", "ranged", "viral"]),
   damage: range(1),
   /** World units. */
   range: z.number().positive().max(60),
@@ -84,8 +93,8 @@ export const Item = z
     if (item.weapon?.damageType === "melee" && item.weapon.range > 6) {
       issue(["weapon", "range"], "a melee weapon reaches at most 6 units");
     }
-    if (item.weapon?.damageType === "ranged" && item.weapon.range < 10) {
-      issue(["weapon", "range"], "a ranged weapon reaches at least 10 units");
+    if (item.weapon && item.weapon.damageType !== "melee" && item.weapon.range < 10) {
+      issue(["weapon", "range"], `a ${item.weapon.damageType} weapon reaches at least 10 units`);
     }
   });
 export type ItemDef = z.infer<typeof Item>;

@@ -42,6 +42,12 @@ export interface Combatant extends CombatantStats {
    * fractions on free-attack accuracy and damage, flat rating on defence.
    */
   mods?: { accuracy: number; damage: number; defence: number };
+  /**
+   * Equipment (players): a fraction on free-attack accuracy, and the weapon,
+   * whose mean damage is added to every free attack of its damage type (before
+   * influences and resistance) and whose range is the least those attacks reach.
+   */
+  gear?: { accuracy: number; weapon?: { damageType: DamageType; damage: number; range: number } };
 }
 
 /** A free-attack ability: a bundle of attributes in one damage type. */

@@ -37,10 +37,13 @@ export function useAbility(
   if (tick < readyTick) return refuse({ code: "on_cooldown", abilityId, readyTick });
   if (caster.is < ability.isCost)
     return refuse({ code: "not_enough_is", need: ability.isCost, have: caster.is });
+  // A weapon of the attack's own type lends it its damage and reach.
+  const weapon = caster.gear?.weapon?.damageType === ability.damageType ? caster.gear.weapon : undefined;
+  const reach = Math.max(ability.range, weapon?.range ?? 0);
   const d2 = distanceSquared(positions.get(casterId), positions.get(targetId));
-  if (d2 === undefined || d2 > ability.range * ability.range) {
+  if (d2 === undefined || d2 > reach * reach) {
     const distance = d2 === undefined ? Infinity : Math.sqrt(d2);
-    return refuse({ code: "out_of_range", distance, range: ability.range });
+    return refuse({ code: "out_of_range", distance, range: reach });
   }
 
   caster.is -= ability.isCost;
@@ -50,7 +53,7 @@ export function useAbility(
   const accuracy =
     rated(ability.accuracy, caster.stats, `${type}Accuracy`) *
     (1 + levelModifier(caster.level - target.level)) *
-    Math.max(0, 1 + (caster.mods?.accuracy ?? 0));
+    Math.max(0, 1 + (caster.mods?.accuracy ?? 0) + (caster.gear?.accuracy ?? 0));
   const defence = Math.max(
     0,
     rated(target.defence[type], target.stats, `${type}Defence`) + (target.mods?.defence ?? 0),
@@ -66,7 +69,8 @@ export function useAbility(
   }
 
   const base =
-    rated(ability.damage, caster.stats, `${type}Damage`) * Math.max(0, 1 + (caster.mods?.damage ?? 0));
+    rated(ability.damage + (weapon?.damage ?? 0), caster.stats, `${type}Damage`) *
+    Math.max(0, 1 + (caster.mods?.damage ?? 0));
   const resistance = rated(target.resistance[type], target.stats, `${type}Resistance`);
   const amount = rollDamage(base, nextFloat(state.rng), state.config.interlock.damageVariance, resistance);
   applyDamage(caster, target, amount, { tick, damageType: type, abilityId, interlockId: null }, events);

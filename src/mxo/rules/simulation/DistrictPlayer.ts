@@ -14,7 +14,14 @@ import type { SimPlayer } from "./world.js";
  * once and nothing copies them from one shape to another.
  */
 export interface DistrictPlayer extends SimPlayer, Combatant {
+  /** What combat reads: the allocated attributes plus equipment's (`baseStats` are what is saved). */
   stats: CharacterStats;
+  /** The attributes as allocated: 5 each plus the points spent. */
+  baseStats: CharacterStats;
+  /** Equipped items, slot → item id (the room's `Member.equipment` is the truth; this is its copy in play). */
+  equipment: Readonly<Record<string, string>>;
+  /** Item id → first tick a consumable of that kind may be used again. */
+  itemReadyAt: Record<string, number>;
   /** Lifetime experience. */
   experience: number;
   /** Tick at which a dead player reappears; null while alive. */
@@ -57,6 +64,9 @@ export function createDistrictPlayer(
     ack: 0,
     id,
     stats: fighter.stats,
+    baseStats: { ...join.stats },
+    equipment: {},
+    itemReadyAt: {},
     is: fighter.is,
     maxIs: fighter.maxIs,
     defence: fighter.defence,
@@ -65,6 +75,7 @@ export function createDistrictPlayer(
     loadout: fighter.loadout,
     readyAt: fighter.readyAt,
     mods: undefined,
+    gear: undefined,
     experience: join.experience ?? 0,
     // A character saved dead waits out the respawn delay.
     respawnAt: hp > 0 ? null : where.respawnAt,

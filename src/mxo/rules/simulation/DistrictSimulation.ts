@@ -10,6 +10,19 @@ import {
   type DistrictState,
   type SimulationOptions,
 } from "./DistrictState.js";
+import type { ItemDef } from "../../content/schema/item.js";
+import type { AllocateResult } from "../character/attributes.js";
+import type { UseCheck } from "../character/consumables.js";
+import type { Stat } from "../combat/stats.js";
+import {
+  allocate,
+  checkItemUse,
+  refreshFigures,
+  setEquipment,
+  sheetOf,
+  useItem,
+  type SheetView,
+} from "./character.js";
 import { awardExperience } from "./experience.js";
 import type { GameEvent, NpcView, PlayerView } from "./GameEvent.js";
 import type { GameResult } from "./GameError.js";
@@ -35,6 +48,7 @@ export type { ContentApplyResult } from "./applyContent.js";
 export type { SimulationOptions } from "./DistrictState.js";
 export { GM_STATS, type GmStat } from "./gmOperations.js";
 export type { PlayerJoin } from "./PlayerJoin.js";
+export type { SheetView } from "./character.js";
 
 /**
  * The game loop of one district as one pure, deterministic object: movement,
@@ -178,6 +192,36 @@ export class DistrictSimulation {
     return awardExperience(this.s, sessionId, amount);
   }
 
+  // ---- the character sheet (character.ts) ---------------------------------------
+
+  /** Spends one attribute point (`no_points`, `stat_capped`); the figures follow at once. */
+  allocate(sessionId: string, stat: Stat): AllocateResult {
+    this.changed();
+    return allocate(this.s, sessionId, stat);
+  }
+
+  /** Replaces the player's equipment, slot → item id (the room checked it); combat follows at once. */
+  setEquipment(sessionId: string, equipment: Readonly<Record<string, string>>): boolean {
+    this.changed();
+    return setEquipment(this.s, sessionId, equipment);
+  }
+
+  /** Whether the player may use this consumable now (`not_usable`, `on_cooldown`). */
+  checkItemUse(sessionId: string, item: ItemDef): UseCheck {
+    return checkItemUse(this.s, sessionId, item);
+  }
+
+  /** Applies a consumable the ledger already took (checked again); `item_used` comes out of the next step. */
+  useItem(sessionId: string, item: ItemDef): UseCheck {
+    this.changed();
+    return useItem(this.s, sessionId, item);
+  }
+
+  /** Level, experience, allocated attributes, unspent points and derived figures. */
+  sheetOf(sessionId: string): SheetView | undefined {
+    return sheetOf(this.s, sessionId);
+  }
+
   // ---- content deploy ----------------------------------------------------------
 
   /**
@@ -188,7 +232,12 @@ export class DistrictSimulation {
    */
   applyContent(next: ContentPack): ContentApplyResult {
     this.changed();
-    return applyContent(this.s, next);
+    const result = applyContent(this.s, next);
+    // Equipped items take the new pack's numbers.
+    for (const p of this.s.world.players.values()) {
+      if (Object.keys(p.equipment).length > 0) refreshFigures(this.s, p, "keep");
+    }
+    return result;
   }
 
   // ---- game master actions -------------------------------------------------------

@@ -97,6 +97,18 @@ export type GameEvent =
       hp?: number;
       modifiers: { attribute: string; amount: number; seconds: number }[];
     }
+  /** A consumable took effect (the ledger took it first): HP and Inner Strength after, timed modifiers. */
+  | {
+      kind: "item_used";
+      tick: number;
+      sessionId: string;
+      itemId: string;
+      healed: number;
+      hp: number;
+      restored: number;
+      is: number;
+      modifiers: { attribute: string; amount: number; seconds: number }[];
+    }
   /** An escorted NPC reached its destination with the player it followed. */
   | { kind: "escorted"; tick: number; sessionId: string; npcId: string; template: string }
   /** A movement input with a NaN or infinite component: acknowledged, not applied. */

@@ -18,4 +18,6 @@ export interface PlayerJoin {
   experience?: number;
   /** Abilities loaded at a hardline (saved); absent or null: the starter loadout. */
   loadout?: string[] | null;
+  /** Equipped items, slot → item id (saved in the character's game data); absent: none. */
+  equipment?: Readonly<Record<string, string>>;
 }

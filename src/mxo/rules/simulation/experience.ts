@@ -1,14 +1,12 @@
-import { playerMaxIs, styleDamage } from "../adapters.js";
-import { maxHealth } from "../characterRules.js";
 import { levelForExperience } from "../progression.js";
+import { levelUp } from "./character.js";
 import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
-import { loadoutFor } from "./loadouts.js";
 
 /**
  * Experience gained (kills, mission rewards): `xp`, and for each level it
- * reaches a `level_up` with what the level adds — max HP as `maxHealth` says
- * (HP too), max Inner Strength, the starter loadout and the interlock style.
+ * reaches a `level_up` with what the level adds (`levelUp`, character.ts):
+ * max HP (HP too), max Inner Strength, the starter loadout, the interlock style.
  */
 export function grantExperience(
   s: DistrictState,
@@ -30,17 +28,9 @@ export function grantExperience(
     ...(to > from ? { level: to } : {}),
   });
   for (let level = from + 1; level <= to; level++) {
-    // Each level adds what characterRules says it adds, on top of whatever the character had.
-    const gain = maxHealth(player.stats, level) - maxHealth(player.stats, level - 1);
-    player.level = level;
-    player.maxHp += gain;
-    player.hp = Math.min(player.maxHp, player.hp + gain);
-    const maxIs = playerMaxIs(level);
-    player.is = Math.min(maxIs, player.is + (maxIs - player.maxIs));
-    player.maxIs = maxIs;
-    player.loadout = loadoutFor(s, player, level);
-    player.style = { ...player.style, damage: styleDamage(level, player.loadout, s.pack) };
-    s.out.push({ kind: "level_up", tick, sessionId, level, maxHp: player.maxHp, maxIs });
+    // Each level adds what the rules say it adds, on top of whatever the character had.
+    const { maxHp, maxIs } = levelUp(s, player, level);
+    s.out.push({ kind: "level_up", tick, sessionId, level, maxHp, maxIs });
   }
 }
 

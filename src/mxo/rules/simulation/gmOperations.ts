@@ -1,8 +1,7 @@
-import { playerMaxIs, styleDamage, toNpcTemplate } from "../adapters.js";
-import { maxHealth } from "../characterRules.js";
+import { toNpcTemplate } from "../adapters.js";
+import { refreshFigures } from "./character.js";
 import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
-import { loadoutFor } from "./loadouts.js";
 
 /**
  * Game master actions, called by the room for GM commands between steps like
@@ -85,24 +84,17 @@ export function gmSetStat(
       return before;
     }
     default: {
-      const before = p.stats[stat];
-      p.stats = { ...p.stats, [stat]: v };
+      const before = p.baseStats[stat];
+      p.baseStats = { ...p.baseStats, [stat]: v };
       rederive(s, p);
       return before;
     }
   }
 }
 
-/** Max HP (HP keeps its fraction), Inner Strength, loadout and style from the level and stats. */
+/** Max HP and Inner Strength (each keeps its fraction), loadout and style from the level, stats and equipment. */
 function rederive(s: DistrictState, p: DistrictPlayer): void {
-  const fraction = p.maxHp > 0 ? p.hp / p.maxHp : 1;
-  p.maxHp = maxHealth(p.stats, p.level);
-  p.hp = Math.max(p.hp > 0 ? 1 : 0, Math.min(p.maxHp, Math.round(p.maxHp * fraction)));
-  const maxIs = playerMaxIs(p.level);
-  p.is = Math.min(maxIs, p.is);
-  p.maxIs = maxIs;
-  p.loadout = loadoutFor(s, p, p.level);
-  p.style = { ...p.style, damage: styleDamage(p.level, p.loadout, s.pack) };
+  refreshFigures(s, p, "fraction");
 }
 
 /**

@@ -4,6 +4,7 @@ import { createDistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
 import { endEscort } from "./phases/escorts.js";
 import { applyLoadout, loadoutAbility } from "./loadouts.js";
+import { deriveFor, refreshFigures } from "./character.js";
 import type { PlayerJoin } from "./PlayerJoin.js";
 
 /** Players entering and leaving the district. */
@@ -28,6 +29,16 @@ export function addPlayer(s: DistrictState, join: PlayerJoin): void {
       player,
       join.loadout.filter((a) => loadoutAbility(s.pack, a)?.usable),
     );
+  // Equipment and the belief-raised Inner Strength: the figures follow from the rules. Without
+  // equipment the saved max HP stands (it is the rules' own unless a test or tool set it).
+  if (join.equipment && Object.keys(join.equipment).length > 0) {
+    player.equipment = { ...join.equipment };
+    refreshFigures(s, player, "keep");
+  } else {
+    refreshFigures(s, player, "as_is");
+    player.maxIs = deriveFor(s, player).combat.maxIs;
+    player.is = player.maxIs;
+  }
 }
 
 /** Takes a player out (leave, travel): its interlock ends as "removed", queues release it. */

@@ -61,8 +61,8 @@ export function npcView(s: DistrictState, n: SimNpc): NpcView {
   };
 }
 
-/** The character's stats as the simulation holds them (GM changes included). */
+/** The character's attributes as allocated (GM changes included; equipment's bonuses not). */
 export function statsOf(s: DistrictState, sessionId: string): CharacterStats | undefined {
   const p = s.world.players.get(sessionId);
-  return p && { ...p.stats };
+  return p && { ...p.baseStats };
 }

@@ -1,5 +1,7 @@
+import { allocate } from "./allocate.js";
 import { chat, chatHistory } from "./chat.js";
 import { ability, interlock } from "./combat.js";
+import { equip, unequip } from "./equip.js";
 import { gm, gmMetrics } from "./gm.js";
 import { interact } from "./interact.js";
 import { loadout } from "./loadout.js";
@@ -7,6 +9,7 @@ import type { MessageHandler } from "./MessageHandler.js";
 import { mission } from "./mission.js";
 import { team } from "./team.js";
 import { travel } from "./travel.js";
+import { use } from "./use.js";
 import { buy, sell } from "./vendors.js";
 
 export type { MessageHandler } from "./MessageHandler.js";
@@ -24,6 +27,10 @@ export const DISTRICT_HANDLERS: readonly MessageHandler[] = [
   interact,
   gm,
   gmMetrics,
+  allocate,
+  equip,
+  unequip,
+  use,
   buy,
   sell,
   team,
