@@ -12,6 +12,7 @@ import type { DistrictClient, DistrictServices } from "./DistrictServices.js";
 import type { GmMetricsStream } from "./GmMetricsStream.js";
 import type { Holdings, InventoryDesk } from "./InventoryDesk.js";
 import type { MissionDesk } from "./MissionDesk.js";
+import type { TradeDesk } from "./TradeDesk.js";
 import type { DistrictTeams } from "./teams/DistrictTeams.js";
 
 /** Who plays here: what persistence needs that the simulation does not model. */
@@ -71,6 +72,8 @@ export interface DistrictContext {
   readonly missions: MissionDesk;
   /** The players' inventories: the ledger's last reading, refreshed after every change. */
   readonly inventory: InventoryDesk;
+  /** Player trade windows here and their swaps through the ledger. */
+  readonly trades: TradeDesk;
   /** Equipment changed (equipped, unequipped, or an item taken away): combat and the sheet follow. */
   equipmentChanged(sessionId: string): void;
   /** GMs subscribed to the once-a-second figures of this room. */

@@ -114,6 +114,7 @@ export class StepEffects {
     const { ctx } = this;
     ctx.tell([e.id, e.killerId], "combat", e);
     if (e.entity === "player") {
+      ctx.trades.end(e.id, "was defeated");
       const name = (id: string) => ctx.members.get(id)?.name;
       ctx.analytics(e.id, "death", undefined, { killer: name(e.killerId) ?? e.killerId });
       if (ctx.members.has(e.killerId)) {

@@ -8,6 +8,7 @@ import { loadout } from "./loadout.js";
 import type { MessageHandler } from "./MessageHandler.js";
 import { mission } from "./mission.js";
 import { team } from "./team.js";
+import { trade } from "./trade.js";
 import { travel } from "./travel.js";
 import { use } from "./use.js";
 import { buy, sell } from "./vendors.js";
@@ -34,4 +35,5 @@ export const DISTRICT_HANDLERS: readonly MessageHandler[] = [
   buy,
   sell,
   team,
+  trade,
 ];
