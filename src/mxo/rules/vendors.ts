@@ -66,7 +66,8 @@ export function checkReach(vendor: VendorView, at: { x: number; y: number }): Ve
 /**
  * A purchase of `qty` of `item` from `vendor` by a player at `at` holding
  * `information` (undefined before the first ledger reading: the ledger then
- * decides). The total is what the ledger takes.
+ * decides). The total is what the ledger takes. Ability code already known
+ * is refused (`duplicate`).
  */
 export function checkPurchase(input: {
   vendor: VendorView;
@@ -75,6 +76,8 @@ export function checkPurchase(input: {
   qty: number;
   at: { x: number; y: number };
   information: number | undefined;
+  /** For ability code the character already knows: that ability's name (nobody pays twice for it). */
+  knownAbility?: string | undefined;
 }): VendorCheck {
   const { vendor, item, qty } = input;
   const far = checkReach(vendor, input.at);
@@ -83,6 +86,9 @@ export function checkPurchase(input: {
   if (!ware || !item) {
     const what = item?.name ?? "that";
     return { ok: false, code: "not_sold_here", message: `${vendor.name} does not sell ${what}` };
+  }
+  if (input.knownAbility !== undefined) {
+    return { ok: false, code: "duplicate", message: `You already know ${input.knownAbility}` };
   }
   const total = salePrice(ware, item) * qty;
   if (input.information !== undefined && input.information < total)

@@ -39,6 +39,11 @@ export async function vendorTrade(
     return ctx.error(client, "not_found", `There is no vendor "${msg.vendorId}" in ${ctx.def.name}`);
   const item = ctx.content.item(msg.itemId);
   const equipped = Object.values(meta.equipment).includes(msg.itemId);
+  const teaches = kind === "buy" ? item?.teaches : undefined;
+  const knownAbility =
+    teaches !== undefined && acquiredBy(ctx, client.sessionId)(teaches)
+      ? (ctx.content.ability(teaches)?.name ?? teaches)
+      : undefined;
   const check: VendorCheck =
     kind === "buy"
       ? checkPurchase({
@@ -48,6 +53,7 @@ export async function vendorTrade(
           qty: msg.qty,
           at: player,
           information: meta.holdings?.information,
+          knownAbility,
         })
       : checkSale({
           vendor,
@@ -59,10 +65,6 @@ export async function vendorTrade(
           equipped,
         });
   if (!check.ok) return ctx.error(client, check.code, check.message);
-  if (kind === "buy" && item?.teaches !== undefined && acquiredBy(ctx, client.sessionId)(item.teaches)) {
-    const ability = ctx.content.ability(item.teaches)?.name ?? item.name;
-    return ctx.error(client, "duplicate", `You already know ${ability}`);
-  }
   const ledgerKind = kind === "buy" ? "purchase" : "sale";
   const key = vendorKey(kind, meta.characterId, msg.requestId ?? randomUUID());
   const batch = {

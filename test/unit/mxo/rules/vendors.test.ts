@@ -98,6 +98,20 @@ describe("vendor rules", () => {
     });
   });
 
+  it("refuses ability code the character already knows, before asking for money", () => {
+    const broker: VendorView = { ...WU, sells: [{ itemId: "code-x" }] };
+    const known = checkPurchase({
+      vendor: broker,
+      item: CODE,
+      itemId: "code-x",
+      qty: 1,
+      at: HERE,
+      information: 0,
+      knownAbility: "Flurry of Blows",
+    });
+    assert.deepEqual(known, { ok: false, code: "duplicate", message: "You already know Flurry of Blows" });
+  });
+
   it("a sale needs that many held besides an equipped one, and an item vendors buy", () => {
     const sale = (item: WareItem, qty: number, held: number, equipped = false) => {
       const r = checkSale({ vendor: WU, item, itemId: item.id, qty, at: HERE, held, equipped });
