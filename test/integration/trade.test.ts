@@ -5,7 +5,6 @@ import { received } from "../helpers/client.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 import type { DistrictError } from "../../src/mxo/contract/errorCodes.js";
 import type { InventoryUpdate, TradeUpdate } from "../../src/mxo/contract/serverMessages.js";
-import { DISTRICT_HANDLERS } from "../../src/mxo/zone/handlers/index.js";
 
 const ADMIN = { username: "trade_admin", password: "admin password 123" };
 
@@ -238,7 +237,7 @@ describe("Player trade (SDK)", function () {
     assert.equal(inventory(b).at(-1)!.information, 15);
   });
 
-  it("refuses what the player does not hold: not_owned, insufficient_funds; an equipped item: equipped", async () => {
+  it("refuses what the player does not hold (not_owned, insufficient_funds), bound code (not_tradeable), an equipped item (equipped)", async () => {
     const [a] = await openPair();
     await give(a, "cons-health-pack", 2);
     await give(a, "currency", 40);
@@ -251,9 +250,12 @@ describe("Player trade (SDK)", function () {
     const poor = await refusal(a, { action: "set", items: [], information: 41 });
     assert.equal(poor.code, "insufficient_funds");
     assert.match(poor.message, /40 Information/);
+    await give(a, "code-a-hyperjump", 1);
+    const bound = await refusal(a, { action: "set", items: [{ itemId: "code-a-hyperjump", qty: 1 }] });
+    assert.equal(bound.code, "not_tradeable");
+    assert.match(bound.message, /Hyper Jump Code/);
     assert.ok(!trades(a).some((t) => t.state === "updated"), "a refused set changes nothing");
 
-    if (!DISTRICT_HANDLERS.some((h) => h.type === "equip")) return;
     await give(a, "w-lead-pipe", 1);
     a.room.send("equip", { itemId: "w-lead-pipe" });
     await waitFor(

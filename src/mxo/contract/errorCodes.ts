@@ -62,6 +62,7 @@ export const MXO_ERROR_CODES = [
   "insufficient_funds",
   "busy",
   "no_trade",
+  "not_tradeable",
   "team_full",
   "not_leader",
   "already_in_team",

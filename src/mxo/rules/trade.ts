@@ -30,7 +30,7 @@ export interface TradeWindow {
 
 /** A refusal, with the contract's code and a player's words. */
 export interface TradeRefusal {
-  code: "not_owned" | "equipped" | "insufficient_funds" | "busy";
+  code: "not_owned" | "equipped" | "insufficient_funds" | "busy" | "not_tradeable";
   message: string;
 }
 
@@ -91,18 +91,29 @@ export function canCancel(w: TradeWindow): TradeRefusal | undefined {
   return w.phase === "open" ? undefined : GOING_THROUGH;
 }
 
+/** What the rules need to know of an item: its name for messages, and whether it may change hands. */
+export interface TradeItemInfo {
+  name: string;
+  /** False for what is bound to its owner (ability code, mission items). */
+  tradeable: boolean;
+}
+
 /**
- * Whether a player can hand over this offer: every item held in that
- * quantity, none of it equipped, and the Information. An equipped piece
+ * Whether a player can hand over this offer: every item tradeable, held in
+ * that quantity, none of it equipped, and the Information. An equipped piece
  * stays out of a stack: of two katanas with one in the hand, one can be traded.
- * `name` gives an item's name for the message.
+ * `item` describes an item (undefined for an id the content does not know).
  */
 export function checkOffer(
   offer: TradeOffer,
   holds: TraderHoldings,
-  name: (itemId: string) => string,
+  item: (itemId: string) => TradeItemInfo | undefined,
 ): TradeRefusal | undefined {
+  const name = (itemId: string) => item(itemId)?.name ?? itemId;
   for (const { itemId, qty } of offer.items) {
+    if (item(itemId)?.tradeable === false) {
+      return { code: "not_tradeable", message: `${name(itemId)} is bound to you and cannot be traded` };
+    }
     const held = holds.stacks.get(itemId) ?? 0;
     if (qty > held) {
       const message =

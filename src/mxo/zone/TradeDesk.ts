@@ -134,7 +134,7 @@ export class TradeDesk {
       information: m?.holdings?.information ?? 0,
       equipped: Object.values(m?.equipment ?? {}),
     };
-    return checkOffer(offer, holds, (id) => this.itemName(id));
+    return checkOffer(offer, holds, (id) => this.ctx.content.item(id));
   }
 
   private async swap(trade: Trade): Promise<void> {

@@ -9,11 +9,16 @@ import {
   setOffer,
   sideOf,
   swapGives,
+  type TradeItemInfo,
   type TraderHoldings,
 } from "../../../../src/mxo/rules/trade.js";
 
-const NAMES: Record<string, string> = { "w-katana": "Katana", "c-medkit": "Medkit" };
-const name = (id: string) => NAMES[id] ?? id;
+const ITEMS: Record<string, TradeItemInfo> = {
+  "w-katana": { name: "Katana", tradeable: true },
+  "c-medkit": { name: "Medkit", tradeable: true },
+  "code-hyperjump": { name: "Hyper Jump code", tradeable: false },
+};
+const name = (id: string) => ITEMS[id];
 
 const holds = (stacks: Record<string, number>, information = 0, equipped: string[] = []): TraderHoldings => ({
   stacks: new Map(Object.entries(stacks)),
@@ -109,6 +114,15 @@ describe("trade rules", () => {
     it("refuses more Information than held (insufficient_funds)", () => {
       const r = checkOffer({ items: [], information: 31 }, holds({}, 30), name);
       assert.deepEqual(r, { code: "insufficient_funds", message: "You have 30 Information, not 31" });
+    });
+
+    it("refuses what is bound to its owner (not_tradeable), held or not", () => {
+      const offer = { items: [{ itemId: "code-hyperjump", qty: 1 }], information: 0 };
+      const r = checkOffer(offer, holds({ "code-hyperjump": 1 }), name);
+      assert.deepEqual(r, {
+        code: "not_tradeable",
+        message: "Hyper Jump code is bound to you and cannot be traded",
+      });
     });
 
     it("Information cannot be smuggled in as an item", () => {
