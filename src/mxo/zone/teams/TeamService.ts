@@ -223,7 +223,17 @@ export class TeamService {
   private async teamOf(tx: TeamTx, characterId: string): Promise<TeamRecord | undefined> {
     const team = await tx.teamOf(characterId);
     if (!team) return undefined;
-    const { team: kept, removed } = purgeOffline(team, Date.now());
+    const now = Date.now();
+    // A member shown online whom the lease directory no longer knows went down with its
+    // process (whose offline timer died with it): offline from now, the lead passed on.
+    let seen = team;
+    for (const m of team.members) {
+      if (m.online && m.characterId !== characterId && !(await this.lease.locate(m.characterId))) {
+        seen = updateSeat(seen, { ...m, online: false, offlineSince: now });
+      }
+    }
+    const { team: kept, removed } = purgeOffline(seen, now);
+    if (kept && seen !== team && removed.length === 0) tx.saveTeam(team.id, kept);
     if (removed.length > 0) {
       tx.saveTeam(
         team.id,

@@ -30,7 +30,11 @@ function directory(seats: TeamSeat[]): CharacterLease {
       const s = byName.get(name.toLowerCase());
       return s && entry(s);
     },
-    locate: async () => undefined,
+    // Everyone stays in play here.
+    locate: async (id: string) => {
+      const s = seats.find((x) => x.characterId === id);
+      return s && entry(s);
+    },
   } as unknown as CharacterLease;
 }
 
@@ -86,17 +90,20 @@ async function race(store: TeamStore, keys: string[]) {
   const members = team!.members.slice(1);
   const outside = seats.filter((s) => !team!.members.some((m) => m.characterId === s.characterId));
 
-  // The leader invites two more; meanwhile two members leave, one is kicked, two accept.
-  for (const s of outside.slice(0, 2)) await a.invite(lead, s.name);
-  await Promise.all([
+  // Two members leave and one is kicked while two still holding the first invites accept:
+  // whichever order the store saw, the team is 3 plus those accepted (the others found it full).
+  const answers2 = await Promise.all([
     a.leave(members[0]!.characterId),
     b.leave(members[1]!.characterId),
     a.kick(lead.characterId, members[2]!.name),
     b.accept(outside[0]!),
     a.accept(outside[1]!),
   ]);
+  assert.ok(answers2.slice(0, 3).every((x) => x.ok));
+  const accepted = answers2.slice(3).filter((x) => x.ok).length;
+  assert.ok(answers2.slice(3).every((x) => x.ok || x.code === "team_full"));
   const [after] = await check();
-  assert.equal(after!.members.length, TEAM_MAX - 3 + 2);
+  assert.equal(after!.members.length, TEAM_MAX - 3 + accepted);
 
   // Everyone leaves at once: the team dissolves, no index is left behind.
   await Promise.all(after!.members.map((m, i) => (i % 2 ? a : b).leave(m.characterId)));
