@@ -32,12 +32,23 @@ describe("inventory view (play client)", () => {
     );
   });
 
-  it("offers sell only while a vendor is in reach, and never on an equipped item", () => {
-    const rows = inventoryRows(INV, { vendorInReach: true });
+  it("offers sell only while a vendor is in reach, never on an equipped item, a mission item or code", () => {
+    const rows = inventoryRows(
+      {
+        ...INV,
+        items: [
+          ...INV.items,
+          { itemId: "code-x", name: "Hyper Jump Code", qty: 1, equipped: false, kind: "code" },
+        ],
+      },
+      { vendorInReach: true },
+    );
     assert.deepEqual(
       rows.map((r) => r.actions.includes("sell")),
-      [false, true, true, true],
+      [false, true, true, false, false],
     );
+    assert.deepEqual(rows.at(-1)?.actions, [], "code is loaded at a hardline, not used");
+    assert.ok(inventoryRows(INV, { vendorInReach: false }).every((r) => !r.actions.includes("sell")));
   });
 
   it("offers use on an unslotted item when the server does not say its kind (the server judges)", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   DEFAULT_VENDOR_REACH,
+  buyBackText,
   offerRows,
   parseVendor,
   vendorInReach,
@@ -14,25 +15,31 @@ describe("vendor view (play client)", () => {
   it("picks the nearest vendor within its reach, none beyond", () => {
     assert.equal(vendorInReach([A, B], { x: 104, y: 100 })?.vendor.id, "b");
     assert.equal(vendorInReach([A, B], { x: 101, y: 100 })?.vendor.id, "a");
-    // B's own reach is 3: at 4 units only A (default reach) is left.
-    assert.equal(vendorInReach([A, B], { x: 109, y: 100 })?.vendor.id, "a");
+    // B is nearer but its own reach is 3 (3.2 away): only A, within the default reach, is left.
+    assert.equal(vendorInReach([A, B], { x: 104, y: 97 })?.vendor.id, "a");
     assert.equal(vendorInReach([A, B], { x: 100 + DEFAULT_VENDOR_REACH + 0.5, y: 100 + 5 }), undefined);
     assert.equal(vendorInReach([A], undefined), undefined);
     assert.equal(vendorInReach([A], { x: 103, y: 104 })?.distance, 5);
   });
 
-  it("reads vendors from the route leniently: bad lines are dropped, names and reach kept", () => {
+  it("reads vendors as GET /api/v1/districts lists them, dropping malformed lines", () => {
     const v = parseVendor({
       id: "v",
       name: "Fence",
       x: 1,
       y: 2,
-      reach: 8,
+      buyBackRate: 0.25,
       sells: [
-        { itemId: "medkit", price: 25, name: "Medkit" },
+        { itemId: "cons-health-pack", name: "Health Pack", kind: "consumable", price: 25, ability: null },
         { itemId: "x" },
         null,
-        { abilityId: "hyper_jump", price: 500 },
+        {
+          itemId: "code-a-hyperjump",
+          name: "Hyper Jump Code",
+          kind: "code",
+          price: 500,
+          ability: { id: "a-hyperjump", name: "Hyper Jump" },
+        },
       ],
     });
     assert.deepEqual(v, {
@@ -40,12 +47,15 @@ describe("vendor view (play client)", () => {
       name: "Fence",
       x: 1,
       y: 2,
-      reach: 8,
+      buyBackRate: 0.25,
       sells: [
-        { itemId: "medkit", price: 25, name: "Medkit" },
-        { itemId: "hyper_jump", price: 500, ability: true },
+        { itemId: "cons-health-pack", price: 25, name: "Health Pack" },
+        { itemId: "code-a-hyperjump", price: 500, name: "Hyper Jump Code", teaches: "Hyper Jump" },
       ],
     });
+    assert.equal(buyBackText(v!), "Buys back at 25% of value");
+    assert.equal(buyBackText(A), "");
+    assert.equal(parseVendor({ id: "r", x: 0, y: 0, reach: 5, sells: [] })?.reach, 5);
     assert.equal(parseVendor({ name: "no id" }), undefined);
     assert.equal(parseVendor(null), undefined);
   });

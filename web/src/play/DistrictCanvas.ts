@@ -28,7 +28,7 @@ const MIN_ZOOM = 0.5;
 const MAX_ZOOM = 12;
 
 /**
- * The top-down map: grid, district edge and hardlines (when the server
+ * The top-down map: grid, district edge, hardlines and vendors (when the server
  * publishes them), NPCs and players at their smoothed or predicted positions,
  * the selected target, and floating combat numbers. North (+y) is up. The
  * camera follows the own player; the wheel zooms; a click selects the nearest
@@ -98,7 +98,7 @@ export class DistrictCanvas {
     ctx.fillRect(0, 0, w, h);
     this.drawGrid(w, h, sx, sy);
     this.drawBounds(district, sx, sy);
-    this.drawHardlines(district, sx, sy);
+    this.drawLandmarks(district, sx, sy);
 
     this.picks = [];
     this.labels = [];
@@ -177,7 +177,7 @@ export class DistrictCanvas {
     ctx.setLineDash([]);
   }
 
-  private drawHardlines(district: DistrictInfo, sx: (x: number) => number, sy: (y: number) => number): void {
+  private drawLandmarks(district: DistrictInfo, sx: (x: number) => number, sy: (y: number) => number): void {
     const { ctx } = this;
     for (const hl of district.hardlines) {
       const x = sx(hl.x);
@@ -192,6 +192,23 @@ export class DistrictCanvas {
       ctx.font = "bold 12px ui-monospace, monospace";
       ctx.textAlign = "center";
       ctx.fillText(`☎ ${hl.name}`, x, y - r - 6);
+    }
+    // Vendors: a gold diamond with the name below, so they read apart from hardlines above theirs.
+    for (const v of district.vendors) {
+      const x = sx(v.x);
+      const y = sy(v.y);
+      const r = Math.max(5, 1.2 * this.zoom);
+      ctx.fillStyle = "#ffd166";
+      ctx.beginPath();
+      ctx.moveTo(x, y - r);
+      ctx.lineTo(x + r, y);
+      ctx.lineTo(x, y + r);
+      ctx.lineTo(x - r, y);
+      ctx.closePath();
+      ctx.fill();
+      ctx.font = "11px ui-monospace, monospace";
+      ctx.textAlign = "center";
+      ctx.fillText(`$ ${v.name}`, x, y + r + 12);
     }
   }
 

@@ -11,6 +11,7 @@ import {
   tradeStatus,
   type TradeWindow,
 } from "./tradeWindow.js";
+import { changesHands } from "./inventoryView.js";
 
 /**
  * Player trade (`trade` messages): open a window with a character in say
@@ -25,6 +26,8 @@ export class TradePanel {
   private readonly window: HTMLElement;
   private room: DistrictRoom | undefined;
   private state: TradeWindow | undefined;
+  /** The editor and what it was built from: kept while that holds, so typing survives the other side's updates. */
+  private editing: { key: string; el: HTMLElement } | undefined;
 
   constructor(
     private readonly log: EventLog,
@@ -95,7 +98,7 @@ export class TradePanel {
         side(`${w.with} offers`, w.theirs, w.confirmed.theirs, "theirs"),
       ),
       h("p", { class: "trade-status muted" }, tradeStatus(w)),
-      this.editor(w),
+      this.editorFor(w),
       h(
         "div",
         { class: "row" },
@@ -124,11 +127,17 @@ export class TradePanel {
     );
   }
 
+  private editorFor(w: TradeWindow): HTMLElement {
+    const key = JSON.stringify([w.with, w.mine, this.inventory()]);
+    if (this.editing?.key !== key) this.editing = { key, el: this.editor(w) };
+    return this.editing.el;
+  }
+
   /** My side: a quantity per tradeable stack (equipped items cannot be traded) and Information. */
   private editor(w: TradeWindow): HTMLElement {
     const inv = this.inventory();
     const draft = draftFrom(w.mine);
-    const tradeable = (inv?.items ?? []).filter((i) => !i.equipped);
+    const tradeable = (inv?.items ?? []).filter((i) => !i.equipped && changesHands(i));
     const qtyInputs = tradeable.map((i) =>
       h("input", {
         type: "number",
@@ -163,7 +172,11 @@ export class TradePanel {
         },
       },
       tradeable.length === 0
-        ? h("p", { class: "muted" }, "Nothing you carry can be traded (equipped items cannot).")
+        ? h(
+            "p",
+            { class: "muted" },
+            "Nothing you carry can be traded (equipped items, mission items and code cannot).",
+          )
         : h(
             "ul",
             { class: "trade-items" },

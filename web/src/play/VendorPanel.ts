@@ -1,7 +1,7 @@
 import type { DistrictClientMessages } from "../../../src/mxo/contract/clientMessages.js";
 import { fill, h } from "../shared/dom.js";
 import type { DistrictRoom } from "./GameConnection.js";
-import { offerRows, vendorInReach, type Vendor } from "./vendorView.js";
+import { buyBackText, offerRows, vendorInReach, type Vendor } from "./vendorView.js";
 
 /**
  * The vendor the player stands at (the district's vendors come from
@@ -14,6 +14,7 @@ export class VendorPanel {
   private readonly title: HTMLElement;
   private readonly distance: HTMLElement;
   private readonly list: HTMLElement;
+  private readonly buyBack: HTMLElement;
   private room: DistrictRoom | undefined;
   private vendors: readonly Vendor[] = [];
   private shown: Vendor | undefined;
@@ -27,12 +28,13 @@ export class VendorPanel {
     this.title = h("h2", {}, "Vendor");
     this.distance = h("span", { class: "muted" });
     this.list = h("ul", { class: "vendor-offers" });
+    this.buyBack = h("span", {});
     this.el = h(
       "section",
       { class: "panel vendor", hidden: true },
       h("header", {}, this.title, this.distance),
       this.list,
-      h("p", { class: "muted small-print" }, "Sell from your inventory while you stand here."),
+      h("p", { class: "muted small-print" }, "Sell from your inventory while you stand here. ", this.buyBack),
     );
   }
 
@@ -62,6 +64,7 @@ export class VendorPanel {
     this.onVendor(vendor?.id);
     if (!vendor) return;
     this.title.textContent = vendor.name;
+    this.buyBack.textContent = buyBackText(vendor);
     this.renderOffers(vendor);
   }
 
@@ -82,7 +85,7 @@ export class VendorPanel {
         h(
           "li",
           { "data-item": r.itemId, "data-affordable": r.affordable },
-          h("span", { class: "item-name" }, r.ability ? `${r.name} (code)` : r.name),
+          h("span", { class: "item-name", title: r.note || r.name }, r.name),
           h("span", { class: "price" }, r.price),
           h(
             "button",

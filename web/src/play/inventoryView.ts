@@ -39,14 +39,15 @@ export interface InventoryRow {
  * unequip; consumables get use. Items without a kind on the wire (older
  * servers) and no slot get use too: the server answers `not_usable` with the
  * item's name if it is not. Sell appears only while a vendor is in reach, and
- * never on an equipped item (the server refuses `equipped`).
+ * never on an equipped item (the server refuses `equipped`) nor on mission
+ * items and ability code, which vendors do not buy.
  */
 export function inventoryRows(inv: InventoryUpdate, opts: { vendorInReach: boolean }): InventoryRow[] {
   return inv.items.map((item) => {
     const actions: ItemAction[] = [];
     if (item.slot) actions.push(item.equipped ? "unequip" : "equip");
     else if (usable(item)) actions.push("use");
-    if (opts.vendorInReach && !item.equipped) actions.push("sell");
+    if (opts.vendorInReach && !item.equipped && changesHands(item)) actions.push("sell");
     const parts = [];
     if (item.qty > 1) parts.push(`×${item.qty}`);
     if (item.equipped) parts.push(`equipped (${slotLabel(item.slot ?? "")})`);
@@ -62,8 +63,17 @@ export function inventoryRows(inv: InventoryUpdate, opts: { vendorInReach: boole
   });
 }
 
-function usable(item: InventoryEntry & { kind?: string }): boolean {
+function usable(item: InventoryEntry): boolean {
   return item.kind === undefined ? true : item.kind === "consumable";
+}
+
+/**
+ * Mission items and ability code stay with the character (content marks them
+ * untradeable; vendors do not buy them): no sell, no trade. Other items may
+ * still be refused by the server, which names them.
+ */
+export function changesHands(item: InventoryEntry): boolean {
+  return item.kind !== "mission" && item.kind !== "code";
 }
 
 export interface SlotView {

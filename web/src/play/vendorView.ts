@@ -9,8 +9,8 @@ export interface VendorOffer {
   price: number;
   /** The item's name, when the route gives it (the client falls back to the id). */
   name?: string;
-  /** Set when the line is ability code rather than an item. */
-  ability?: boolean;
+  /** For ability code: the name of the ability it lets the character load. */
+  teaches?: string;
 }
 
 export interface Vendor {
@@ -21,14 +21,16 @@ export interface Vendor {
   sells: VendorOffer[];
   /** How close a buyer must stand, when the route says; otherwise DEFAULT_VENDOR_REACH. */
   reach?: number;
+  /** What the vendor pays for an item brought to it, as a fraction of the item's value. */
+  buyBackRate?: number;
 }
 
 /**
- * How close the client assumes a buyer must stand when the route does not say:
- * the hardline's reach (the loadout handler's 12 units). The server decides;
- * a wrong guess only means its `out_of_reach` error shows instead of the panel.
+ * How close a buyer must stand: the server's VENDOR_REACH (src/mxo/rules/vendors.ts),
+ * unless the route names a vendor's own. The server decides; a wrong figure
+ * here only means its `out_of_reach` error shows instead of the panel.
  */
-export const DEFAULT_VENDOR_REACH = 12;
+export const DEFAULT_VENDOR_REACH = 8;
 
 /** Reads one vendor from the route's JSON, dropping what is malformed rather than failing the page. */
 export function parseVendor(raw: unknown): Vendor | undefined {
@@ -42,18 +44,20 @@ export function parseVendor(raw: unknown): Vendor | undefined {
     x: v.x,
     y: v.y,
     ...(typeof v.reach === "number" ? { reach: v.reach } : {}),
+    ...(typeof v.buyBackRate === "number" ? { buyBackRate: v.buyBackRate } : {}),
     sells: sells.flatMap((s): VendorOffer[] => {
       if (!s || typeof s !== "object") return [];
       const o = s as Record<string, unknown>;
-      const itemId =
-        typeof o.itemId === "string" ? o.itemId : typeof o.abilityId === "string" ? o.abilityId : "";
-      if (!itemId || typeof o.price !== "number") return [];
+      if (typeof o.itemId !== "string" || !o.itemId || typeof o.price !== "number") return [];
+      const ability =
+        o.ability && typeof o.ability === "object" ? (o.ability as Record<string, unknown>) : undefined;
+      const teaches = typeof ability?.name === "string" ? ability.name : undefined;
       return [
         {
-          itemId,
+          itemId: o.itemId,
           price: o.price,
           ...(typeof o.name === "string" ? { name: o.name } : {}),
-          ...(typeof o.abilityId === "string" || o.kind === "ability" ? { ability: true } : {}),
+          ...(teaches ? { teaches } : {}),
         },
       ];
     }),
@@ -80,7 +84,8 @@ export interface OfferRow {
   name: string;
   price: string;
   affordable: boolean;
-  ability: boolean;
+  /** "lets you load Hyper Jump", for ability code; "" otherwise. */
+  note: string;
 }
 
 /** The vendor's lines for display: name, price, and whether the player's Information covers it. */
@@ -91,6 +96,13 @@ export function offerRows(vendor: Vendor, information: number | undefined): Offe
     price: `${o.price.toLocaleString("en-US")} info`,
     // Unknown funds (no inventory yet): let the server decide.
     affordable: information === undefined || information >= o.price,
-    ability: Boolean(o.ability),
+    note: o.teaches ? `lets you load ${o.teaches}` : "",
   }));
+}
+
+/** "Buys back at 25% of value", or "" when the route does not say. */
+export function buyBackText(vendor: Vendor): string {
+  return vendor.buyBackRate === undefined
+    ? ""
+    : `Buys back at ${Math.round(vendor.buyBackRate * 100)}% of value`;
 }
