@@ -1,7 +1,8 @@
 /**
  * One bot: it gets an account, joins a district and wanders (a random walk
  * through the room's input channel), says something now and then, shoots the
- * nearest NPC in range and, with --travelInterval, travels between districts.
+ * nearest NPC in range and, with --travelInterval, walks back to its arrival
+ * hardline and travels between districts.
  *
  * `start` returns once the bot has joined; the bot then lives on through its
  * timers. A throw counts the bot as failed.
@@ -32,6 +33,11 @@ type Reservation = Parameters<Client["consumeSeatReservation"]>[0];
 
 /** The starter ranged attack every new character has loaded, and its range. */
 const STARTER_SHOT = { id: "a-shot", range: 30 };
+/**
+ * How near its arrival point a bot walks back before travelling: it arrived
+ * within a few units of the arrival hardline, and travel leaves from within 12.
+ */
+const HOME_REACH = 3;
 /** Refusals a fighting bot expects now and then (target moved, cooldown): not server errors. */
 const COMBAT_REFUSALS = new Set([
   "out_of_range",
@@ -107,6 +113,8 @@ export class Bots {
     let origin: { x: number; y: number } | undefined;
     let moved = false;
     let traveling = false;
+    /** Time to travel: walking back to the arrival hardline first (travel leaves from a hardline). */
+    let homing = false;
     let input = room.input<MoveInputData>();
     const send = (type: string, message: unknown) => {
       room.send(type, message);
@@ -133,7 +141,7 @@ export class Bots {
           counters.combatRefused++;
           return;
         }
-        if (payload?.code === "travel_failed") {
+        if (payload?.code === "travel_failed" || payload?.code === "not_at_hardline") {
           traveling = false;
           counters.travelsFailed++;
         }
@@ -194,13 +202,27 @@ export class Bots {
         ({ dx, dy } = nextDirection());
         turnAt = now + randomBetween(2000, 5000);
       }
+      const me = (room.state as DistrictStateView | undefined)?.players?.get(room.sessionId);
+      let [moveX, moveY] = [dx, dy];
+      if (homing && me && origin) {
+        // The bot arrived by the arrival hardline: back there, then travel.
+        const away = Math.hypot(origin.x - me.x, origin.y - me.y);
+        if (away <= HOME_REACH) {
+          [moveX, moveY] = [0, 0];
+          homing = false;
+          traveling = true;
+          const others = ALL_DISTRICTS.filter((d) => d !== district);
+          send("travel", { district: pick(others) });
+        } else {
+          [moveX, moveY] = [(origin.x - me.x) / away, (origin.y - me.y) / away];
+        }
+      }
       input.data.seq = ++seq;
-      input.data.moveX = dx;
-      input.data.moveY = dy;
+      input.data.moveX = moveX;
+      input.data.moveY = moveY;
       input.send();
       counters.inputs++;
 
-      const me = (room.state as DistrictStateView | undefined)?.players?.get(room.sessionId);
       if (me) {
         noteInputLag(seq - me.ack);
         origin ??= { x: me.x, y: me.y };
@@ -250,11 +272,7 @@ export class Bots {
       }
     });
     every(o.travelIntervalSeconds, () => {
-      const others = ALL_DISTRICTS.filter((d) => d !== district);
-      if (!traveling && others.length > 0) {
-        traveling = true;
-        send("travel", { district: pick(others) });
-      }
+      if (!traveling && !homing && ALL_DISTRICTS.length > 1) homing = true;
     });
 
     function stopTimers(): void {

@@ -119,6 +119,30 @@ describe("load test without a terminal (loadtest/wander.ts)", function () {
     assert.match(file, /^\S+ detail +Bot_\w+ joined richland/m);
   });
 
+  it("with --travelInterval, bots walk back to their arrival hardline and travel from there", async () => {
+    const { code, stdout, stderr } = await loadtest([
+      "--endpoint",
+      server.ws,
+      "--numClients",
+      "2",
+      "--district",
+      "richland",
+      "--duration",
+      "10",
+      "--progressInterval",
+      "5",
+      "--fightInterval",
+      "0",
+      "--travelInterval",
+      "2",
+    ]);
+    assert.equal(code, 0, `exit ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    const summary = JSON.parse(stdout.trimEnd().split("\n").at(-1)!) as Summary;
+    assert.ok(summary.travels.done >= 2, `travels ${JSON.stringify(summary.travels)}`);
+    assert.equal(summary.travels.failed, 0);
+    assert.equal(summary.errors, 0, `errors: ${summary.errorSamples.join("; ")}`);
+  });
+
   it("refuses a bad option with a clear message and status 2", async () => {
     const { code, stderr } = await loadtest(["--endpoint", server.ws, "--numClients", "many"]);
     assert.equal(code, 2);

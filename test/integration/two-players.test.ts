@@ -4,6 +4,9 @@ import { joinDistrict, me, newPlayer, sleep, waitFor } from "../helpers/api.js";
 import { approach } from "../helpers/movement.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 
+/** Richland's arrival hardline. */
+const MARA_CENTRAL = { x: 1500, y: 1200 };
+
 function seen(room: Room<any>, name: string): any {
   for (const p of room.state?.players?.values() ?? []) if (p.name === name) return p;
   return undefined;
@@ -78,7 +81,9 @@ describe("two players (embedded database)", function () {
         "b hit it",
       );
 
-      // A travels to Westview; B no longer sees A, and they whisper across districts.
+      // A walks back to Mara Central (travel leaves from a hardline) and travels
+      // to Westview; B no longer sees A, and they whisper across districts.
+      await approach(a.room, () => MARA_CENTRAL, 3);
       const answer = new Promise<any>((resolve) => a.room.onMessage("travel", resolve));
       a.room.send("travel", { district: "westview" });
       const { reservation } = await answer;
