@@ -274,6 +274,43 @@ describe("Character sheet: attributes, equipment and consumables over the SDK", 
     );
     await room.leave();
   });
+
+  // Last: it restarts the server under the other tests' feet.
+  it("equipment and allocated points survive a server restart, and still shape the sheet and the state", async () => {
+    const p = await newPlayer(d.server.http);
+    const { room } = await joinDistrict(d.server.ws, p);
+    await waitFor(() => inventories(room)[0], { what: "the first inventory" });
+    await gm("setstat", p.characterName, "level", "30");
+    await give(room, p, "c-kevlar-vest");
+    room.send("allocate", { stat: "vitality" });
+    room.send("equip", { itemId: "c-kevlar-vest" });
+    const worn = await waitFor(
+      () =>
+        sheets(room).find(
+          (s) => s.stats.vitality === 6 && s.derived.maxHp === maxHealth({ ...FIVES, vitality: 6 }, 30) + 80,
+        ),
+      { what: "the vest and the point on the sheet" },
+    );
+    await room.leave();
+
+    await d.restart();
+    const again = await joinDistrict(d.server.ws, p);
+    const back = await waitFor(() => sheets(again.room)[0], { what: "the sheet after the restart" });
+    assert.deepEqual(back.stats, worn.stats);
+    assert.deepEqual(back.derived, worn.derived);
+    assert.equal(back.unspentPoints, 28);
+    await waitFor(() => me(again.room)?.maxHp === worn.derived.maxHp, {
+      what: "max HP in the state after the restart",
+    });
+    await waitFor(
+      () =>
+        inventories(again.room)
+          .at(-1)
+          ?.items.find((i) => i.itemId === "c-kevlar-vest" && i.equipped),
+      { what: "the vest still equipped after the restart" },
+    );
+    await again.room.leave();
+  });
 });
 
 /** Travels from the arrival hardline (where a new character stands) and arrives in `district`. */
