@@ -232,6 +232,48 @@ describe("teams (embedded database)", function () {
     }
   });
 
+  it("the team follows its members: level-ups, logging out (the lead passes on), relogging and travel", async () => {
+    const lead = await seat(d.server, "richland");
+    const mate = await seat(d.server, "richland");
+    let again: Seat | undefined;
+    try {
+      await recruit(lead, mate);
+      await shows(mate, [lead, mate]);
+      await gm("setstat", [mate.characterName, "level", "5"]);
+      await waitFor(() => lastTeam(lead)?.members[1]?.level === 5, { what: "level-up shown" });
+
+      // The leader logs out: within seconds it shows offline and the mate leads; it stays a member.
+      await lead.room.leave();
+      await waitFor(() => lastTeam(mate)?.members[0]?.online === false, {
+        what: "offline",
+        timeoutMs: 20_000,
+      });
+      assert.equal(leaderOf(mate), mate.characterName);
+      assert.equal(lastTeam(mate).members.length, 2);
+
+      // Back in the game: its team is shown on join, and it is online again.
+      const j = await joinDistrict(d.server.ws, lead, "richland");
+      again = { ...lead, ...j };
+      await waitFor(() => lastTeam(again!)?.members.length === 2, { what: "team on relog" });
+      await waitFor(() => lastTeam(mate)?.members[0]?.online === true, { what: "online again" });
+      assert.equal(leaderOf(again), mate.characterName);
+
+      // A travel shows where it went.
+      const reply = new Promise<any>((resolve) => mate.room.onMessage("travel", resolve));
+      mate.room.send("travel", { district: "westview" });
+      const next = await mate.client.consumeSeatReservation((await reply).reservation);
+      await mate.room.leave();
+      mate.room = next;
+      await waitFor(() => lastTeam(again!)?.members[1]?.district === "westview", { what: "travel shown" });
+      await waitFor(() => lastTeam(mate)?.members.length === 2, { what: "team after travel" });
+      await sleep(11_000); // past the grace a leave is given before it counts as offline
+      assert.equal(lastTeam(again).members[1].online, true, "a travel is not a logout");
+      assert.equal(leaderOf(again), mate.characterName);
+    } finally {
+      await leaveAll([mate, ...(again ? [again] : [])]);
+    }
+  });
+
   it("team chat reaches every member, in any district, and no one else", async () => {
     const a = await seat(d.server, "richland");
     const b = await seat(d.server, "westview");

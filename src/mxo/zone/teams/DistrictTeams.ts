@@ -9,6 +9,9 @@ import type { TeamService } from "./TeamService.js";
  * asks which teammates stand close enough to share a kill or an objective.
  */
 export class DistrictTeams {
+  /** Characters by session, kept past the member record (the room drops that before `exit`). */
+  private readonly characters = new Map<string, string>();
+
   constructor(
     private readonly ctx: DistrictContext,
     readonly service: TeamService,
@@ -27,6 +30,7 @@ export class DistrictTeams {
   joined(sessionId: string): void {
     const seat = this.seat(sessionId);
     if (!seat) return;
+    this.characters.set(sessionId, seat.characterId);
     this.service.attach(seat.characterId, {
       sessionId,
       tell: (update) => this.ctx.tell([sessionId], "team", update),
@@ -40,10 +44,11 @@ export class DistrictTeams {
     if (meta) this.service.show(meta.characterId);
   }
 
-  /** Before the member record goes (leave or travel). */
+  /** The player left this room (leave or travel). */
   exit(sessionId: string): void {
-    const meta = this.ctx.members.get(sessionId);
-    if (meta) this.service.left(meta.characterId, sessionId);
+    const characterId = this.characters.get(sessionId);
+    this.characters.delete(sessionId);
+    if (characterId) this.service.left(characterId, sessionId);
   }
 
   levelChanged(sessionId: string): void {
