@@ -12,7 +12,8 @@ const ADMIN = { username: "e2e_admin", password: "admin password 123" };
  * chromium), on one server with the embedded database. A GM gives them
  * items; one equips a weapon from the inventory panel (the equipment view
  * follows), then the two trade through the trade window (items and
- * Information both ways, both confirm) and each inventory shows the swap.
+ * Information both ways, both confirm) and each inventory shows the swap;
+ * the admin inspector then shows the equipment.
  */
 describe("web client: equipping and trading in a browser", function () {
   this.timeout(240_000);
@@ -145,5 +146,22 @@ describe("web client: equipping and trading in a browser", function () {
       "the pistol stayed equipped",
     );
     await screenshot(neo, "play-after-trade");
+
+    // The admin console's inspector puts equipment, unspent points and the derived figures first.
+    const admin = await page();
+    await admin.goto(`${deployment.server.http}/admin`);
+    await admin.fill("input[name=username]", ADMIN.username);
+    await admin.fill("input[name=password]", ADMIN.password);
+    await admin.click("form.login button[type=submit]");
+    await admin.click("nav.tabs a[data-view=inspector]");
+    await admin.fill("input[name=inspectTarget]", "Neo");
+    await admin.click(".inspector form button[type=submit]");
+    const line = (key: string) => admin.locator(`.inspect-highlights tr[data-line="${key}"] td`);
+    await line("equipment").waitFor({ timeout: 10_000 });
+    assert.equal(await line("equipment").textContent(), "weapon: w-9mm-pistol");
+    assert.equal(await line("points").textContent(), "0");
+    assert.equal(await line("team").textContent(), "not in a team");
+    assert.match((await line("attributes").textContent()) ?? "", /^focus 5 · perception 5/);
+    await screenshot(admin, "admin-inspector-gear");
   });
 });

@@ -10,12 +10,14 @@ describe("inspect summary (admin inspector)", () => {
       stats: { vitality: 5, focus: 7, perception: 5, reason: 5, belief: 6 },
       unspentPoints: 2,
       equipment: { shoes: "boots", weapon: "w-katana", head: null },
+      derived: { maxHp: 250, maxIs: 110, accuracy: 0.734, damage: 1.06, defence: 104.4, stats: {} },
       team: { leader: "Morpheus", members: ["Morpheus", "Neo", "Trinity"] },
     });
     assert.deepEqual(lines, {
       attributes: "focus 7 · perception 5 · reason 5 · belief 6 · vitality 5",
       points: "2",
       equipment: "weapon: w-katana · shoes: boots",
+      derived: "HP 250 · IS 110 · accuracy 73% · damage ×1.06 · defence 104",
       team: "Morpheus ★, Neo, Trinity (3)",
     });
   });

@@ -12,8 +12,13 @@ const member = (name: string, leader = false, online?: boolean) => ({
 
 describe("team view (play client)", () => {
   it("out of a team: may invite (founds one), answers a pending invite", () => {
-    const v = teamView({ members: [], invite: { from: "Morpheus" } }, "Neo", names);
+    const v = teamView({ members: [], invite: { from: "Morpheus", expiresIn: 44.6 } }, "Neo", names);
     assert.deepEqual([v.inTeam, v.canInvite, v.inviteFrom, v.size], [false, true, "Morpheus", ""]);
+    assert.equal(v.inviteExpiry, "answer within 45 seconds");
+    assert.equal(
+      teamView({ members: [], invite: { from: "Morpheus" } }, "Neo", names).inviteExpiry,
+      undefined,
+    );
     assert.equal(teamView(undefined, "Neo", names).inTeam, false);
   });
 

@@ -1,13 +1,14 @@
 /**
  * The lines the inspector puts first for an MxO character: attributes and the
- * points left to spend, equipment by slot, and the team. `inspect` is the
+ * points left to spend, equipment by slot, the derived combat figures, and
+ * the team. `inspect` is the
  * game's report (fields arrive as the game grows), so each line appears only
  * when its field is present, and unexpected shapes are shown as they come
  * rather than dropped. Pure: web/test checks it.
  */
 
 export interface SummaryLine {
-  /** Stable key for tests and styling: "attributes", "points", "equipment", "team". */
+  /** Stable key for tests and styling: "attributes", "points", "equipment", "derived", "team". */
   key: string;
   label: string;
   value: string;
@@ -40,6 +41,8 @@ export function inspectSummary(data: unknown): SummaryLine[] {
 
   if ("equipment" in d)
     lines.push({ key: "equipment", label: "Equipment", value: equipmentText(d.equipment) });
+  const derived = record(d.derived);
+  if (derived) lines.push({ key: "derived", label: "Derived", value: derivedText(derived) });
   if ("team" in d) lines.push({ key: "team", label: "Team", value: teamText(d.team) });
   return lines;
 }
@@ -85,4 +88,21 @@ function teamText(v: unknown): string {
   if (members.length === 0) return leader ? `led by ${leader}` : JSON.stringify(v);
   const names = members.map((m) => (m === leader ? `${m} ★` : m));
   return `${names.join(", ")} (${members.length})`;
+}
+
+/** The sheet's derived figures in one line: "HP 250 · IS 110 · accuracy 73% · damage ×1.06 · defence 104". */
+function derivedText(d: Record<string, unknown>): string {
+  const num = (k: string) => (typeof d[k] === "number" ? (d[k] as number) : undefined);
+  const parts: string[] = [];
+  const hp = num("maxHp");
+  const is = num("maxIs");
+  const accuracy = num("accuracy");
+  const damage = num("damage");
+  const defence = num("defence");
+  if (hp !== undefined) parts.push(`HP ${hp}`);
+  if (is !== undefined) parts.push(`IS ${is}`);
+  if (accuracy !== undefined) parts.push(`accuracy ${Math.round(accuracy * 100)}%`);
+  if (damage !== undefined) parts.push(`damage ×${damage.toFixed(2)}`);
+  if (defence !== undefined) parts.push(`defence ${Math.round(defence)}`);
+  return parts.length > 0 ? parts.join(" · ") : JSON.stringify(d);
 }

@@ -98,7 +98,8 @@ export class TeamPanel {
           "p",
           {},
           h("b", {}, v.inviteFrom),
-          " invites you. ",
+          " invites you",
+          v.inviteExpiry ? ` (${v.inviteExpiry}). ` : ". ",
           h(
             "button",
             {

@@ -45,7 +45,7 @@ const HINTS: Partial<Record<DistrictErrorCode, string>> = {
   too_many: "unload something first",
   ability_locked: "you do not know that ability yet",
   not_usable: "that ability cannot be loaded yet",
-  duplicate: "each ability loads once",
+  duplicate: "it is already yours (or loaded)",
   too_far: "walk closer",
   no_points: "you gain a point with each level",
   stat_capped: "put the point into another attribute",
@@ -63,6 +63,7 @@ const HINTS: Partial<Record<DistrictErrorCode, string>> = {
   no_invite: "ask for a new invite",
   not_in_team: "join or found a team first",
   unknown_hardline: "pick a hardline of that district",
+  not_tradeable: "it is bound to you: it cannot change hands",
 };
 
 export function errorHint(code: string): string | undefined {

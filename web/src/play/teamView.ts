@@ -25,6 +25,8 @@ export interface TeamView {
   members: MemberRow[];
   /** A pending invite to answer: who sent it. */
   inviteFrom?: string;
+  /** "answer within 45 seconds", when the server says how long the invite lasts. */
+  inviteExpiry?: string;
   /** May this player invite? Out of a team anyone may (it founds one); in one, only the leader, while not full. */
   canInvite: boolean;
 }
@@ -57,6 +59,9 @@ export function teamView(
     size: inTeam ? `${members.length}/${TEAM_MAX}` : "",
     members: rows,
     ...(update?.invite ? { inviteFrom: update.invite.from } : {}),
+    ...(update?.invite?.expiresIn !== undefined
+      ? { inviteExpiry: `answer within ${Math.max(0, Math.round(update.invite.expiresIn))} seconds` }
+      : {}),
     canInvite: !inTeam || (amLeader && !full),
   };
 }
