@@ -13,7 +13,8 @@ export const allocate = handler({
   handle(ctx, client, msg) {
     const id = client.sessionId;
     const meta = ctx.members.get(id);
-    if (!meta) return;
+    // A travel already saved the character: a change now would be lost on arrival.
+    if (!meta || ctx.isTraveling(id)) return;
     const result = ctx.sim.allocate(id, msg.stat);
     if (!result.ok) return ctx.error(client, result.code, result.message);
     meta.stats = ctx.sim.statsOf(id) ?? meta.stats;

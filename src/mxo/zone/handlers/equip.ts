@@ -17,7 +17,8 @@ export const equip = handler({
     const id = client.sessionId;
     const meta = ctx.members.get(id);
     const player = ctx.sim.player(id);
-    if (!meta || !player) return;
+    // A travel already saved the character: a change now would be lost on arrival.
+    if (!meta || !player || ctx.isTraveling(id)) return;
     const item = ctx.content.item(msg.itemId);
     if (!item || ctx.inventory.held(id, item.id) <= 0) {
       return ctx.error(client, "not_owned", `You do not have ${item ? item.name : "that item"}`);
@@ -38,7 +39,7 @@ export const unequip = handler({
   handle(ctx, client, msg) {
     const id = client.sessionId;
     const meta = ctx.members.get(id);
-    if (!meta) return;
+    if (!meta || ctx.isTraveling(id)) return;
     if (!Object.hasOwn(meta.equipment, msg.slot)) {
       return ctx.error(client, "not_found", `Nothing is equipped in your ${msg.slot} slot`);
     }

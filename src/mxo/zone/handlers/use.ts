@@ -21,7 +21,8 @@ export const use = handler({
   async handle(ctx, client, msg) {
     const id = client.sessionId;
     const meta = ctx.members.get(id);
-    if (!meta) return;
+    // A travel already saved the character: a change now would be lost on arrival.
+    if (!meta || ctx.isTraveling(id)) return;
     const item = ctx.content.item(msg.itemId);
     if (!item || ctx.inventory.held(id, item.id) <= 0) {
       return ctx.error(client, "not_owned", `You do not have ${item ? item.name : "that item"}`);
@@ -54,8 +55,9 @@ export const use = handler({
     } finally {
       busy.delete(item.id);
     }
-    // Still here (not left or travelled while the ledger answered), and still able to use it.
-    const applied = ctx.members.get(id) === meta ? ctx.sim.useItem(id, item) : undefined;
+    // Still here (not gone or travelling since the ledger was asked), and still able to use it.
+    const here = ctx.members.get(id) === meta && !ctx.isTraveling(id);
+    const applied = here ? ctx.sim.useItem(id, item) : undefined;
     if (!applied?.ok) {
       await ledger
         .apply({ ...take, idempotencyKey: `${take.idempotencyKey}:back`, quantity: 1, kind: "grant" })
