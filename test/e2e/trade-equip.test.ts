@@ -10,8 +10,8 @@ const ADMIN = { username: "e2e_admin", password: "admin password 123" };
 /**
  * Issue 15's browser test: two players, each in a real page (Debian's
  * chromium), on one server with the embedded database. A GM gives them
- * items; one equips a weapon from the inventory panel (the equipment view
- * follows), then the two trade through the trade window (items and
+ * items and one a level; that one spends the point from the character sheet
+ * and equips a weapon from the inventory panel (the equipment view follows), then the two trade through the trade window (items and
  * Information both ways, both confirm) and each inventory shows the swap;
  * the admin inspector then shows the equipment.
  */
@@ -77,7 +77,7 @@ describe("web client: equipping and trading in a browser", function () {
 
   const item = (p: Page, itemId: string) => p.locator(`.inventory li[data-item="${itemId}"]`);
 
-  it("equips a weapon from the inventory, then completes a trade between two pages", async () => {
+  it("spends a point, equips a weapon from the inventory, then completes a trade between two pages", async () => {
     const neo = await page();
     const trinity = await page();
     await enterAsNewPlayer(neo, "Neo");
@@ -87,6 +87,18 @@ describe("web client: equipping and trading in a browser", function () {
     await gm("give", ["Neo", "c-mirrored-shades", "1"]);
     await gm("give", ["Neo", "currency", "100"]);
     await gm("give", ["Trinity", "cons-health-pack", "2"]);
+
+    // A level gained gives a point: the sheet offers it, a + spends it on Focus.
+    await gm("setstat", ["Neo", "level", "2"]);
+    await neo.locator('.character-sheet .points[data-points="1"]').waitFor({ timeout: 10_000 });
+    assert.equal(await neo.textContent(".character-sheet .points"), "1 point to spend");
+    await neo.click('.stats-table button[name=allocate][data-stat="focus"]');
+    // Nothing left to spend: the (now empty) points mark is still in the page.
+    await neo
+      .locator('.character-sheet .points[data-points="0"]')
+      .waitFor({ state: "attached", timeout: 10_000 });
+    assert.equal(await neo.textContent('.stats-table tr[data-stat="focus"] .stat-value'), "6");
+    assert.equal(await neo.locator(".stats-table button[name=allocate]").count(), 0, "no points left");
 
     // Equip: the row gets its marker, the weapon slot shows the pistol, the button becomes Unequip.
     await item(neo, "w-9mm-pistol").locator("button[name=equip]").click({ timeout: 15_000 });
@@ -160,8 +172,8 @@ describe("web client: equipping and trading in a browser", function () {
     await line("equipment").waitFor({ timeout: 10_000 });
     assert.equal(await line("equipment").textContent(), "weapon: w-9mm-pistol");
     assert.equal(await line("points").textContent(), "0");
+    assert.match((await line("attributes").textContent()) ?? "", /^focus 6 · perception 5/);
     assert.equal(await line("team").textContent(), "not in a team");
-    assert.match((await line("attributes").textContent()) ?? "", /^focus 5 · perception 5/);
     await screenshot(admin, "admin-inspector-gear");
   });
 });
