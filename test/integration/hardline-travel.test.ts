@@ -98,7 +98,7 @@ describe("Hardline travel: jack out at a hardline, in at a named one", function 
     const answer = waitFor(() => received(there, "travel")[0], { what: "the GM's travel" });
     await gm("teleport", [p.characterName, "downtown"]);
     const { reservation } = await answer;
-    const moved = await client.consumeSeatReservation(reservation);
+    const moved: Room<any> = await client.consumeSeatReservation(reservation);
     await there.leave();
     await waitFor(() => me(moved), { what: "the arrival downtown" });
     assert.equal(moved.state.district, "downtown");

@@ -8,7 +8,7 @@ import type { MissionUpdate } from "./missions.js";
 import type { ITEM_KINDS } from "../content/schema/item.js";
 import type { CharacterStats } from "../rules/characterRules.js";
 
-/** `loadout`: on join and after every change; the loaded abilities, memory and what the character knows. */
+/** `loadout`: on join and after every change (ability code gained or lost too); the loaded abilities, memory and what the character has acquired. */
 export interface LoadoutUpdate {
   kind: "current";
   /** Loaded ability ids, in slot order (the close-combat move comes free and is not listed). */
@@ -17,7 +17,7 @@ export interface LoadoutUpdate {
   custom: boolean;
   memory: number;
   budget: number;
-  /** Every ability the character knows, with whether it is loaded. */
+  /** Every ability the character has acquired (granted, or its code held), with whether it is loaded. */
   catalog: LoadoutAbility[];
 }
 
@@ -33,6 +33,8 @@ export interface LoadoutAbility {
   innerStrength: number;
   memoryCost: number;
   loaded: boolean;
+  /** Whether the character's level and acquired prerequisites let it load this now. */
+  loadable: boolean;
 }
 
 /**

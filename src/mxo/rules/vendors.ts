@@ -37,7 +37,7 @@ export interface WareItem {
 }
 
 export type VendorErrorCode =
-  "out_of_reach" | "not_sold_here" | "insufficient_funds" | "not_owned" | "equipped";
+  "out_of_reach" | "not_sold_here" | "insufficient_funds" | "not_owned" | "equipped" | "duplicate";
 
 export type VendorCheck = { ok: true; total: number } | { ok: false; code: VendorErrorCode; message: string };
 
