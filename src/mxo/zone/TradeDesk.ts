@@ -97,7 +97,8 @@ export class TradeDesk {
     const other = otherSide(side);
     const changed = this.check(trade.traders[other].sessionId, w.offers[other]);
     if (changed) {
-      return void this.finish(trade, "cancelled", `${trade.traders[other].name}: ${changed.message}`);
+      const reason = `${trade.traders[other].name} can no longer hand over what was offered; nothing was exchanged`;
+      return void this.finish(trade, "cancelled", reason);
     }
     void this.swap(trade);
     return undefined;
