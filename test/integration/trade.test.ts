@@ -155,6 +155,14 @@ describe("Player trade (SDK)", function () {
     const metrics = async () => String((await http(d.server.http, "GET", "/metrics")).body);
     assert.match(await metrics(), /mxo_trades_total\{result="done"\} 1\b/);
     assert.match(await metrics(), /mxo_game_events_total\{kind="trade"\} 2\b/);
+    const summary = async (j: Joined) =>
+      (await http(d.server.http, "GET", `/api/v1/admin/analytics/players/${j.p.characterId}`, { token }))
+        .body;
+    await waitFor(async () => (await summary(a)).trades === 1 && (await summary(b)).trades === 1, {
+      what: "one trade in each player's analytics",
+      timeoutMs: 8000,
+      intervalMs: 250,
+    });
     await waitFor(
       async () => new RegExp(`mxo_economy_information ${informationGiven}\\b`).test(await metrics()),
       { what: `mxo_economy_information ${informationGiven}`, timeoutMs: 10_000, intervalMs: 500 },
@@ -341,5 +349,26 @@ describe("Player trade (SDK)", function () {
     assert.equal((await refusal(a, { action: "confirm" })).code, "no_trade");
     const metrics = String((await http(d.server.http, "GET", "/metrics")).body);
     assert.match(metrics, /mxo_trades_total\{result="cancelled"\} [1-9]/);
+  });
+
+  it("a travel or a GM kick cancels the trade for the other", async () => {
+    const [a, b] = await openPair();
+    const n = trades(b).length;
+    a.room.send("travel", { district: "downtown" });
+    const travelled = await waitFor(() => trades(b)[n], { what: "cancelled when a travels" });
+    assert.equal(travelled.state, "cancelled");
+    assert.equal(travelled.reason, `${a.p.characterName} is travelling`);
+
+    const c = await join();
+    await next(
+      () => trades(c),
+      () => b.room.send("trade", { action: "open", with: c.p.characterName }),
+      "b and c trade",
+    );
+    const m = trades(b).length;
+    await gm("kick", [c.p.characterName, "trade test"]);
+    const kicked = await waitFor(() => trades(b)[m], { what: "cancelled when c is kicked" });
+    assert.equal(kicked.state, "cancelled");
+    assert.equal(kicked.reason, `${c.p.characterName} left`);
   });
 });

@@ -11,6 +11,8 @@ export interface PlayerSummary {
   itemsAcquired: number;
   currencyEarned: number;
   deaths: number;
+  /** Player trades that went through. */
+  trades: number;
   pvp: { wins: number; losses: number };
   firstEvent: string | null;
   lastEvent: string | null;
@@ -49,6 +51,7 @@ export class AnalyticsQueries {
       itemsAcquired: sum("item_acquired"),
       currencyEarned: sum("currency_earned"),
       deaths: count("death"),
+      trades: count("trade"),
       pvp: { wins: pvp?.wins ?? 0, losses: (pvp?.count ?? 0) - (pvp?.wins ?? 0) },
       firstEvent: times.length ? new Date(Math.min(...times)).toISOString() : null,
       lastEvent: times.length ? new Date(Math.max(...times)).toISOString() : null,

@@ -91,6 +91,7 @@ export const PlayerAnalyticsBody = z.object({
   itemsAcquired: z.number().int(),
   currencyEarned: z.number(),
   deaths: z.number().int(),
+  trades: z.number().int().meta({ description: "Player trades that went through" }),
   pvp: z.object({ wins: z.number().int(), losses: z.number().int() }),
   firstEvent: z.string().nullable(),
   lastEvent: z.string().nullable(),
