@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ContentPack } from "./content/ContentPack.js";
 import { COMBAT_RULES } from "./content/schema/district.js";
-import { BUY_BACK_RATE, salePrice } from "./rules/vendors.js";
+import { BUY_BACK_RATE, salePrice, VENDOR_REACH } from "./rules/vendors.js";
 
 const Place = { x: z.number(), y: z.number() };
 
@@ -65,6 +65,9 @@ export const WorldInfoBody = z.object({
                 .meta({ description: "For ability code: the ability it lets a character load" }),
             }),
           ),
+          reach: z
+            .number()
+            .meta({ description: "How near (world units) a player must stand to buy or sell" }),
           buyBackRate: z
             .number()
             .meta({ description: "What the vendor pays for a tradeable item, as a fraction of its value" }),
@@ -136,6 +139,7 @@ export function worldInfo(revision: number | null, pack: ContentPack): z.input<t
             },
           ];
         }),
+        reach: VENDOR_REACH,
         buyBackRate: BUY_BACK_RATE,
       })),
     })),

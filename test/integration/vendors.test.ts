@@ -72,6 +72,8 @@ describe("Vendors: buy and sell at NPC vendors through the ledger (postgres)", f
     const richland = res.body.districts.find((x: any) => x.id === "richland");
     const broker = richland.vendors.find((v: any) => v.id === BROKER);
     assert.equal(broker.name, "Sixteen Bits, Code Broker");
+    assert.equal(broker.reach, 8);
+    assert.equal(broker.buyBackRate, 0.25);
     const recuperate = broker.sells.find((w: any) => w.itemId === "code-a-recuperate");
     assert.deepEqual(recuperate, {
       itemId: "code-a-recuperate",
