@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CharacterSheet } from "../../src/mxo/contract/serverMessages.js";
-import { STAT_ORDER, sheetView } from "../src/play/characterSheetView.js";
+import { STAT_ORDER, sheetChange, sheetView } from "../src/play/characterSheetView.js";
 
 const SHEET: CharacterSheet = {
   level: 3,
@@ -57,5 +57,20 @@ describe("character sheet view (play client)", () => {
       Defence: "104",
       Resistance: "melee 20 · ranged 22 · viral 20",
     });
+  });
+
+  it("announces a level gained with its points, and points granted, but not spending or the first sheet", () => {
+    assert.equal(sheetChange(undefined, SHEET), undefined);
+    assert.equal(
+      sheetChange({ ...SHEET, level: 2, unspentPoints: 0 }, SHEET),
+      "Level 3: 1 attribute point to spend.",
+    );
+    assert.equal(
+      sheetChange(SHEET, { ...SHEET, level: 5, unspentPoints: 3 }),
+      "Level 5: 3 attribute points to spend.",
+    );
+    assert.equal(sheetChange({ ...SHEET, unspentPoints: 0 }, SHEET), "You have 1 attribute point to spend.");
+    assert.equal(sheetChange(SHEET, { ...SHEET, unspentPoints: 0 }), undefined, "a point spent");
+    assert.equal(sheetChange(SHEET, { ...SHEET, experience: 390 }), undefined, "experience alone");
   });
 });

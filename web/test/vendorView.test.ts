@@ -50,7 +50,12 @@ describe("vendor view (play client)", () => {
       buyBackRate: 0.25,
       sells: [
         { itemId: "cons-health-pack", price: 25, name: "Health Pack" },
-        { itemId: "code-a-hyperjump", price: 500, name: "Hyper Jump Code", teaches: "Hyper Jump" },
+        {
+          itemId: "code-a-hyperjump",
+          price: 500,
+          name: "Hyper Jump Code",
+          teaches: { id: "a-hyperjump", name: "Hyper Jump" },
+        },
       ],
     });
     assert.equal(buyBackText(v!), "Buys back at 25% of value");
@@ -60,22 +65,37 @@ describe("vendor view (play client)", () => {
     assert.equal(parseVendor(null), undefined);
   });
 
-  it("marks what the player cannot afford, and names lines by name when known", () => {
+  it("marks what the player cannot afford, code for abilities already acquired, and names lines", () => {
     const rows = offerRows(
       {
         ...A,
         sells: [
           { itemId: "pistol", price: 200, name: "Pistol" },
           { itemId: "rifle", price: 1500 },
+          {
+            itemId: "code-x",
+            price: 300,
+            name: "Hyper Jump Code",
+            teaches: { id: "a-hj", name: "Hyper Jump" },
+          },
+          {
+            itemId: "code-y",
+            price: 90,
+            name: "Recuperate Code",
+            teaches: { id: "a-rec", name: "Recuperate" },
+          },
         ],
       },
       1000,
+      new Set(["a-rec", "strike"]),
     );
     assert.deepEqual(
-      rows.map((r) => [r.name, r.price, r.affordable]),
+      rows.map((r) => [r.name, r.price, r.affordable, r.note, r.known]),
       [
-        ["Pistol", "200 info", true],
-        ["rifle", "1,500 info", false],
+        ["Pistol", "200 info", true, "", false],
+        ["rifle", "1,500 info", false, "", false],
+        ["Hyper Jump Code", "300 info", true, "lets you load Hyper Jump", false],
+        ["Recuperate Code", "90 info", true, "lets you load Recuperate", true],
       ],
     );
     assert.ok(

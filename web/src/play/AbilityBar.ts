@@ -22,6 +22,8 @@ export class AbilityBar {
   private readonly editorInput: HTMLInputElement;
   private loadout: LoadoutUpdate | undefined;
   private room: DistrictRoom | undefined;
+  /** Told the acquired abilities (the catalog's ids) after each `loadout` message. */
+  onCatalog: (abilityIds: string[]) => void = () => undefined;
 
   constructor(
     private readonly target: () => Target | undefined,
@@ -92,6 +94,7 @@ export class AbilityBar {
     room.onMessage("loadout", (msg: LoadoutUpdate) => {
       this.loadout = msg;
       this.render();
+      this.onCatalog((msg.catalog ?? []).map((a) => a.id));
     });
   }
 

@@ -1,7 +1,8 @@
 import type { DistrictClientMessages } from "../../../src/mxo/contract/clientMessages.js";
 import type { CharacterSheet } from "../../../src/mxo/contract/serverMessages.js";
 import { fill, h } from "../shared/dom.js";
-import { sheetView } from "./characterSheetView.js";
+import { sheetView, sheetChange } from "./characterSheetView.js";
+import type { EventLog } from "./EventLog.js";
 import type { DistrictRoom } from "./GameConnection.js";
 
 /**
@@ -14,8 +15,9 @@ export class CharacterPanel {
   private readonly body: HTMLElement;
   private readonly points: HTMLElement;
   private room: DistrictRoom | undefined;
+  private last: CharacterSheet | undefined;
 
-  constructor(private readonly onError: (code: string, message: string) => void) {
+  constructor(private readonly log: EventLog) {
     this.points = h("span", { class: "points", "data-points": 0 });
     this.body = h("div", { class: "sheet-body" }, h("p", { class: "muted" }, "Waiting for the server…"));
     this.el = h(
@@ -28,11 +30,19 @@ export class CharacterPanel {
 
   bind(room: DistrictRoom): void {
     this.room = room;
-    room.onMessage("character", (sheet: CharacterSheet) => this.render(sheet));
+    room.onMessage("character", (sheet: CharacterSheet) => {
+      const change = sheetChange(this.last, sheet);
+      if (change) {
+        this.log.add("good", change);
+        this.log.toast("good", change);
+      }
+      this.last = sheet;
+      this.render(sheet);
+    });
   }
 
   private allocate(stat: DistrictClientMessages["allocate"]["stat"]): void {
-    if (!this.room) return this.onError("not_connected", "Not connected to a district right now");
+    if (!this.room) return this.log.serverError("not_connected", "Not connected to a district right now");
     this.room.send("allocate", { stat } satisfies DistrictClientMessages["allocate"]);
   }
 

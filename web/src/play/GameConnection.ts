@@ -63,8 +63,10 @@ export class GameConnection {
     this.attach(await this.join(this.district), this.district);
   }
 
-  travel(district: string): void {
-    this.room?.send("travel", { district } satisfies DistrictClientMessages["travel"]);
+  /** `hardline`: one of the target's hardlines by id; without it, its arrival hardline. */
+  travel(district: string, hardline?: string): void {
+    const message: DistrictClientMessages["travel"] = hardline ? { district, hardline } : { district };
+    this.room?.send("travel", message);
   }
 
   async leave(): Promise<void> {

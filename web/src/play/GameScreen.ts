@@ -94,13 +94,14 @@ export class GameScreen {
       () => this.movement?.tickRate ?? DEFAULT_TICK_RATE,
     );
     this.missions = new MissionLog(this.log);
-    this.travel = new TravelPanel(opts.catalog, (d) => this.connection.travel(d));
+    this.travel = new TravelPanel(opts.catalog, (d, hl) => this.connection.travel(d, hl));
     this.nearby = new NearbyPanel((t) => this.select(t));
-    this.sheet = new CharacterPanel(error);
+    this.sheet = new CharacterPanel(this.log);
     this.inventory = new InventoryPanel(error);
     this.vendor = new VendorPanel(error, (id) => this.inventory.setVendor(id));
     this.trade = new TradePanel(this.log, () => this.inventory.current);
     this.team = new TeamPanel(opts.character.name, this.log, (id) => opts.catalog.get(id).name);
+    this.abilities.onCatalog = (ids) => this.vendor.setAcquired(ids);
     this.inventory.onChange = () => {
       this.vendor.setInformation(this.inventory.current?.information);
       this.trade.refreshInventory();

@@ -19,6 +19,7 @@ export class VendorPanel {
   private vendors: readonly Vendor[] = [];
   private shown: Vendor | undefined;
   private information: number | undefined;
+  private acquired: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly onError: (code: string, message: string) => void,
@@ -50,6 +51,12 @@ export class VendorPanel {
     if (this.shown) this.renderOffers(this.shown);
   }
 
+  /** The abilities the character has acquired (the loadout catalog): their code shows as known. */
+  setAcquired(abilityIds: readonly string[]): void {
+    this.acquired = new Set(abilityIds);
+    if (this.shown) this.renderOffers(this.shown);
+  }
+
   /** Called on each HUD refresh with where the player stands. */
   refresh(at: { x: number; y: number } | undefined): void {
     const near = vendorInReach(this.vendors, at);
@@ -74,7 +81,7 @@ export class VendorPanel {
   }
 
   private renderOffers(vendor: Vendor): void {
-    const rows = offerRows(vendor, this.information);
+    const rows = offerRows(vendor, this.information, this.acquired);
     if (rows.length === 0) {
       fill(this.list, h("li", { class: "muted" }, "Nothing for sale."));
       return;
@@ -84,8 +91,9 @@ export class VendorPanel {
       ...rows.map((r) =>
         h(
           "li",
-          { "data-item": r.itemId, "data-affordable": r.affordable },
+          { "data-item": r.itemId, "data-affordable": r.affordable, "data-known": r.known },
           h("span", { class: "item-name", title: r.note || r.name }, r.name),
+          r.known && h("span", { class: "muted" }, "known"),
           h("span", { class: "price" }, r.price),
           h(
             "button",
@@ -93,8 +101,12 @@ export class VendorPanel {
               type: "button",
               class: "small",
               name: "buy",
-              disabled: !r.affordable,
-              title: r.affordable ? `Buy ${r.name}` : `You cannot afford ${r.name}`,
+              disabled: !r.affordable || r.known,
+              title: r.known
+                ? `You already have the ability ${r.name} teaches`
+                : r.affordable
+                  ? `Buy ${r.name}`
+                  : `You cannot afford ${r.name}`,
               onclick: () => this.buy(vendor.id, r.itemId),
             },
             "Buy",

@@ -90,3 +90,18 @@ export function sheetView(sheet: CharacterSheet): SheetView {
     ],
   };
 }
+
+/**
+ * What to tell the player when a new sheet arrives: a level gained (with the
+ * points it brought) or points granted otherwise (a GM); nothing on the first
+ * sheet of a session or when points were spent.
+ */
+export function sheetChange(before: CharacterSheet | undefined, after: CharacterSheet): string | undefined {
+  if (!before) return undefined;
+  const points = after.unspentPoints;
+  const toSpend = points > 0 ? `: ${points} attribute point${points === 1 ? "" : "s"} to spend` : "";
+  if (after.level > before.level) return `Level ${after.level}${toSpend}.`;
+  if (points > before.unspentPoints)
+    return `You have ${points} attribute point${points === 1 ? "" : "s"} to spend.`;
+  return undefined;
+}

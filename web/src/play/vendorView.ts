@@ -9,8 +9,8 @@ export interface VendorOffer {
   price: number;
   /** The item's name, when the route gives it (the client falls back to the id). */
   name?: string;
-  /** For ability code: the name of the ability it lets the character load. */
-  teaches?: string;
+  /** For ability code: the ability it lets the character load. */
+  teaches?: { id: string; name: string };
 }
 
 export interface Vendor {
@@ -51,7 +51,10 @@ export function parseVendor(raw: unknown): Vendor | undefined {
       if (typeof o.itemId !== "string" || !o.itemId || typeof o.price !== "number") return [];
       const ability =
         o.ability && typeof o.ability === "object" ? (o.ability as Record<string, unknown>) : undefined;
-      const teaches = typeof ability?.name === "string" ? ability.name : undefined;
+      const teaches =
+        typeof ability?.id === "string" && typeof ability.name === "string"
+          ? { id: ability.id, name: ability.name }
+          : undefined;
       return [
         {
           itemId: o.itemId,
@@ -86,17 +89,28 @@ export interface OfferRow {
   affordable: boolean;
   /** "lets you load Hyper Jump", for ability code; "" otherwise. */
   note: string;
+  /** Ability code for an ability the character has already acquired: buying it again is refused. */
+  known: boolean;
 }
 
-/** The vendor's lines for display: name, price, and whether the player's Information covers it. */
-export function offerRows(vendor: Vendor, information: number | undefined): OfferRow[] {
+/**
+ * The vendor's lines for display: name, price, whether the player's Information
+ * covers it, and for ability code whether the character already has the
+ * ability (`acquired`: ability ids from the loadout message's catalog).
+ */
+export function offerRows(
+  vendor: Vendor,
+  information: number | undefined,
+  acquired: ReadonlySet<string> = new Set(),
+): OfferRow[] {
   return vendor.sells.map((o) => ({
     itemId: o.itemId,
     name: o.name ?? o.itemId,
     price: `${o.price.toLocaleString("en-US")} info`,
     // Unknown funds (no inventory yet): let the server decide.
     affordable: information === undefined || information >= o.price,
-    note: o.teaches ? `lets you load ${o.teaches}` : "",
+    note: o.teaches ? `lets you load ${o.teaches.name}` : "",
+    known: o.teaches !== undefined && acquired.has(o.teaches.id),
   }));
 }
 
