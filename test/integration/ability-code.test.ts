@@ -69,6 +69,18 @@ describe("Ability code: only acquired abilities load at a hardline (postgres)", 
     const again = await refusal(room, "buy", { vendorId: "rl-v-code-broker", itemId: "code-a-recuperate" });
     assert.deepEqual(again, { code: "duplicate", message: "You already know Recuperate" });
 
+    // Code that arrives otherwise (a reward, loot, a GM) counts the same, and leaves with the item.
+    await gm("give", [p.characterName, "code-hk-viral-spike", "1"]);
+    await waitFor(() => catalog(room).includes("hk-viral-spike"), { what: "Viral Spike after the give" });
+    const spike = loadouts(room)
+      .at(-1)!
+      .catalog.find((a) => a.id === "hk-viral-spike") as { loadable?: boolean };
+    assert.equal(spike.loadable, false, "acquired, but level 5 is not reached");
+    await gm("take", [p.characterName, "code-hk-viral-spike", "1"]);
+    await waitFor(() => !catalog(room).includes("hk-viral-spike"), {
+      what: "Viral Spike gone after the take",
+    });
+
     const count = loadouts(room).length;
     room.send("loadout", { abilities: ["a-strike", "a-recuperate"] });
     await waitFor(() => loadouts(room).length > count, { what: "the loadout accepted" });
