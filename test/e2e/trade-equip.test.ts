@@ -13,7 +13,8 @@ const ADMIN = { username: "e2e_admin", password: "admin password 123" };
  * items and one a level; that one spends the point from the character sheet
  * and equips a weapon from the inventory panel (the equipment view follows), then the two trade through the trade window (items and
  * Information both ways, both confirm) and each inventory shows the swap;
- * the admin inspector then shows the equipment.
+ * they team up from the team panel and talk on the team channel; the admin
+ * inspector then shows the equipment and the team.
  */
 describe("web client: equipping and trading in a browser", function () {
   this.timeout(240_000);
@@ -77,7 +78,7 @@ describe("web client: equipping and trading in a browser", function () {
 
   const item = (p: Page, itemId: string) => p.locator(`.inventory li[data-item="${itemId}"]`);
 
-  it("spends a point, equips a weapon from the inventory, then completes a trade between two pages", async () => {
+  it("spends a point, equips a weapon from the inventory, completes a trade between two pages, teams up", async () => {
     const neo = await page();
     const trinity = await page();
     await enterAsNewPlayer(neo, "Neo");
@@ -159,6 +160,30 @@ describe("web client: equipping and trading in a browser", function () {
     );
     await screenshot(neo, "play-after-trade");
 
+    // A team from the team panel, and a line in the team channel.
+    await neo.fill("input[name=inviteName]", "Trinity");
+    await neo.click(".team button[name=invite]");
+    await trinity.locator(".team-invite", { hasText: "Neo invites you" }).waitFor({ timeout: 10_000 });
+    await trinity.click(".team button[name=acceptInvite]");
+    for (const p of [neo, trinity]) {
+      await p.locator('.team-members li[data-member="Trinity"]').waitFor({ timeout: 10_000 });
+      assert.equal(
+        await p.locator('.team-members li[data-leader="true"]').getAttribute("data-member"),
+        "Neo",
+      );
+    }
+    assert.equal(
+      await neo.locator(".team-members button[name=kick]").count(),
+      1,
+      "the leader may kick Trinity",
+    );
+    assert.equal(await trinity.locator(".team-members button[name=kick]").count(), 0);
+    await trinity.fill("input[name=chat]", "/t with you");
+    await trinity.press("input[name=chat]", "Enter");
+    await neo
+      .locator('.chat-lines li[data-channel="team"]', { hasText: "with you" })
+      .waitFor({ timeout: 10_000 });
+
     // The admin console's inspector puts equipment, unspent points and the derived figures first.
     const admin = await page();
     await admin.goto(`${deployment.server.http}/admin`);
@@ -173,7 +198,7 @@ describe("web client: equipping and trading in a browser", function () {
     assert.equal(await line("equipment").textContent(), "weapon: w-9mm-pistol");
     assert.equal(await line("points").textContent(), "0");
     assert.match((await line("attributes").textContent()) ?? "", /^focus 6 · perception 5/);
-    assert.equal(await line("team").textContent(), "not in a team");
+    assert.equal(await line("team").textContent(), "Neo ★, Trinity (2)");
     await screenshot(admin, "admin-inspector-gear");
   });
 });

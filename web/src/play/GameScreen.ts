@@ -319,6 +319,8 @@ export class GameScreen {
     this.target.refresh(entity, tAt && at ? Math.hypot(tAt.x - at.x, tAt.y - at.y) : undefined);
     this.nearby.refresh(room.state, room.sessionId, at);
     this.vendor.refresh(at);
-    this.trade.suggest(t?.kind === "player" ? room.state.players.get(t.id)?.name : undefined);
+    const targetName = t?.kind === "player" ? room.state.players.get(t.id)?.name : undefined;
+    this.trade.suggest(targetName);
+    this.team.suggest(targetName);
   }
 }

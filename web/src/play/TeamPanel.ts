@@ -21,6 +21,7 @@ export class TeamPanel {
   private readonly leave: HTMLButtonElement;
   private room: DistrictRoom | undefined;
   private last: TeamUpdate | undefined;
+  private suggested: string | undefined;
 
   constructor(
     private readonly me: string,
@@ -78,6 +79,16 @@ export class TeamPanel {
       this.last = msg;
       this.render();
     });
+  }
+
+  /** Offers the selected player's name for the next invite (unless the player is typing one). */
+  suggest(name: string | undefined): void {
+    // Once per newly selected player, so a name the player cleared or typed is not overwritten.
+    if (name === this.suggested) return;
+    this.suggested = name;
+    if (!name || document.activeElement === this.name) return;
+    if (this.last?.members.some((m) => m.name.toLowerCase() === name.toLowerCase())) return;
+    this.name.value = name;
   }
 
   private send(message: DistrictClientMessages["team"]): void {

@@ -26,6 +26,7 @@ export class TradePanel {
   private readonly window: HTMLElement;
   private room: DistrictRoom | undefined;
   private state: TradeWindow | undefined;
+  private suggested: string | undefined;
   /** The editor and what it was built from: kept while that holds, so typing survives the other side's updates. */
   private editing: { key: string; el: HTMLElement } | undefined;
 
@@ -69,6 +70,9 @@ export class TradePanel {
 
   /** Offers the selected player's name for the next trade. */
   suggest(name: string | undefined): void {
+    // Once per newly selected player, so a name the player cleared or typed is not overwritten.
+    if (name === this.suggested) return;
+    this.suggested = name;
     if (name && !this.state && document.activeElement !== this.partner) this.partner.value = name;
   }
 
