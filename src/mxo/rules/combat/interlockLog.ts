@@ -57,7 +57,10 @@ export interface RoundLog {
   actions: Sides<InterlockAction>;
   dazedBefore: Sides<boolean>;
   rolls: RollLog[];
-  /** CR1: "table" | "roll" | "withdraw" | "idle"; CR2: "rolls" or "withdraw". */
+  /**
+   * CR1: "table" (both rolled, one with the tactic edge), "roll" (both rolled,
+   * no edge), "withdraw" or "idle"; CR2: "rolls" or "withdraw".
+   */
   decidedBy: "table" | "roll" | "rolls" | "withdraw" | "idle";
   /** MxO's notation, first slot = a's attack landed, second = b's attack landed. */
   label: "win/win" | "win/lose" | "lose/win" | "lose/lose";
