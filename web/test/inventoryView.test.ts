@@ -25,7 +25,7 @@ describe("inventory view (play client)", () => {
       rows.map((r) => [r.name, r.actions, r.note]),
       [
         ["Pistol", ["unequip"], "equipped (Weapon)"],
-        ["Mirror Shades", ["equip"], ""],
+        ["Mirror Shades", ["equip"], "(eyewear)"],
         ["Medkit", ["use"], "×3"],
         ["Keycard", [], ""],
       ],

@@ -30,7 +30,7 @@ export interface InventoryRow {
   slot?: string;
   /** Buttons to offer, in order. */
   actions: ItemAction[];
-  /** What the row says beside the name: "×3", "equipped (weapon)". */
+  /** What the row says beside the name: "×3", "equipped (Weapon)", "(eyewear)". */
   note: string;
 }
 
@@ -51,6 +51,8 @@ export function inventoryRows(inv: InventoryUpdate, opts: { vendorInReach: boole
     const parts = [];
     if (item.qty > 1) parts.push(`×${item.qty}`);
     if (item.equipped) parts.push(`equipped (${slotLabel(item.slot ?? "")})`);
+    // Where a piece would go, so the player knows what it replaces.
+    else if (item.slot) parts.push(`(${item.slot})`);
     return {
       itemId: item.itemId,
       name: item.name,
