@@ -85,6 +85,7 @@ export class GmOps {
         meta.stats = ctx.sim.statsOf(sessionId) ?? meta.stats;
         save();
         sendSheet(ctx, sessionId);
+        if (op.stat === "level") ctx.teams.levelChanged(sessionId);
         return { previous, value: op.value } satisfies MxoGmOpResults["setstat"];
       }
       case "inspect":
