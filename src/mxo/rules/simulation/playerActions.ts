@@ -1,5 +1,5 @@
 import type { ContentPack } from "../../content/ContentPack.js";
-import { interlockActionOf, startsInterlock } from "../adapters.js";
+import { CLOSE_COMBAT_ABILITY, interlockActionOf, startsInterlock } from "../adapters.js";
 import {
   isEngaged,
   leaveQueue,
@@ -14,7 +14,7 @@ import { addEffects, healAmount } from "../effects.js";
 import { emitCombat, hostile, provoke, syncHp } from "./combatEvents.js";
 import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { DistrictState } from "./DistrictState.js";
-import { fromCombatError, OK, refuse, type GameResult } from "./GameError.js";
+import { fromCombatError, OK, refuse, type GameResult, type RefusalWords } from "./GameError.js";
 import { applyEffects, endStealth } from "./phases/effects.js";
 
 /**
@@ -49,10 +49,11 @@ export function useAbility(
   }
   let result: CombatResult;
   if (startsInterlock(abilityId, s.pack)) {
-    if (!caster.loadout.includes(abilityId)) return fromCombatError({ code: "not_in_loadout", abilityId });
+    if (!caster.loadout.includes(abilityId))
+      return fromCombatError({ code: "not_in_loadout", abilityId }, words(s));
     if (isEngaged(s.combat, sessionId)) {
       const action = interlockActionOf(s.pack.ability(abilityId));
-      if (!action) return fromCombatError({ code: "already_engaged", id: sessionId });
+      if (!action) return fromCombatError({ code: "already_engaged", id: sessionId }, words(s));
       return interlock(s, sessionId, action);
     }
     const refused = checkTarget(s, sessionId, targetId);
@@ -70,7 +71,7 @@ export function useAbility(
       positionsSeen(s, abilityId, targetId, seenTarget),
     );
   }
-  if (!result.ok) return fromCombatError(result.error);
+  if (!result.ok) return fromCombatError(result.error, words(s));
   // Attacking gives a hidden player away.
   endStealth(s, sessionId);
   emitCombat(s, result.events);
@@ -92,12 +93,14 @@ function useSupport(
   requested: string,
   tick: number,
 ): GameResult {
-  if (!caster.loadout.includes(def.id)) return fromCombatError({ code: "not_in_loadout", abilityId: def.id });
+  if (!caster.loadout.includes(def.id))
+    return fromCombatError({ code: "not_in_loadout", abilityId: def.id }, words(s));
   if (isEngaged(s.combat, sessionId)) return refuse("in_interlock", "Your hands are full in close combat");
   const readyTick = caster.readyAt[def.id] ?? 0;
-  if (tick < readyTick) return fromCombatError({ code: "on_cooldown", abilityId: def.id, readyTick });
+  if (tick < readyTick)
+    return fromCombatError({ code: "on_cooldown", abilityId: def.id, readyTick }, words(s));
   if (caster.is < def.innerStrength) {
-    return fromCombatError({ code: "not_enough_is", need: def.innerStrength, have: caster.is });
+    return fromCombatError({ code: "not_enough_is", need: def.innerStrength, have: caster.is }, words(s));
   }
   let targetId = sessionId;
   if (def.target === "ally" && requested && requested !== sessionId) {
@@ -116,7 +119,7 @@ function useSupport(
     const b = s.positions.get(targetId);
     const distance = a && b ? Math.hypot(a.x - b.x, a.y - b.y) : Infinity;
     if (distance > def.range) {
-      return fromCombatError({ code: "out_of_range", distance, range: def.range });
+      return fromCombatError({ code: "out_of_range", distance, range: def.range }, words(s));
     }
   }
   caster.is -= def.innerStrength;
@@ -168,12 +171,22 @@ export function interlock(s: DistrictState, sessionId: string, action: unknown):
   if (!fighter) return refuse("not_found", "You are not in this district");
   if (fighter.hp <= 0) return refuse("dead", "You cannot act while defeated");
   const result = submitInterlockAction(s.combat, sessionId, action);
-  return result.ok ? OK : fromCombatError(result.error);
+  return result.ok ? OK : fromCombatError(result.error, words(s));
 }
 
 /** Gives up a place in an interlock queue (a no-op when not queued). */
 export function leaveInterlockQueue(s: DistrictState, sessionId: string): void {
   if (s.world.players.has(sessionId)) emitCombat(s, leaveQueue(s.combat, sessionId, s.world.tick));
+}
+
+/** Names and seconds for the player's refusals, from this district's content and players. */
+function words(s: DistrictState): RefusalWords {
+  return {
+    ability: (id) =>
+      id === CLOSE_COMBAT_ABILITY ? "Close combat" : (s.pack.ability(id)?.name ?? "That ability"),
+    fighter: (id) => s.world.players.get(id)?.name ?? s.npcs.get(id)?.template.name ?? "that target",
+    secondsUntil: (tick) => Math.max(1, Math.ceil((tick - s.world.tick) / s.tickRate)),
+  };
 }
 
 /** Refusals combat cannot know about: unknown ids, untouchable NPCs, PvP off. */
@@ -184,7 +197,7 @@ function checkTarget(s: DistrictState, casterId: string, targetId: string): Game
     }
     return undefined;
   }
-  if (!s.npcs.has(targetId)) return refuse("not_found", `Nobody called ${targetId} is here`);
+  if (!s.npcs.has(targetId)) return refuse("not_found", "That target is not here");
   if (!s.combat.combatants.has(targetId)) return refuse("invalid_target", "That one cannot be attacked");
   return undefined;
 }

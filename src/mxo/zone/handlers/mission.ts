@@ -23,7 +23,8 @@ export const mission = handler({
     if (msg.action === "turn_in") {
       const done = completeIfDone(meta.missions, msg.missionId);
       if (!done) {
-        return ctx.error(client, "not_ready", `Mission "${msg.missionId}" is not active or not done yet`);
+        const name = ctx.content.mission(msg.missionId)?.name ?? "That mission";
+        return ctx.error(client, "not_ready", `${name} is not active or not done yet`);
       }
       return ctx.missions.complete(client.sessionId, done);
     }

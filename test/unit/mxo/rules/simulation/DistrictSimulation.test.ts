@@ -453,6 +453,21 @@ describe("game: DistrictSimulation", () => {
       assertRefused(s.useAbility("p1", "a-shot", npcId), "on_cooldown");
     });
 
+    it("speaks to the player: abilities by name, waits in seconds, never ids or ticks", () => {
+      const { s, npcId } = setup();
+      assertOk(s.useAbility("p1", "a-shot", npcId));
+      const cooldown = s.useAbility("p1", "a-shot", npcId);
+      assert.ok(!cooldown.ok);
+      assert.match(cooldown.error.message, /^Snap Shot is ready again in \d+ s$/);
+      const unloaded = s.useAbility("p1", "op-precise-blow", npcId);
+      assert.ok(!unloaded.ok);
+      assert.doesNotMatch(unloaded.error.message, /op-precise-blow/);
+      assert.match(unloaded.error.message, /^Precise Blow is not loaded/);
+      const missing = s.useAbility("p1", "a-shot", "rl-zone:99");
+      assert.ok(!missing.ok);
+      assert.doesNotMatch(missing.error.message, /rl-zone/);
+    });
+
     it("a target or a session that is not there", () => {
       const { s } = setup();
       assertRefused(s.useAbility("p1", "a-shot", "nobody"), "not_found");
