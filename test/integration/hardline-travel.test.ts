@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Client, Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, waitFor } from "../helpers/api.js";
+import { gmCommand } from "../helpers/gm.js";
 import { received } from "../helpers/client.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 
@@ -33,13 +34,7 @@ describe("Hardline travel: jack out at a hardline, in at a named one", function 
   this.timeout(90_000);
   let d: TestDeployment;
   let token: string;
-  const gm = async (command: string, args: string[]) => {
-    const res = await http(d.server.http, "POST", "/api/v1/admin/commands", {
-      token,
-      body: { command, args },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-  };
+  const gm = (command: string, args: string[]) => gmCommand(d.server.http, token, command, args);
 
   before(async () => {
     d = await deploy("embedded", { ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password });

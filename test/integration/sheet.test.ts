@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Client, Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, waitFor, type TestPlayer } from "../helpers/api.js";
+import { gmCommand } from "../helpers/gm.js";
 import { received } from "../helpers/client.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 import type { CharacterSheet, InventoryUpdate } from "../../src/mxo/contract/serverMessages.js";
@@ -30,14 +31,7 @@ describe("Character sheet: attributes, equipment and consumables over the SDK", 
   this.timeout(120_000);
   let d: TestDeployment;
   let token: string;
-  const gm = async (command: string, ...args: string[]) => {
-    const res = await http(d.server.http, "POST", "/api/v1/admin/commands", {
-      token,
-      body: { command, args },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
+  const gm = (command: string, ...args: string[]) => gmCommand(d.server.http, token, command, args);
   /** A GM give, then the inventory that shows it. */
   const give = async (room: Room<any>, p: TestPlayer, itemId: string, qty = 1) => {
     await gm("give", p.characterName, itemId, String(qty));

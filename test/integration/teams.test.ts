@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Client, Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, sleep, waitFor, type TestPlayer } from "../helpers/api.js";
+import { gmCommand } from "../helpers/gm.js";
 import { received } from "../helpers/client.js";
 import { ADMIN as CLUSTER_ADMIN, startCluster, type TestCluster } from "../helpers/cluster.js";
 import { approach } from "../helpers/movement.js";
@@ -82,14 +83,7 @@ describe("teams (embedded database)", function () {
   let d: TestDeployment;
   let content: ReturnType<typeof fragileContent>;
   let token: string;
-  const gm = async (command: string, args: string[]) => {
-    const res = await http(d.server.http, "POST", "/api/v1/admin/commands", {
-      token,
-      body: { command, args },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
+  const gm = (command: string, args: string[]) => gmCommand(d.server.http, token, command, args);
 
   before(async () => {
     content = fragileContent();

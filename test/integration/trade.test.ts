@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, waitFor, type TestPlayer } from "../helpers/api.js";
+import { gmCommand } from "../helpers/gm.js";
 import { received } from "../helpers/client.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
 import type { DistrictError } from "../../src/mxo/contract/errorCodes.js";
@@ -26,14 +27,7 @@ describe("Player trade (SDK)", function () {
   /** Every piece of Information the GM gave in this file: what the server should report in circulation. */
   let informationGiven = 0;
 
-  const gm = async (command: string, args: string[]) => {
-    const res = await http(d.server.http, "POST", "/api/v1/admin/commands", {
-      token,
-      body: { command, args },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
+  const gm = (command: string, args: string[]) => gmCommand(d.server.http, token, command, args);
   /** GM gives, then waits until the player's inventory shows it. */
   const give = async (j: Joined, itemId: string, qty: number) => {
     const before = itemId === "currency" ? (inventory(j).at(-1)?.information ?? 0) : held(j, itemId);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "@colyseus/sdk";
 import { http, joinDistrict, me, newPlayer, waitFor, type TestPlayer } from "../helpers/api.js";
+import { gmCommand } from "../helpers/gm.js";
 import { received } from "../helpers/client.js";
 import { queryDatabase } from "../helpers/postgres.js";
 import { deploy, type TestDeployment } from "../helpers/servers.js";
@@ -17,14 +18,7 @@ describe("Vendors: buy and sell at NPC vendors through the ledger (postgres)", f
   this.timeout(120_000);
   let d: TestDeployment;
   let token: string;
-  const gm = async (command: string, args: string[]) => {
-    const res = await http(d.server.http, "POST", "/api/v1/admin/commands", {
-      token,
-      body: { command, args },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
+  const gm = (command: string, args: string[]) => gmCommand(d.server.http, token, command, args);
   /** A new player in Richland, at the arrival hardline, with `information` given. */
   const player = async (information = 0): Promise<{ p: TestPlayer; room: Room<any> }> => {
     const p = await newPlayer(d.server.http);
