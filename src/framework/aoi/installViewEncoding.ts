@@ -1,9 +1,10 @@
 import { $refId, Encoder, StateView } from "@colyseus/schema";
-import { intervalFor } from "./viewRates.js";
+import { intervalAt } from "./viewRates.js";
 import { enabled, stats } from "./viewEncodingStats.js";
 import { canDefer, isPlain } from "./plainTrees.js";
 import { copyCatchUp } from "./catchUp.js";
-import { ARENA_HEADROOM, generations, memoFor, WALK } from "./patchMemo.js";
+import { installQuietPatches } from "./quietPatches.js";
+import { ARENA_HEADROOM, generations, memoFor, positionOf, WALK } from "./patchMemo.js";
 import {
   RATES,
   TREES,
@@ -35,6 +36,8 @@ const nodePool: NodeLike[] = [];
 /** The stand-in change queue the stock walk runs over (encodes never overlap: one thread, not re-entrant). */
 const viewQueue: ListLike = { next: undefined, tail: undefined, nextPosition: 0 };
 const EMPTY_TREE: TreeLike = {};
+/** A tree's position as the memo gives it (x, y). */
+const at2 = new Float64Array(2);
 
 /**
  * Patches @colyseus/schema's Encoder and StateView (once per process; later
@@ -43,6 +46,7 @@ const EMPTY_TREE: TreeLike = {};
  */
 export function installViewEncoding(): boolean {
   if (installed) return true;
+  installQuietPatches(); // no empty frames (./quietPatches.ts): apart from the view encoding, installed with it
   const encoderProto = Encoder.prototype as unknown as {
     encode: EncodeFn;
     discardChanges: (this: Encoder) => void;
@@ -165,7 +169,9 @@ export function installViewEncoding(): boolean {
           continue;
         }
         const refId = t.ref![$refId]!;
-        const every = intervalFor(rates, t.ref, ox, oy);
+        // Positions come from the patch's memo: a Schema field read is a getter, and every view in a crowd asks for the same ones.
+        positionOf(memo, refId, t.ref!, at2);
+        const every = intervalAt(rates, t.ref, at2[0]!, at2[1]!, ox, oy);
         if (every > 1 && (memo.generation + refId) % every !== 0) {
           if (changed) stats.deferred++;
           continue;

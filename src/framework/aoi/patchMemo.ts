@@ -38,6 +38,14 @@ export interface PatchMemo {
   catchMask: Int32Array;
   catchStart: Int32Array;
   catchLength: Int32Array;
+  /**
+   * Each tree's position this patch, by refId (valid where `posStamp` holds
+   * `stamp`): read once from the Schema instance (a getter per field) and
+   * shared by every view that asks how far the tree is from its observer.
+   */
+  posStamp: Int32Array;
+  posX: Float64Array;
+  posY: Float64Array;
 }
 
 /**
@@ -119,6 +127,9 @@ export function memoFor(encoder: EncoderLike, list: ListLike): PatchMemo {
       catchMask: new Int32Array(1024),
       catchStart: new Int32Array(1024),
       catchLength: new Int32Array(1024),
+      posStamp: new Int32Array(1024),
+      posX: new Float64Array(1024),
+      posY: new Float64Array(1024),
     };
     memos.set(encoder, memo);
   }
@@ -145,4 +156,38 @@ export function memoFor(encoder: EncoderLike, list: ListLike): PatchMemo {
     memo.segmentLength = new Int32Array(size);
   }
   return memo;
+}
+
+/**
+ * Where the tree with `refId` (its instance `ref`) is this patch, in
+ * `out[0..1]` (NaN if it has no numeric position); read from the instance on
+ * the first ask of the patch, from the memo after.
+ */
+export function positionOf(
+  memo: PatchMemo,
+  refId: number,
+  ref: { x?: unknown; y?: unknown },
+  out: Float64Array,
+): void {
+  if (refId >= memo.posStamp.length) {
+    const size = Math.max(refId + 1, memo.posStamp.length * 2);
+    const stamp = new Int32Array(size);
+    stamp.set(memo.posStamp);
+    const px = new Float64Array(size);
+    px.set(memo.posX);
+    const py = new Float64Array(size);
+    py.set(memo.posY);
+    memo.posStamp = stamp;
+    memo.posX = px;
+    memo.posY = py;
+  }
+  if (memo.posStamp[refId] !== memo.stamp) {
+    const x = ref.x;
+    const y = ref.y;
+    memo.posX[refId] = typeof x === "number" ? x : NaN;
+    memo.posY[refId] = typeof y === "number" ? y : NaN;
+    memo.posStamp[refId] = memo.stamp;
+  }
+  out[0] = memo.posX[refId]!;
+  out[1] = memo.posY[refId]!;
 }

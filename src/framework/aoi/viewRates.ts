@@ -28,10 +28,23 @@ const FAR_EVERY = [2, 4, 8];
 
 /** Patches between two updates of `ref` to a view with `rates` (1: every patch). */
 export function intervalFor(rates: ViewRates, ref: TreeLike["ref"], ox: number, oy: number): number {
-  if (ref === undefined || ref === (rates.observer as unknown)) return 1;
+  if (ref === undefined) return 1;
   const x = ref.x;
   const y = ref.y;
   if (typeof x !== "number" || typeof y !== "number") return 1;
+  return intervalAt(rates, ref, x, y, ox, oy);
+}
+
+/** `intervalFor` with the position already read (NaN: none, every patch). */
+export function intervalAt(
+  rates: ViewRates,
+  ref: TreeLike["ref"],
+  x: number,
+  y: number,
+  ox: number,
+  oy: number,
+): number {
+  if (ref === (rates.observer as unknown) || x !== x || y !== y) return 1;
   const dx = x - ox;
   const dy = y - oy;
   const d2 = dx * dx + dy * dy;
