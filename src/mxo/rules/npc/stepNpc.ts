@@ -144,7 +144,8 @@ function startLeash(npc: SimNpc): void {
 function nearestTarget(npc: SimNpc, world: NpcWorldView): { id: string; target: NpcTargetView } | undefined {
   let best: { id: string; target: NpcTargetView } | undefined;
   let bestDistance = npc.template.aggroRadius;
-  for (const [id, target] of world.players) {
+  const candidates = world.near ? world.near(npc.x, npc.y, bestDistance) : world.players;
+  for (const [id, target] of candidates) {
     if (!(target.hp > 0)) continue;
     const d = distance(npc, target);
     if (d <= bestDistance && (!best || d < bestDistance)) {

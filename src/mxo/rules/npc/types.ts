@@ -91,6 +91,12 @@ export interface NpcTargetView {
 export interface NpcWorldView {
   bounds: Bounds;
   players: ReadonlyMap<string, NpcTargetView>;
+  /**
+   * An optional index: every player within `radius` of (x, y) (a few beyond
+   * may come too), in `players`' order. A search for a target reads it
+   * instead of every player; absent, it scans `players`.
+   */
+  near?(x: number, y: number, radius: number): Iterable<readonly [string, NpcTargetView]>;
 }
 
 /**

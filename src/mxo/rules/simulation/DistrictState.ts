@@ -14,6 +14,7 @@ import { createRng, seedFrom, type Rng } from "../npc/rng.js";
 import type { NpcWorldView, SimNpc, SpawnZone } from "../npc/types.js";
 import type { DistrictPlayer } from "./DistrictPlayer.js";
 import type { GameEvent } from "./GameEvent.js";
+import { PlayerGrid } from "./playerGrid.js";
 import { DEFAULT_TUNING, type GameTuning } from "./GameTuning.js";
 import { createWorld, type World } from "./world.js";
 
@@ -76,6 +77,8 @@ export interface DistrictState {
   readonly speedFactor: Map<string, number>;
   /** Players hidden from NPCs (`stealth`); their own attacks reveal them. */
   readonly stealthed: Set<string>;
+  /** Players by position for the NPCs' target search, rebuilt once a step (`phases/npcAi.ts`). */
+  readonly playerGrid: PlayerGrid;
   /** What NPCs that see nobody get. */
   readonly noPlayers: NpcWorldView;
   /** NPCs following a player for an escort objective, by NPC id. */
@@ -130,6 +133,7 @@ export function createDistrictState(
     effects: new Map(),
     speedFactor: new Map(),
     stealthed: new Set(),
+    playerGrid: new PlayerGrid(),
     noPlayers: { bounds: district.bounds, players: new Map() },
     escorts: new Map(),
     gmSpawns: 0,

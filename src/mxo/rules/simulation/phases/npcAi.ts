@@ -24,14 +24,19 @@ const NPC_INTERLOCK_ACTIONS: readonly InterlockAction[] = ["quick", "power", "gr
 export function runNpcs(s: DistrictState, tick: number): void {
   const intents: NpcIntent[] = [];
   s.targeted.clear();
-  // What aggressive NPCs see this step: the world without stealthed players.
-  const seen: NpcWorldView =
+  // What aggressive NPCs see this step: the world without stealthed players,
+  // bucketed by position (built on the first search) so a search reads only nearby cells.
+  const players =
     s.stealthed.size === 0
-      ? s.world
-      : {
-          bounds: s.world.bounds,
-          players: new Map([...s.world.players].filter(([id]) => !s.stealthed.has(id))),
-        };
+      ? s.world.players
+      : new Map([...s.world.players].filter(([id]) => !s.stealthed.has(id)));
+  const grid = s.playerGrid;
+  grid.invalidate(players, s.world.bounds);
+  const seen: NpcWorldView = {
+    bounds: s.world.bounds,
+    players,
+    near: (x, y, radius) => grid.near(x, y, radius),
+  };
   for (const [id, npc] of s.npcs) {
     const escort = s.escorts.get(id);
     if (escort) {
