@@ -21,17 +21,12 @@ import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { Session } from "node:inspector";
 import { Room } from "@colyseus/core";
+import { summarize, type DurationSummary } from "./lib/stats.js";
+
+export type { DurationSummary };
 
 /** Counters a room under test may feed (the baseline room does; mxo-server reports through /metrics). */
 export const probeCounters = { bytesSent: 0, patchBytes: 0, inputsConsumed: 0 };
-
-export interface DurationSummary {
-  n: number;
-  meanMs: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
 
 export interface ProbeSnapshot {
   seconds: number;
@@ -47,20 +42,6 @@ let patches: number[] = [];
 let cycles: number[] = [];
 let sinceLastPatch = 0;
 let windowStart = performance.now();
-
-function summarize(values: number[]): DurationSummary {
-  const sorted = Float64Array.from(values).sort();
-  const at = (p: number) =>
-    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
-  const sum = values.reduce((a, b) => a + b, 0);
-  return {
-    n: values.length,
-    meanMs: values.length ? sum / values.length : NaN,
-    p50Ms: at(0.5),
-    p99Ms: at(0.99),
-    maxMs: sorted.length ? sorted[sorted.length - 1]! : NaN,
-  };
-}
 
 type StepFn = Parameters<Room["setFixedTimestep"]>[0];
 const proto = Room.prototype as unknown as {

@@ -36,6 +36,7 @@ interface Bot {
   bytes: number;
   frames: number;
   patchFrames: number;
+  patchBytes: number;
   inputsSent: number;
   /** Last consumed-input seq the server reported (TIMED prefix), -1 before any. */
   ack: number;
@@ -69,6 +70,7 @@ function newBot(spec: BotSpec): Bot {
     bytes: 0,
     frames: 0,
     patchFrames: 0,
+    patchBytes: 0,
     inputsSent: 0,
     ack: -1,
     ackAtStart: -1,
@@ -129,7 +131,10 @@ async function joinRaw(cmd: JoinCommand, bot: Bot): Promise<number> {
           bot.bytes += length;
           bot.frames++;
           const code = prefix[0]! & CODE_MASK;
-          if (code === ROOM_STATE_PATCH) bot.patchFrames++;
+          if (code === ROOM_STATE_PATCH) {
+            bot.patchFrames++;
+            bot.patchBytes += length;
+          }
           readAck(bot, prefix);
           if (code === JOIN_ROOM) {
             ws.send(Uint8Array.of(JOIN_ROOM));
@@ -196,7 +201,10 @@ async function joinDecoding(cmd: JoinCommand, bot: Bot): Promise<number> {
     const data = new Uint8Array(ev.data);
     bot.bytes += data.byteLength;
     bot.frames++;
-    if ((data[0]! & CODE_MASK) === ROOM_STATE_PATCH) bot.patchFrames++;
+    if ((data[0]! & CODE_MASK) === ROOM_STATE_PATCH) {
+      bot.patchFrames++;
+      bot.patchBytes += data.byteLength;
+    }
     readAck(bot, data);
     original(ev);
   };
@@ -303,13 +311,14 @@ setInterval(() => {
 
 let decoderTimer: NodeJS.Timeout | undefined;
 let windowStart = 0;
-let totalsAtStart = { bytes: 0, frames: 0, patchFrames: 0, inputsSent: 0 };
+let totalsAtStart = { bytes: 0, frames: 0, patchFrames: 0, patchBytes: 0, inputsSent: 0 };
 const totals = () => {
-  const t = { bytes: 0, frames: 0, patchFrames: 0, inputsSent: 0 };
+  const t = { bytes: 0, frames: 0, patchFrames: 0, patchBytes: 0, inputsSent: 0 };
   for (const b of bots) {
     t.bytes += b.bytes;
     t.frames += b.frames;
     t.patchFrames += b.patchFrames;
+    t.patchBytes += b.patchBytes;
     t.inputsSent += b.inputsSent;
   }
   return t;
@@ -391,6 +400,7 @@ process.on("message", (msg: ToWorker) => {
         bytes: t.bytes - totalsAtStart.bytes,
         frames: t.frames - totalsAtStart.frames,
         patchFrames: t.patchFrames - totalsAtStart.patchFrames,
+        patchBytes: t.patchBytes - totalsAtStart.patchBytes,
         inputsSent: t.inputsSent - totalsAtStart.inputsSent,
         acked,
         ackedBots,

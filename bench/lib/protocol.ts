@@ -1,7 +1,7 @@
 /** Messages between bench/scale.ts and its bot worker processes (bench/lib/botWorker.ts). */
 
 export interface Target {
-  kind: "baseline" | "mxo";
+  kind: "baseline" | "mxo" | "floor";
   http: string;
   ws: string;
   roomName: string;
@@ -74,8 +74,11 @@ export interface WorkerMeasure {
   /** Bots connected when the window closed. */
   bots: number;
   bytes: number;
+  /** WebSocket messages received: the server's socket writes to these bots. */
   frames: number;
   patchFrames: number;
+  /** Bytes of the ROOM_STATE_PATCH messages alone (their mean size is what the floor sends). */
+  patchBytes: number;
   inputsSent: number;
   /** Sum over bots of how far the server's consumed-input ack (TIMED frame prefix) advanced. */
   acked: number;

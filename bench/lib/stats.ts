@@ -17,3 +17,26 @@ export function rng(seed: number): () => number {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export interface DurationSummary {
+  n: number;
+  meanMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/** Count, mean, p50, p99 and max of durations in ms (NaN where there are none). */
+export function summarize(values: number[]): DurationSummary {
+  const sorted = Float64Array.from(values).sort();
+  const at = (p: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  const sum = values.reduce((a, b) => a + b, 0);
+  return {
+    n: values.length,
+    meanMs: values.length ? sum / values.length : NaN,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted.length ? sorted[sorted.length - 1]! : NaN,
+  };
+}
