@@ -1,0 +1,206 @@
+import { ClientState, Protocol, ProtocolModifier, SchemaSerializer } from "@colyseus/core";
+import { $changes, encode as encodeValue, Encoder, OPERATION } from "@colyseus/schema";
+import type { EncoderLike, Iter, TreeLike } from "./schemaInternals.js";
+
+/**
+ * No empty frames: a client whose view has nothing new in a patch is sent
+ * nothing. Stock Colyseus 0.18 sends every joined client a frame every patch
+ * interval: a bare header (a "heartbeat" with the room's time and the
+ * client's input ack, in rooms that take input) when nothing changed, and
+ * the shared part alone when only other clients' views changed. At 20 Hz
+ * that is a socket write per client per patch for nothing.
+ *
+ * The shared part (fields no view filters) is everyone's news, so a frame
+ * with only that would still go to everyone — yet what changes in it every
+ * patch is usually the root's own counters (a game's tick). When the shared
+ * part holds nothing but the root's own fields, a client with nothing else
+ * new skips the frame and owes those fields: its next frame carries the
+ * shared part of its patch and, after its view's changes, the owed fields
+ * not in that part with their current values (a counter that moves every
+ * patch is always in it; a field that changed once is written again).
+ * Anything else in the shared part (another unfiltered tree) goes to every
+ * client, as stock Colyseus sends it. The SDK expects gaps: its clock and
+ * interpolation treat an idle stretch as one (`setPatchInterval`), and a
+ * client's input ack rides the next frame, which its consumed input causes
+ * whenever the input changes its player.
+ */
+
+interface ClientLike {
+  state: number;
+  view?: ViewLike;
+  _inputBuffer?: { ackSeq?: number };
+  raw(data: Uint8Array): void;
+  [OWED]?: number;
+}
+interface ViewLike {
+  changes: Map<unknown, unknown>;
+}
+interface SerializerLike {
+  encoder: EncoderLike & {
+    hasChanges: boolean;
+    state: { [$changes]: TreeLike };
+    encode(it: Iter): Uint8Array;
+    encodeView(view: ViewLike, sharedOffset: number, it: Iter): Uint8Array;
+    discardChanges(): void;
+  };
+  hasFilters: boolean;
+  needFullEncode: boolean;
+}
+type ApplyPatches = (
+  this: SerializerLike,
+  clients: ClientLike[],
+  state: unknown,
+  timing?: { sNow: number },
+) => boolean;
+
+/** Root fields a client skipped while they changed (bitmask of field indexes < 32). */
+const OWED = Symbol("mxo.owedRootFields");
+const SWITCH_TO_STRUCTURE = 255;
+const TIMED_PREFIX = 8;
+/** Stands for "no view" in the per-patch cache, as stock Colyseus does. */
+const NO_VIEW = {} as ViewLike;
+
+/** Since start: patch frames sent, skipped for having nothing new, and frames that carried owed root fields. */
+export const quietPatchStats = { sent: 0, skipped: 0, owedSent: 0 };
+
+let installed = false;
+
+/**
+ * Replaces SchemaSerializer#applyPatches for rooms with views (once per
+ * process). Rooms without views keep the stock path, minus the empty
+ * heartbeat. Returns false, changing nothing, if the internals are not the
+ * expected ones.
+ */
+export function installQuietPatches(): boolean {
+  if (installed) return true;
+  const proto = SchemaSerializer.prototype as unknown as { applyPatches: ApplyPatches };
+  const stock = proto.applyPatches;
+  if (
+    typeof stock !== "function" ||
+    typeof (Encoder.prototype as { encodeView?: unknown }).encodeView !== "function"
+  ) {
+    return false;
+  }
+  const bodies = new Map<ViewLike, Uint8Array>();
+
+  proto.applyPatches = function (clients, state, timing) {
+    const encoder = this.encoder;
+    if (clients.length === 0) return stock.call(this, clients, state, timing);
+    if (!encoder.hasChanges) {
+      // Only views changed (entities added or removed): those clients have news, nobody else.
+      if (this.hasFilters) {
+        encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
+        for (const c of clients) {
+          if (c.state !== ClientState.JOINED || c.view === undefined || c.view.changes.size === 0) continue;
+          send(encoder, c, encoder.encodeView(c.view, 1, { offset: 1 }), 0, timing);
+        }
+      }
+      return false;
+    }
+    if (!this.hasFilters) return stock.call(this, clients, state, timing);
+
+    this.needFullEncode = true;
+    const it = { offset: 1 };
+    encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
+    const shared = encoder.encode(it);
+    const sharedOffset = it.offset;
+    const root = encoder.state[$changes];
+    const rootFields = root.changesNode !== undefined ? (root.dirtyLow ?? 0) & ~filterMask(root) : 0;
+    let ambient: boolean | undefined; // the shared part holds only the root's own fields (computed on first need)
+    try {
+      for (let i = clients.length; i--;) {
+        const c = clients[i]!;
+        if (c.state !== ClientState.JOINED) continue;
+        const view = c.view ?? NO_VIEW;
+        let body = bodies.get(view);
+        if (body === undefined) {
+          body = view === NO_VIEW ? shared : encoder.encodeView(view, sharedOffset, it);
+          bodies.set(view, body);
+        }
+        if (body.length === sharedOffset) {
+          ambient ??= sharedIsRootOnly(encoder, root);
+          if (sharedOffset === 1 || ambient) {
+            if (rootFields !== 0) c[OWED] = (c[OWED] ?? 0) | rootFields;
+            quietPatchStats.skipped++;
+            continue;
+          }
+        }
+        send(encoder, c, body, rootFields, timing);
+      }
+    } finally {
+      bodies.clear();
+    }
+    encoder.discardChanges();
+    return true;
+  };
+  installed = true;
+  return true;
+}
+
+/** Sends `body` (header + shared part + view part) to `c`, with the root fields it owes that `body` lacks. */
+function send(
+  encoder: SerializerLike["encoder"],
+  c: ClientLike,
+  body: Uint8Array,
+  inBody: number,
+  timing: { sNow: number } | undefined,
+): void {
+  const owed = (c[OWED] ?? 0) & ~inBody;
+  c[OWED] = 0;
+  let extra: Uint8Array | undefined;
+  if (owed !== 0) {
+    extra = rootCatchUp(encoder, owed);
+    quietPatchStats.owedSent++;
+  }
+  const prefix = timing ? TIMED_PREFIX : 0;
+  const frame =
+    prefix === 0 && extra === undefined
+      ? body
+      : Buffer.allocUnsafe(body.length + prefix + (extra?.length ?? 0));
+  if (frame !== body) {
+    frame[0] = body[0]! | (timing ? ProtocolModifier.TIMED : 0);
+    const at = { offset: 1 };
+    if (timing) {
+      // As stock Colyseus stamps it: the room's time and the last input it processed for this client.
+      encodeValue.uint32(frame, timing.sNow >>> 0, at);
+      encodeValue.uint32(frame, (c._inputBuffer?.ackSeq ?? 0) >>> 0, at);
+    }
+    frame.set(body.subarray(1), at.offset);
+    if (extra) frame.set(extra, at.offset + body.length - 1);
+  }
+  quietPatchStats.sent++;
+  c.raw(frame);
+}
+
+/** The root's `mask` fields with their current values, as a view's own changes are written. */
+function rootCatchUp(encoder: SerializerLike["encoder"], mask: number): Uint8Array {
+  const root = encoder.state[$changes];
+  const desc = root.encDescriptor!;
+  let bytes: Uint8Array = new Uint8Array(64);
+  const at = { offset: 0 };
+  bytes[at.offset++] = SWITCH_TO_STRUCTURE;
+  encodeValue.number(bytes, 0, at);
+  for (let index = 0; index < 32; index++) {
+    if ((mask & (1 << index)) === 0) continue;
+    bytes = encoder.ensureCapacity(bytes, at.offset + 1024);
+    desc.encoder!(encoder, bytes, root, index, OPERATION.ADD, at, false, true, desc.metadata);
+  }
+  return bytes.subarray(0, at.offset);
+}
+
+/** The fields of a tree that views filter (`@view()`). */
+function filterMask(t: TreeLike): number {
+  return (t.encDescriptor as { filterBitmask?: number } | undefined)?.filterBitmask ?? 0;
+}
+
+/**
+ * Whether this patch's shared part can hold nothing but the root's own
+ * fields: every other tree that changed sits under a view filter.
+ */
+function sharedIsRootOnly(encoder: SerializerLike["encoder"], root: TreeLike): boolean {
+  for (let node = encoder.root.changes.next; node !== undefined; node = node.next) {
+    const t = node.changeTree;
+    if (t !== root && t.isFiltered !== true) return false;
+  }
+  return true;
+}
