@@ -159,9 +159,8 @@ export class District implements DistrictContext {
     }
     this.effects.apply(this.sim.step());
     if (this.pendingContent) this.switchContent(this.pendingContent);
+    // The schema and the interest manager's positions, in one pass.
     this.mirror.publish();
-    for (const p of this.sim.players()) this.interest.move(p.sessionId, p.x, p.y);
-    for (const n of this.sim.npcs()) this.interest.move(n.id, n.x, n.y);
     this.views.update(this.host.clients, this.sim.tick);
   }
 

@@ -1,6 +1,8 @@
 import type { InterestManager } from "../../framework/aoi/InterestManager.js";
 import type { DistrictSimulation } from "../rules/simulation/DistrictSimulation.js";
-import type { NpcView, PlayerView } from "../rules/simulation/GameEvent.js";
+import type { NpcView } from "../rules/simulation/GameEvent.js";
+import type { SimNpc } from "../rules/npc/types.js";
+import type { SimPlayer } from "../rules/simulation/world.js";
 import type { DistrictState } from "../../../schema/DistrictState.js";
 import { NpcState } from "../../../schema/NpcState.js";
 import { PlayerState } from "../../../schema/PlayerState.js";
@@ -59,21 +61,39 @@ export class DistrictMirror {
     this.state.npcs.delete(npcId);
   }
 
-  /** End of tick: every entity's changed fields into the schema. */
+  /**
+   * End of tick: every entity's changed fields into the schema and its
+   * position into the interest manager, in one pass over the simulation's own
+   * records (no view object per entity per step).
+   */
   publish(): void {
     this.state.tick = this.sim.tick;
-    for (const player of this.sim.players()) {
-      const view = this.state.players.get(player.sessionId);
+    const players = this.state.players;
+    for (const player of this.sim.livePlayers()) {
+      const view = players.get(player.sessionId);
       if (view) copyPlayer(player, view);
+      this.interest.move(player.sessionId, player.x, player.y);
     }
-    for (const npc of this.sim.npcs()) {
-      const view = this.state.npcs.get(npc.id);
-      if (view) copyNpc(npc, view);
-    }
+    this.sim.eachNpc(this.publishNpc);
   }
+
+  private readonly publishNpc = (npc: Readonly<SimNpc>, hp: number): void => {
+    const view = this.state.npcs.get(npc.id);
+    if (view) {
+      view.x = npc.x;
+      view.y = npc.y;
+      view.z = npc.z;
+      view.hp = hp;
+      view.maxHp = npc.maxHp;
+    }
+    this.interest.move(npc.id, npc.x, npc.y);
+  };
 }
 
-function copyPlayer(p: PlayerView, v: PlayerState): void {
+/** What a player replicates besides who it is; a setter given its current value records nothing. */
+type Replicated = Readonly<Pick<SimPlayer, "x" | "y" | "z" | "heading" | "hp" | "maxHp" | "level" | "ack">>;
+
+function copyPlayer(p: Replicated, v: PlayerState): void {
   v.x = p.x;
   v.y = p.y;
   v.z = p.z;

@@ -42,7 +42,8 @@ import { interlock, leaveInterlockQueue, useAbility } from "./playerActions.js";
 import type { PlayerJoin } from "./PlayerJoin.js";
 import { addPlayer, removePlayer } from "./roster.js";
 import { npcView, npcViews, playerView, playerViews, statsOf } from "./views.js";
-import type { RawInput } from "./world.js";
+import type { RawInput, SimPlayer } from "./world.js";
+import type { SimNpc } from "../npc/types.js";
 
 export type { ContentApplyResult } from "./applyContent.js";
 export type { SimulationOptions } from "./DistrictState.js";
@@ -367,6 +368,26 @@ export class DistrictSimulation {
   npc(id: string): NpcView | undefined {
     const n = this.s.npcs.get(id);
     return n && npcView(this.s, n);
+  }
+
+  /**
+   * Every player's own record, live: what the room copies into its schema each
+   * step without a view object per player per step. Read only, and at once.
+   */
+  livePlayers(): IterableIterator<Readonly<SimPlayer>> {
+    return this.s.world.players.values();
+  }
+
+  /**
+   * Every NPC's own record, live, handed to `visit` with its HP as combat holds
+   * it (as `npcs()` reports it), without a view object per NPC per step.
+   */
+  eachNpc(visit: (npc: Readonly<SimNpc>, hp: number) => void): void {
+    const fighters = this.s.combat.combatants;
+    for (const n of this.s.npcs.values()) {
+      const c = fighters.get(n.id);
+      visit(n, c ? c.hp : n.hp);
+    }
   }
 
   /** Everyone's position by id (players and NPCs, the living and the dead); live, do not modify. */
