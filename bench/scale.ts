@@ -236,13 +236,23 @@ async function probeCall(running: Running, path: string): Promise<void> {
   if (!res.ok) throw new Error(`probe ${path}: ${res.status} ${text}`);
 }
 
+/**
+ * What a server under test preloads from `root`: bench/probe.ts through
+ * ./lib/preloadProbe.mjs (main thread only); an older checkout's bare probe.ts
+ * (it has no database worker to spare); or, with neither, this tree's.
+ */
+function preloadProbe(root: string): string {
+  const candidates = [join(root, "bench/lib/preloadProbe.mjs"), join(root, "bench/probe.ts")];
+  return candidates.find((f) => existsSync(f)) ?? join(ROOT, "bench/lib/preloadProbe.mjs");
+}
+
 async function startBaseline(): Promise<Running> {
   const port = await freePort();
   const probePort = await freePort();
   const server = await startNode({
     cwd: ROOT,
     script: "bench/baseline/server.ts",
-    nodeArgs: ["--experimental-websocket", "--expose-gc", "--import", "tsx", "--import", "./bench/probe.ts"],
+    nodeArgs: ["--experimental-websocket", "--expose-gc", "--import", "tsx", "--import", preloadProbe(ROOT)],
     env: { PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
     ready: (lines) => lines.some((l) => l.includes("baseline listening")),
   });
@@ -292,9 +302,7 @@ async function startMxo(dataDir: string): Promise<Running> {
       "tsx",
       "--import",
       // The probe patches the Colyseus the server loads: an --mxo-root checkout's own, from its node_modules.
-      existsSync(join(MXO_ROOT, "bench/probe.ts"))
-        ? join(MXO_ROOT, "bench/probe.ts")
-        : join(ROOT, "bench/probe.ts"),
+      preloadProbe(MXO_ROOT),
     ],
     env: {
       ...MXO_ENV,
@@ -305,6 +313,8 @@ async function startMxo(dataDir: string): Promise<Running> {
       BENCH_PROBE_PORT: String(probePort),
     },
     ready: () => answers(`${http}/ready`),
+    // A cold start (embedded database included) took 35–60+ s on this 2-core machine under a shared load.
+    timeoutMs: 180_000,
   });
   return { server, http, ws: `ws://127.0.0.1:${port}`, probe: `http://127.0.0.1:${probePort}` };
 }
