@@ -5,8 +5,8 @@
  * every 4th stands still),
  * and the mirror into the replicated schema and the interest manager's positions.
  * It reports CPU time per step (process.cpuUsage, not wall time: the machine
- * may be shared) for each part, and a checksum of the events and final
- * positions, so a change to the step can be shown to keep its behaviour
+ * may be shared) for each part, and a checksum of the events, the replicated
+ * schema every 50 steps and the final positions, so a change to the step can be shown to keep its behaviour
  * (same seed, same checksum) as well as its cost.
  *
  *   node --import tsx bench/tick.ts [--players 1000] [--steps 2000] [--warmup 400] [--repeat 3] [--area 0]
@@ -128,6 +128,12 @@ function run(): { perStep: Part; checksum: string; events: number } {
     const t2 = cpu();
     events += out.length;
     hash.update(JSON.stringify(out));
+    // What the clients would get, now and then: the replicated fields as the schema holds them.
+    if (t % 50 === 49) {
+      for (const [id, v] of state.players)
+        hash.update(`${id}:${v.x}:${v.y}:${v.z}:${v.heading}:${v.hp}:${v.ack}`);
+      for (const [id, v] of state.npcs) hash.update(`${id}:${v.x}:${v.y}:${v.hp}:${v.maxHp}`);
+    }
     if (t >= WARMUP) {
       total.sim += t1 - t0;
       total.publish += t2 - t1;

@@ -195,7 +195,7 @@ export class District implements DistrictContext {
     this.sim.removePlayer(sessionId);
     // Deleting from the state map also deletes it from every view that held it.
     this.views.forget(sessionId);
-    this.state.players.delete(sessionId);
+    this.mirror.removePlayer(sessionId);
   }
 
   /** Queued here, applied right after the next step: never in the middle of a tick. */

@@ -10,9 +10,15 @@ import { PlayerState } from "../../../schema/PlayerState.js";
 /**
  * The simulation's plain state copied into the replicated schema once a tick,
  * and entities entering or leaving it. Schema setters only record a change
- * when the value differs, so unchanged fields cost nothing on the wire.
+ * when the value differs, so unchanged fields cost nothing on the wire; a
+ * player's fields are not even handed to their setters while the simulation's
+ * value is the one last written (a quantized setter snaps every value it is
+ * given, and a player standing still would pay that for each field each step).
  */
 export class DistrictMirror {
+  /** Each replicated player with the values last written to it, by session id. */
+  private readonly mirrored = new Map<string, Mirrored>();
+
   constructor(
     private readonly sim: DistrictSimulation,
     private readonly state: DistrictState,
@@ -28,9 +34,17 @@ export class DistrictMirror {
     view.name = player.name;
     view.organization = player.organization;
     this.state.players.set(sessionId, view);
-    copyPlayer(player, view);
+    const entry = mirroredOf(view);
+    this.mirrored.set(sessionId, entry);
+    copyPlayer(player, entry);
     this.interest.move(sessionId, player.x, player.y);
     return view;
+  }
+
+  /** The player leaves the replicated state (and so every view that held it). */
+  removePlayer(sessionId: string): void {
+    this.mirrored.delete(sessionId);
+    this.state.players.delete(sessionId);
   }
 
   npcSpawned(npcId: string): void {
@@ -68,10 +82,10 @@ export class DistrictMirror {
    */
   publish(): void {
     this.state.tick = this.sim.tick;
-    const players = this.state.players;
+    const mirrored = this.mirrored;
     for (const player of this.sim.livePlayers()) {
-      const view = players.get(player.sessionId);
-      if (view) copyPlayer(player, view);
+      const entry = mirrored.get(player.sessionId);
+      if (entry) copyPlayer(player, entry);
       this.interest.move(player.sessionId, player.x, player.y);
     }
     this.sim.eachNpc(this.publishNpc);
@@ -90,18 +104,27 @@ export class DistrictMirror {
   };
 }
 
-/** What a player replicates besides who it is; a setter given its current value records nothing. */
+/** What a player replicates besides who it is. */
 type Replicated = Readonly<Pick<SimPlayer, "x" | "y" | "z" | "heading" | "hp" | "maxHp" | "level" | "ack">>;
 
-function copyPlayer(p: Replicated, v: PlayerState): void {
-  v.x = p.x;
-  v.y = p.y;
-  v.z = p.z;
-  v.heading = p.heading;
-  v.hp = p.hp;
-  v.maxHp = p.maxHp;
-  v.level = p.level;
-  v.ack = p.ack;
+/** A replicated player and the simulation's values last written to it (NaN: none yet). */
+type Mirrored = { readonly view: PlayerState } & { -readonly [K in keyof Replicated]: number };
+
+function mirroredOf(view: PlayerState): Mirrored {
+  return { view, x: NaN, y: NaN, z: NaN, heading: NaN, hp: NaN, maxHp: NaN, level: NaN, ack: NaN };
+}
+
+/** Writes the fields whose value changed since the last write (the schema then records what it must send). */
+function copyPlayer(p: Replicated, m: Mirrored): void {
+  const v = m.view;
+  if (p.x !== m.x) v.x = m.x = p.x;
+  if (p.y !== m.y) v.y = m.y = p.y;
+  if (p.z !== m.z) v.z = m.z = p.z;
+  if (p.heading !== m.heading) v.heading = m.heading = p.heading;
+  if (p.hp !== m.hp) v.hp = m.hp = p.hp;
+  if (p.maxHp !== m.maxHp) v.maxHp = m.maxHp = p.maxHp;
+  if (p.level !== m.level) v.level = m.level = p.level;
+  if (p.ack !== m.ack) v.ack = m.ack = p.ack;
 }
 
 function copyNpc(n: NpcView, v: NpcState): void {
