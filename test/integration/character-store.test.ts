@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { DataSource } from "typeorm";
+import { Character } from "../../entities/Character.js";
 import { Metrics } from "../../src/framework/metrics/metrics.js";
 import { CharacterStore, type CharacterSnapshot } from "../../src/framework/persistence/CharacterStore.js";
 import { entities } from "../../src/framework/persistence/database.js";
@@ -96,6 +97,49 @@ describe("CharacterStore: ownership fence (postgres)", function () {
     assert.ok("character" in claimB && claimB.character.x === 10, "B loads exactly what A stored last");
     const row = await stored(db, id);
     assert.equal(row.owner, "pB/s1");
+  });
+
+  it("a claim is one statement that loads the character exactly as a repository read does", async () => {
+    const db = sources[0]!;
+    const id = await seedCharacter(db);
+    const a = storeOn(db);
+    assert.ok("character" in (await a.claim(id, "pA/s1")));
+    const full = { ...at(id, 7.5), experience: 1234, data: { slot: { head: "h1" } }, loadout: ["x", "y"] };
+    assert.equal(await a.write(full, { release: true }), "stored");
+    const before = await db.getRepository(Character).findOneByOrFail({ id });
+    let statements = 0;
+    const counting = new Proxy(db, {
+      get: (target, key, receiver) =>
+        key === "query"
+          ? (...args: unknown[]) => (statements++, target.query(...(args as [string, unknown[]])))
+          : Reflect.get(target, key, receiver),
+    });
+    const claim = await new CharacterStore(counting, new Metrics(), log, 30).claim(id, "pB/s1");
+    assert.equal(statements, 1);
+    assert.ok("character" in claim);
+    assert.ok(claim.character instanceof Character);
+    assert.deepEqual({ ...claim.character }, { ...before });
+  });
+
+  it("a claim that waits for the holder's last save returns that save, not the row before it", async () => {
+    const db = sources[0]!;
+    const id = await seedCharacter(db);
+    // A holder that stopped renewing (so the claim may take it) but is still writing its last save.
+    await db.query(
+      `UPDATE characters SET owner = 'pA/s1', owner_until = now() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    // The holder's release write, in flight: the claim blocks on its row lock until it commits.
+    const runner = db.createQueryRunner();
+    await runner.startTransaction();
+    await runner.query(`UPDATE characters SET x = 42, owner = NULL, owner_until = NULL WHERE id = $1`, [id]);
+    const claiming = storeOn(db).claim(id, "pB/s1");
+    await new Promise((r) => setTimeout(r, 200));
+    await runner.commitTransaction();
+    await runner.release();
+    const claim = await claiming;
+    assert.ok("character" in claim, JSON.stringify(claim));
+    assert.equal(claim.character.x, 42);
   });
 
   it("a stale snapshot from an older session never lands over the newer session's saves", async () => {

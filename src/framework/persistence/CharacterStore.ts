@@ -101,16 +101,20 @@ export class CharacterStore {
    * dead.
    */
   async claim(characterId: string, owner: string, takeFrom?: string): Promise<Claim> {
-    const rows = returnedRows<{ owner_epoch: string | number }>(
+    // One round trip: the claim returns the row it claimed. RETURNING, not a SELECT beside it: a
+    // claim that waited for the last holder's release write sees (and returns) the row as that write
+    // left it, where a SELECT in the same statement would read the older snapshot.
+    const rows = returnedRows<Record<string, unknown>>(
       await this.db.query(
         `UPDATE characters SET owner = $2, owner_epoch = owner_epoch + 1,
                 owner_until = now() + make_interval(secs => $3)
           WHERE id = $1 AND (owner IS NULL OR owner = $2 OR owner = $4 OR owner_until < now())
-          RETURNING owner_epoch`,
+          RETURNING *`,
         [characterId, owner, this.ownershipTtlSeconds, takeFrom ?? ""],
       ),
     );
-    if (rows.length === 0) {
+    const character = rows[0] && this.hydrate(rows[0]);
+    if (!character) {
       const [row] = (await this.db.query(`SELECT owner FROM characters WHERE id = $1`, [characterId])) as {
         owner: string | null;
       }[];
@@ -118,11 +122,18 @@ export class CharacterStore {
       // Let go between the two statements: the caller simply claims again.
       return { heldBy: row.owner ?? "" };
     }
-    const character = await this.load(characterId);
-    if (!character) return { missing: true };
     this.owned.set(characterId, { owner, epoch: Number(rows[0]!.owner_epoch) });
     this.versions.set(characterId, Math.max(this.versions.get(characterId) ?? 0, character.stateVersion));
     return { character };
+  }
+
+  /** A characters row as the entity a repository read gives (column names, types, transformers). */
+  private hydrate(row: Record<string, unknown>): Character {
+    const meta = this.db.getMetadata(Character);
+    const character = meta.create() as Character;
+    for (const column of meta.columns)
+      column.setEntityValue(character, this.db.driver.prepareHydratedValue(row[column.databaseName], column));
+    return character;
   }
 
   /** Gives up a claim without saving (a join that failed after claiming). */

@@ -27,14 +27,16 @@ export async function authorizeZoneJoin(
 }
 
 async function checkJoin(s: ZoneServices, token: string, characterId: string): Promise<ZoneAuth> {
-  let principal: Principal;
-  let character;
-  try {
-    principal = await s.auth.authenticateJoin(token, characterId);
-    character = await s.characters.load(characterId);
-  } catch (err) {
-    throw joinError(err);
-  }
+  // The session check and the character are read at once (one round trip's wait on PostgreSQL);
+  // a session refusal wins over anything the character read found.
+  const [session, stored] = await Promise.allSettled([
+    s.auth.authenticateJoin(token, characterId),
+    s.characters.load(characterId),
+  ]);
+  if (session.status === "rejected") throw joinError(session.reason);
+  if (stored.status === "rejected") throw joinError(stored.reason);
+  const principal: Principal = session.value;
+  const character = stored.value;
   if (!character || character.accountId !== principal.accountId) {
     throw new ServerError(403, "Character not found on this account");
   }
