@@ -33,8 +33,10 @@ export function movePlayers(s: DistrictState): void {
   }
   s.inputs.clear();
   const speed = s.def.moveSpeed;
+  // Usually nobody is slowed or hastened: no look-up per player then.
+  const factors = s.speedFactor.size > 0 ? s.speedFactor : undefined;
   for (const p of s.world.players.values()) {
-    p.speed = speed * (s.speedFactor.get(p.sessionId) ?? 1);
+    p.speed = factors ? speed * (factors.get(p.sessionId) ?? 1) : speed;
     if (!isFrozen(s, p)) movePlayer(p, s.dt, s.world.bounds);
   }
   s.world.tick++;

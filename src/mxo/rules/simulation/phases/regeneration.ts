@@ -11,13 +11,8 @@ export function regenerate(s: DistrictState, tick: number): void {
   const perTick = s.tuning.hpRegenPerSecond / s.tickRate;
   for (const p of s.world.players.values()) {
     if (p.hp <= 0) continue;
-    const sessionId = p.sessionId;
-    const inCombat =
-      tick - p.lastHostileTick < s.outOfCombatTicks ||
-      s.targeted.has(sessionId) ||
-      isEngaged(s.combat, sessionId) ||
-      s.combat.queuedFor.has(sessionId);
-    if (inCombat || p.hp >= p.maxHp) {
+    // A player at full health (most, most of the time) needs no look-up of its fights.
+    if (p.hp >= p.maxHp || inCombat(s, p.sessionId, p.lastHostileTick, tick)) {
       p.regenCarry = 0;
       continue;
     }
@@ -27,4 +22,13 @@ export function regenerate(s: DistrictState, tick: number): void {
     p.regenCarry -= whole;
     p.hp = Math.min(p.maxHp, p.hp + whole);
   }
+}
+
+function inCombat(s: DistrictState, sessionId: string, lastHostileTick: number, tick: number): boolean {
+  return (
+    tick - lastHostileTick < s.outOfCombatTicks ||
+    s.targeted.has(sessionId) ||
+    isEngaged(s.combat, sessionId) ||
+    s.combat.queuedFor.has(sessionId)
+  );
 }
