@@ -1,7 +1,8 @@
 /**
  * Measurement probe, preloaded into both benchmark servers (the plain
- * Colyseus baseline and mxo-server) with `--import ./bench/probe.ts`, so both
- * are timed by the same code:
+ * Colyseus baseline and mxo-server) through
+ * `--import ./bench/lib/preloadProbe.mjs` (main thread only), so both are
+ * timed by the same code:
  *
  * - tick time: every callback a room passes to `setFixedTimestep`, wall time
  *   around one step;

@@ -3,7 +3,7 @@
  * transport mxo-server uses (uWebSockets.js where a real build of it serves on
  * this Node, else ws, as TRANSPORT=auto decides; same options as
  * src/framework/server/transport.ts). Started by bench/scale.ts as
- * `node --import tsx --import ./bench/probe.ts bench/baseline/server.ts`
+ * `node --import tsx --import ./bench/lib/preloadProbe.mjs bench/baseline/server.ts`
  * with PORT set; prints "baseline listening" when ready.
  */
 import { defineRoom, defineServer } from "@colyseus/core";
