@@ -11,6 +11,7 @@ const STORAGE = [
   "src/framework/persistence/migrations/**",
   "src/framework/persistence/database.ts",
   "src/framework/persistence/exclusivePglite.ts",
+  "src/framework/persistence/embedded/**",
   "src/framework/persistence/CharacterStore.ts",
   "src/framework/persistence/backup/**",
 ];
@@ -86,6 +87,7 @@ export default tseslint.config(
       "src/framework/persistence/migrations/**",
       "src/framework/persistence/database.ts",
       "src/framework/persistence/exclusivePglite.ts",
+      "src/framework/persistence/embedded/**",
       "src/framework/persistence/CharacterStore.ts",
       "src/framework/persistence/backup/**",
       "entities/**",
@@ -126,6 +128,7 @@ export default tseslint.config(
       "src/framework/persistence/migrations/**",
       "src/framework/persistence/database.ts",
       "src/framework/persistence/exclusivePglite.ts",
+      "src/framework/persistence/embedded/**",
       "src/framework/persistence/CharacterStore.ts",
       "src/framework/persistence/backup/**",
       "src/framework/server/startServer.ts",

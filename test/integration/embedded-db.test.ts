@@ -7,7 +7,8 @@ import { sleep } from "../helpers/api.js";
 import { tempDataDir } from "../helpers/serverProcess.js";
 
 describe("embedded database (PGlite)", function () {
-  this.timeout(60_000);
+  // A fresh PGlite (initdb, then every migration) takes tens of seconds on a loaded 2-core machine.
+  this.timeout(180_000);
   let data: ReturnType<typeof tempDataDir>;
   let db: Database;
 

@@ -1,8 +1,6 @@
-import { PGliteDriver } from "typeorm-pglite";
+import { embeddedDriver, type ConnectCallback } from "./embedded/workerDriver.js";
 
 type Done = (err?: unknown) => void;
-type ConnectCallback = (err: unknown, client: unknown, done: Done) => void;
-type PoolClass = new () => { connect(cb: ConnectCallback): Promise<void> | void };
 
 /**
  * PGlite is one database session shared by everything in the process. Two
@@ -10,10 +8,11 @@ type PoolClass = new () => { connect(cb: ConnectCallback): Promise<void> | void 
  * ROLLBACK undoing the other's work. This driver lends the session to one
  * query runner at a time (a FIFO lock taken on connect, given back on
  * release), which is what a pool of size one means. Postgres needs none of it.
+ * The session itself lives in a worker thread (embedded/workerDriver.ts), so
+ * its statements never run on the game thread.
  */
 export function exclusivePgliteDriver(dataDir: string): unknown {
-  const base = new PGliteDriver({ dataDir }).driver as unknown as { Pool: PoolClass };
-  const BasePool = base.Pool;
+  const BasePool = embeddedDriver(dataDir).Pool;
 
   class ExclusivePool extends BasePool {
     private tail: Promise<void> = Promise.resolve();
@@ -30,13 +29,17 @@ export function exclusivePgliteDriver(dataDir: string): unknown {
         release();
       };
       void previous.then(() =>
-        super.connect((err, client) => {
-          if (err) done();
-          callback(err, client, done);
+        super.connect((err, client, giveBack) => {
+          const both: Done = (e) => {
+            giveBack(e);
+            done(e);
+          };
+          if (err) both();
+          callback(err, client, both);
         }),
       );
     }
   }
 
-  return Object.assign(function PGliteDriverModule() {}, base, { Pool: ExclusivePool });
+  return { Pool: ExclusivePool };
 }

@@ -1,0 +1,78 @@
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { PGlite, types, type messages, type Results } from "@electric-sql/pglite";
+import { toWire, type Reply, type Request, type WorkerStart } from "./protocol.js";
+
+/**
+ * The embedded database's thread. PGlite is PostgreSQL compiled to WASM and
+ * runs every statement synchronously on the thread that owns it: here, so a
+ * slow query (an autosave batch, a backup, `pg_sleep`) stalls this thread and
+ * never the game's. One PGlite instance is one PostgreSQL session; requests
+ * are answered in the order they came (PGlite queues its own statements).
+ */
+if (!parentPort) throw new Error("pgliteWorker.ts runs as a worker thread (see embedded/workerDriver.ts)");
+const port: MessagePort = parentPort;
+const { dataDir } = workerData as WorkerStart;
+const send = (reply: Reply) => port.postMessage(reply);
+
+// TypeORM sends booleans as true/false or 1/0; PGlite's own serializer wants
+// a boolean (what typeorm-pglite, the in-process driver this replaces, did too).
+const bool = (v: unknown): string =>
+  v === true || v === "true" || v === 1
+    ? "TRUE"
+    : v === false || v === "false" || v === 0
+      ? "FALSE"
+      : String(v);
+
+const opening = PGlite.create({ dataDir, serializers: { [types.BOOL]: bool } });
+opening.then(
+  () => send({ kind: "ready" }),
+  (err: unknown) => {
+    send({ kind: "failed", error: toWire(err) });
+    port.close();
+  },
+);
+
+/** Queries not yet answered: a close waits for them. */
+const inFlight = new Set<Promise<void>>();
+
+port.on("message", (request: Request) => {
+  if (request.kind === "close") {
+    void close(request.id);
+    return;
+  }
+  const work = run(request).finally(() => inFlight.delete(work));
+  inFlight.add(work);
+});
+
+async function run(request: Extract<Request, { kind: "query" }>): Promise<void> {
+  const { id, sql, params } = request;
+  const onNotice = (notice: messages.NoticeMessage) => send({ kind: "notice", id, notice: toWire(notice) });
+  try {
+    const db = await opening;
+    // Without parameters the text may hold several statements (migrations):
+    // exec runs them all and TypeORM expects the last one's result.
+    const result: Results =
+      params && params.length > 0
+        ? await db.query(sql, params, { onNotice })
+        : ((await db.exec(sql, { onNotice })).at(-1) ?? { rows: [], fields: [] });
+    send({
+      kind: "result",
+      id,
+      result: { rows: result.rows, affectedRows: result.affectedRows, fields: result.fields },
+    });
+  } catch (err) {
+    send({ kind: "error", id, error: toWire(err) });
+  }
+}
+
+/** Lets the queries already sent finish, then closes PGlite (which flushes its files) and ends the thread. */
+async function close(id: number): Promise<void> {
+  await Promise.allSettled([...inFlight]);
+  try {
+    await (await opening).close();
+    send({ kind: "closed", id });
+  } catch (err) {
+    send({ kind: "error", id, error: toWire(err) });
+  }
+  port.close();
+}

@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { QueryFailedError } from "typeorm";
+import { loadConfig } from "../../src/framework/config/config.js";
+import { openDatabase, type Database } from "../../src/framework/persistence/database.js";
+import { isServiceFault } from "../../src/framework/util/faults.js";
+import { createLogger } from "../../src/framework/util/logger.js";
+import { sleep } from "../helpers/api.js";
+import { tempDataDir } from "../helpers/serverProcess.js";
+
+/**
+ * The embedded database (PGlite) runs in a worker thread behind the
+ * node-postgres shape TypeORM uses: what crosses the thread boundary must
+ * arrive as it would from PGlite in-process, and the game thread must stay free.
+ */
+describe("embedded database off the game thread", function () {
+  // A fresh PGlite (initdb, then every migration) takes tens of seconds on a loaded 2-core machine.
+  this.timeout(180_000);
+  let data: ReturnType<typeof tempDataDir>;
+  let db: Database;
+
+  before(async () => {
+    data = tempDataDir();
+    db = await openDatabase(loadConfig({ DATA_DIR: data.dir }), createLogger("silent"));
+  });
+  after(async () => {
+    await db?.close();
+    data?.remove();
+  });
+
+  const addAccount = (q: { query(sql: string, p: unknown[]): Promise<unknown> }, name: string) =>
+    q.query("INSERT INTO accounts (id, username, password_hash) VALUES ($1, $2, 'x')", [randomUUID(), name]);
+  const accounts = async (name: string) =>
+    ((await db.dataSource.query("SELECT 1 FROM accounts WHERE username = $1", [name])) as unknown[]).length;
+  const unique = (what: string) => `${what}_${randomUUID().slice(0, 8)}`;
+
+  it("keeps the main thread's timers firing while a query sleeps (PGlite blocks the thread it runs on)", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      await db.dataSource.query("SELECT pg_sleep(0.5)");
+    } finally {
+      clearInterval(timer);
+    }
+    // Free, a 10 ms timer fires ~50 times in 500 ms; on a frozen thread it fires once at most.
+    assert.ok(ticks >= 20, `the 10 ms timer fired ${ticks} times during a 500 ms query`);
+  });
+
+  it("hands back PostgreSQL's error with its fields: a unique violation is 23505, naming its constraint", async () => {
+    const name = unique("twice");
+    await addAccount(db.dataSource, name);
+    const err = await addAccount(db.dataSource, name).then(
+      () => assert.fail("the second insert of one username must fail"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof QueryFailedError, "TypeORM wraps it as it wraps the driver's errors");
+    const driver = err.driverError as Record<string, unknown>;
+    assert.equal(driver.code, "23505");
+    assert.equal(driver.severity, "ERROR");
+    assert.equal(driver.table, "accounts");
+    assert.match(String(driver.constraint), /\w+/);
+    assert.match(String(driver.detail), new RegExp(`=\\(${name}\\) already exists`));
+    assert.equal(isServiceFault(err), false, "a refused statement is no outage");
+    // The session is usable after the error.
+    assert.equal(await accounts(name), 1);
+  });
+
+  it("carries values both ways as PGlite gives them: timestamps, bytes, JSON, booleans", async () => {
+    const at = new Date("2026-01-02T03:04:05.678Z");
+    const bytes = Buffer.from([0, 1, 2, 254, 255]);
+    const [row] = (await db.dataSource.query(
+      "SELECT $1::timestamptz AS at, $2::bytea AS bytes, $3::jsonb AS doc, $4::boolean AS yes, $5::boolean AS no",
+      [at, bytes, JSON.stringify({ a: [1, "two"] }), true, 0],
+    )) as { at: Date; bytes: Uint8Array; doc: unknown; yes: boolean; no: boolean }[];
+    assert.ok(row!.at instanceof Date);
+    assert.equal(row!.at.toISOString(), at.toISOString());
+    assert.deepEqual([...row!.bytes], [...bytes]);
+    assert.deepEqual(row!.doc, { a: [1, "two"] });
+    assert.equal(row!.yes, true);
+    assert.equal(row!.no, false);
+  });
+
+  it("rolls a failed transaction back, and runs overlapping transactions one after the other", async () => {
+    const doomed = unique("doomed");
+    await assert.rejects(
+      db.dataSource.transaction(async (tx) => {
+        await addAccount(tx, doomed);
+        assert.equal(
+          ((await tx.query("SELECT 1 FROM accounts WHERE username = $1", [doomed])) as unknown[]).length,
+          1,
+          "visible inside its transaction",
+        );
+        throw new Error("roll me back");
+      }),
+      /roll me back/,
+    );
+    assert.equal(await accounts(doomed), 0);
+
+    // B starts while A is open and sleeping: B's first statement waits for A's COMMIT.
+    const steps: string[] = [];
+    const [a, b] = [unique("a"), unique("b")];
+    await Promise.all([
+      db.dataSource.transaction(async (tx) => {
+        await addAccount(tx, a);
+        steps.push("A inserted");
+        await sleep(100);
+        steps.push("A commits");
+      }),
+      (async () => {
+        await sleep(20);
+        await db.dataSource.transaction(async (tx) => {
+          steps.push("B began");
+          await addAccount(tx, b);
+        });
+      })(),
+    ]);
+    assert.deepEqual(steps, ["A inserted", "A commits", "B began"]);
+    assert.equal(await accounts(a), 1);
+    assert.equal(await accounts(b), 1);
+  });
+
+  it("passes PostgreSQL's notices to a listening query runner", async () => {
+    const runner = db.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as NodeJS.EventEmitter;
+      const notices: { message?: string; severity?: string }[] = [];
+      client.on("notice", (n: { message?: string; severity?: string }) => notices.push(n));
+      await runner.query("DO $$ BEGIN RAISE NOTICE 'hello from the worker'; END $$");
+      assert.deepEqual(
+        notices.map((n) => [n.severity, n.message]),
+        [["NOTICE", "hello from the worker"]],
+      );
+    } finally {
+      await runner.release();
+    }
+  });
+
+  it("closes cleanly: the worker flushes and ends, the DATA_DIR lock is released, the data is there on reopening", async () => {
+    const kept = unique("kept");
+    await addAccount(db.dataSource, kept);
+    const pool = (db.dataSource.driver as unknown as { master: { query(sql: string): Promise<unknown> } })
+      .master;
+    await db.close();
+    assert.equal(existsSync(join(data.dir, "pglite.pid")), false, "the lock is gone");
+    await assert.rejects(pool.query("SELECT 1"), /after calling end/);
+    db = await openDatabase(loadConfig({ DATA_DIR: data.dir }), createLogger("silent"));
+    assert.equal(await accounts(kept), 1);
+  });
+});
