@@ -51,6 +51,8 @@ describe("config: loadConfig", () => {
       assert.equal(c.autosaveSeconds, 5);
       assert.equal(c.reconnectGraceSeconds, 20);
       assert.equal(c.maxClientsPerDistrict, 1000);
+      assert.equal(c.joinAdmitPerTick, 4);
+      assert.equal(c.joinQueueMax, 200);
       assert.equal(c.maxMessagesPerSecond, 30);
       assert.equal(c.loginMaxFailures, 5);
       assert.equal(c.loginLockSeconds, 900);
@@ -243,6 +245,8 @@ describe("config: loadConfig", () => {
       ["AUTOSAVE_SECONDS", 1, 3600],
       ["RECONNECT_GRACE_SECONDS", 0, 300],
       ["MAX_CLIENTS_PER_DISTRICT", 1, 5000],
+      ["JOIN_ADMIT_PER_TICK", 1, 1000],
+      ["JOIN_QUEUE_MAX", 0, 100_000],
       ["MAX_MESSAGES_PER_SECOND", 1, 1000],
       ["LOGIN_MAX_FAILURES", 1, 100],
       ["LOGIN_LOCK_SECONDS", 1, 86_400],

@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   AUTOSAVE_SECONDS: intInRange(1, 3600).default(5),
   RECONNECT_GRACE_SECONDS: intInRange(0, 300).default(20),
   MAX_CLIENTS_PER_DISTRICT: intInRange(1, 5000).default(1000),
+  JOIN_ADMIT_PER_TICK: intInRange(1, 1000).default(4),
+  JOIN_QUEUE_MAX: intInRange(0, 100_000).default(200),
   AOI_RADIUS: intInRange(5, 2000).default(100),
   AOI_HYSTERESIS_PERCENT: intInRange(100, 200).default(120),
   AOI_MAX_VISIBLE: intInRange(1, 5000).default(100),
@@ -145,6 +147,10 @@ export interface Config {
   autosaveSeconds: number;
   reconnectGraceSeconds: number;
   maxClientsPerDistrict: number;
+  /** Joins per process that start their heavy work (custody, load, first state) per tick interval; the rest queue. */
+  joinAdmitPerTick: number;
+  /** Joins that may wait for admission; one more is refused at once (503, server busy). */
+  joinQueueMax: number;
   /** Interest management: who receives which entities (see src/framework/aoi). */
   aoi: {
     radius: number;
@@ -260,6 +266,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     autosaveSeconds: env.AUTOSAVE_SECONDS,
     reconnectGraceSeconds: env.RECONNECT_GRACE_SECONDS,
     maxClientsPerDistrict: env.MAX_CLIENTS_PER_DISTRICT,
+    joinAdmitPerTick: env.JOIN_ADMIT_PER_TICK,
+    joinQueueMax: env.JOIN_QUEUE_MAX,
     aoi: {
       radius: env.AOI_RADIUS,
       hysteresis: env.AOI_HYSTERESIS_PERCENT / 100,

@@ -72,6 +72,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly joinQueue = new Gauge({
+    name: "mxo_join_queue_length",
+    help: "Joins waiting for admission on this process (JOIN_ADMIT_PER_TICK start their work per tick)",
+    registers: [this.registry],
+  });
+
+  readonly joinAdmissionWait = new Histogram({
+    name: "mxo_join_admission_wait_seconds",
+    help: "How long an admitted join waited in the join queue before its custody, load and first state",
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly joinQueueRefusals = new Counter({
+    name: "mxo_join_queue_refusals_total",
+    help: "Joins refused at once because the join queue was full (503, server busy)",
+    registers: [this.registry],
+  });
+
   readonly dbSaveDuration = new Histogram({
     name: "mxo_db_save_duration_seconds",
     help: "Time to write one batch of character state",

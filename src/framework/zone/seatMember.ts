@@ -2,6 +2,7 @@ import { ServerError } from "@colyseus/core";
 import type { Character } from "../../../entities/Character.js";
 import { CloseCodes } from "../contract/closeCodes.js";
 import { meterClient, type Traffic } from "../metrics/meterClient.js";
+import { clientGone, joinAdmission } from "./JoinAdmission.js";
 import { joinError, zoneLease, type ZoneMember, type ZoneMembers } from "./ZoneMembers.js";
 import type { ZoneClient, ZoneServices } from "./ZoneServices.js";
 
@@ -18,8 +19,8 @@ export interface SeatingRoom<M extends ZoneMember> {
 }
 
 /**
- * Custody of the joining client's character (lease, then the database claim
- * and load), then into the world; a failure after the claim gives the
+ * Admission (`JoinAdmission`), custody of the joining client's character
+ * (lease, then the database claim and load), then into the world; a failure after the claim gives the
  * character back, so a refused join never leaves it held.
  */
 export async function seatMember<M extends ZoneMember>(
@@ -33,6 +34,8 @@ export async function seatMember<M extends ZoneMember>(
   const evict = () => void room.members.evict(characterId, CloseCodes.TAKEN_OVER);
   let character: Character;
   try {
+    // Admitted before any of the join's heavy work: a burst of joins waits here, not in the world's ticks.
+    await joinAdmission(room.services).admit(name, () => clientGone(client));
     // Lease and claim before the load: it reads what the last holder stored before letting go.
     character = await room.services.custody.take(entry, evict);
   } catch (err) {
