@@ -51,6 +51,8 @@ const EMPTY: InterestChange = Object.freeze({
 export class InterestManager {
   readonly grid: SpatialGrid;
   private readonly views = new Map<string, View>();
+  /** Observers that are points, not entities (`place`): never in anyone's view. */
+  private readonly points = new Map<string, GridEntry>();
   private readonly hidden = new Set<string>();
   private readonly leaveRadius: number;
   private readonly enterR2: number;
@@ -116,6 +118,7 @@ export class InterestManager {
       }
     }
     this.views.delete(id);
+    this.points.delete(id);
     this.hidden.delete(id);
   }
 
@@ -172,6 +175,17 @@ export class InterestManager {
 
   unobserve(observerId: string): void {
     this.views.delete(observerId);
+    this.points.delete(observerId);
+  }
+
+  /**
+   * An observer that is a point rather than an entity (e.g. the centre of a
+   * crowded cell whose clients share one view): it sees like an entity there
+   * would, and is in nobody's view. Starts tracking it like `observe`.
+   */
+  place(observerId: string, x: number, y: number): void {
+    this.points.set(observerId, { id: observerId, x, y, mark: 0 });
+    this.observe(observerId);
   }
 
   visibleTo(observerId: string): ReadonlySet<string> {
@@ -186,7 +200,7 @@ export class InterestManager {
    */
   update(observerId: string): InterestChange {
     const view = this.views.get(observerId);
-    const self = this.grid.entry(observerId);
+    const self = this.grid.entry(observerId) ?? this.points.get(observerId);
     if (!view || !self) return EMPTY;
     if (view.skip > 0) {
       view.skip--;

@@ -4,9 +4,10 @@ import { enabled, stats } from "./viewEncodingStats.js";
 import { canDefer, isPlain } from "./plainTrees.js";
 import { copyCatchUp } from "./catchUp.js";
 import { installQuietPatches } from "./quietPatches.js";
-import { ARENA_HEADROOM, generations, memoFor, positionOf, WALK } from "./patchMemo.js";
+import { ARENA_HEADROOM, generations, memoFor, positionOf, WALK, type PatchMemo } from "./patchMemo.js";
 import {
   RATES,
+  SHARE,
   TREES,
   type EncoderLike,
   type Iter,
@@ -147,6 +148,22 @@ export function installViewEncoding(): boolean {
       return encode.apply(this, args);
     }
 
+    const it = args[0] as Iter;
+    let buffer = (args[2] as Uint8Array | undefined) ?? self.sharedBuffer;
+    const from = it.offset;
+    const share = view[SHARE];
+    if (share !== undefined) {
+      // Another view with the same token, trees and rates was encoded this patch: its bytes are this view's.
+      const hit = memo.shares.get(share);
+      if (hit !== undefined && hit.rates === view[RATES] && sameTrees(hit.trees, view[TREES])) {
+        if (from + hit.length > buffer.length) buffer = self.ensureCapacity(buffer, from + hit.length);
+        buffer.set(memo.arena.subarray(hit.start, hit.start + hit.length), from);
+        it.offset = from + hit.length;
+        stats.viewsShared++;
+        return buffer.subarray(0, it.offset);
+      }
+    }
+
     // The view's visible trees that changed this patch, in queue order; with
     // update rates, only those whose turn it is, and apart (catchUps) those
     // that owe the view more fields than they changed this patch.
@@ -190,8 +207,6 @@ export function installViewEncoding(): boolean {
     queueOrder(n);
     stats.fast++;
 
-    const it = args[0] as Iter;
-    let buffer = (args[2] as Uint8Array | undefined) ?? self.sharedBuffer;
     try {
       let i = 0;
       while (i < n) {
@@ -240,6 +255,8 @@ export function installViewEncoding(): boolean {
       }
       // After everything else, so a tree the patch adds to a collection is introduced before its fields.
       for (let k = 0; k < c; k++) buffer = copyCatchUp(self, memo, catchUps[k]!, catchMasks[k]!, it, buffer);
+      if (share !== undefined && trees !== undefined && !memo.shares.has(share))
+        offerShare(memo, share, trees, rates, buffer, from, it.offset);
       return buffer.subarray(0, it.offset);
     } finally {
       picked.length = 0;
@@ -289,4 +306,32 @@ function queueOrder(n: number): void {
       slots[p] = undefined;
     }
   }
+}
+
+/** Whether two views hold exactly the same trees (what a shared encode requires). */
+function sameTrees(a: Set<TreeLike>, b: Set<TreeLike> | undefined): boolean {
+  if (b === undefined || a.size !== b.size) return false;
+  for (const t of b) if (!a.has(t)) return false;
+  return true;
+}
+
+/** Keeps a view's encode (buffer[from..to)) in the memo's arena for the other views with its share token. */
+function offerShare(
+  memo: PatchMemo,
+  share: object,
+  trees: Set<TreeLike>,
+  rates: unknown,
+  buffer: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  const length = to - from;
+  if (memo.arenaOffset + length > memo.arena.length) {
+    const grown = new Uint8Array(Math.max(memo.arena.length * 2, memo.arenaOffset + length + ARENA_HEADROOM));
+    grown.set(memo.arena.subarray(0, memo.arenaOffset));
+    memo.arena = grown;
+  }
+  memo.arena.set(buffer.subarray(from, to), memo.arenaOffset);
+  memo.shares.set(share, { trees, rates, start: memo.arenaOffset, length });
+  memo.arenaOffset += length;
 }

@@ -1,5 +1,5 @@
 import { $refId } from "@colyseus/schema";
-import type { EncoderLike, ListLike, NodeLike } from "./schemaInternals.js";
+import type { EncoderLike, ListLike, NodeLike, TreeLike } from "./schemaInternals.js";
 
 /**
  * What an encoder learns about one patch and shares between the views it
@@ -46,6 +46,16 @@ export interface PatchMemo {
   posStamp: Int32Array;
   posX: Float64Array;
   posY: Float64Array;
+  /** This patch's whole-view encodes by share token (./viewRates.ts `setViewShare`), kept in `arena`. */
+  shares: Map<object, SharedEncode>;
+}
+
+/** One view's encode offered to the others with its share token: valid for views holding exactly `trees` with `rates`. */
+export interface SharedEncode {
+  trees: Set<TreeLike>;
+  rates: unknown;
+  start: number;
+  length: number;
 }
 
 /**
@@ -130,6 +140,7 @@ export function memoFor(encoder: EncoderLike, list: ListLike): PatchMemo {
       posStamp: new Int32Array(1024),
       posX: new Float64Array(1024),
       posY: new Float64Array(1024),
+      shares: new Map(),
     };
     memos.set(encoder, memo);
   }
@@ -149,6 +160,7 @@ export function memoFor(encoder: EncoderLike, list: ListLike): PatchMemo {
   memo.lazy = lazy;
   memo.stamp = (memo.stamp + 1) | 0 || 1;
   memo.arenaOffset = 0;
+  memo.shares.clear();
   if (list.nextPosition > memo.segmentStamp.length) {
     const size = Math.max(list.nextPosition, memo.segmentStamp.length * 2);
     memo.segmentStamp = new Int32Array(size);

@@ -57,6 +57,8 @@ export interface ViewLike {
   isVisible(tree: TreeLike): boolean;
   [TREES]?: Set<TreeLike>;
   [RATES]?: ViewRates;
+  /** Views given the same token (./viewRates.ts `setViewShare`) may share one encode when they hold the same trees. */
+  [SHARE]?: object;
 }
 export interface Iter {
   offset: number;
@@ -71,3 +73,4 @@ export interface EncoderLike {
 export const TREES = Symbol("mxo.viewTrees");
 export const RATES = Symbol("mxo.viewRates");
 export const DEFERRABLE = Symbol("mxo.deferrable");
+export const SHARE = Symbol("mxo.viewShare");

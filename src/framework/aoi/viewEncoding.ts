@@ -43,5 +43,5 @@
  */
 
 export { installViewEncoding } from "./installViewEncoding.js";
-export { setViewRates, type ViewRates } from "./viewRates.js";
+export { setViewRates, setViewShare, type ViewRates } from "./viewRates.js";
 export { setViewEncodingEnabled, viewEncodingStats } from "./viewEncodingStats.js";

@@ -15,6 +15,7 @@ export const stats = {
   deferred: 0,
   catchUpEncoded: 0,
   catchUpSent: 0,
+  viewsShared: 0,
 };
 
 /** Turns the shortcut off and on (tests compare both paths); the bookkeeping stays installed. */
@@ -27,7 +28,8 @@ export function setViewEncodingEnabled(on: boolean): void {
  * stock walk, that ordered many trees by position, entity patches copied
  * from another view's encode instead of encoded again, entity patches a view
  * deferred (update rates), and catch-ups encoded and sent (a deferred
- * entity's turn with more fields than its patch).
+ * entity's turn with more fields than its patch), and view encodes copied
+ * whole from another view with the same share token and the same trees.
  */
 export function viewEncodingStats(): {
   fast: number;
@@ -37,6 +39,7 @@ export function viewEncodingStats(): {
   deferred: number;
   catchUpEncoded: number;
   catchUpSent: number;
+  viewsShared: number;
 } {
   return { ...stats };
 }

@@ -1,5 +1,5 @@
 import type { StateView } from "@colyseus/schema";
-import { RATES, type TreeLike, type ViewLike } from "./schemaInternals.js";
+import { RATES, SHARE, type TreeLike, type ViewLike } from "./schemaInternals.js";
 
 /**
  * How often a view hears about entities by their distance from its observer:
@@ -13,6 +13,8 @@ import { RATES, type TreeLike, type ViewLike } from "./schemaInternals.js";
 export interface ViewRates {
   /** The observer's own entity: its position is the centre, and it is always sent in full. */
   observer: { x: number; y: number };
+  /** Entities sent every patch wherever they are (e.g. every client's own, in a view several clients share). */
+  always?: ReadonlySet<unknown>;
   fullRadius: number;
   halfRadius: number;
   farEvery: number;
@@ -25,6 +27,17 @@ export function setViewRates(view: StateView, rates: ViewRates | undefined): voi
 }
 
 const FAR_EVERY = [2, 4, 8];
+
+/**
+ * Lets views share one encode per patch: views given the same `token` (e.g.
+ * the clients of one crowded cell) whose visible trees are the same set and
+ * whose rates are the same object get the first one's bytes copied instead
+ * of encoding their own. A view whose set differs (joined late, hides a GM)
+ * simply encodes itself: the token is a hint, never trusted for what it holds.
+ */
+export function setViewShare(view: StateView, token: object | undefined): void {
+  (view as unknown as ViewLike)[SHARE] = token;
+}
 
 /** Patches between two updates of `ref` to a view with `rates` (1: every patch). */
 export function intervalFor(rates: ViewRates, ref: TreeLike["ref"], ox: number, oy: number): number {
@@ -45,6 +58,7 @@ export function intervalAt(
   oy: number,
 ): number {
   if (ref === (rates.observer as unknown) || x !== x || y !== y) return 1;
+  if (rates.always !== undefined && rates.always.has(ref)) return 1;
   const dx = x - ox;
   const dy = y - oy;
   const d2 = dx * dx + dy * dy;

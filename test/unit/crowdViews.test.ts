@@ -1,0 +1,213 @@
+import assert from "node:assert/strict";
+import type { Client } from "@colyseus/core";
+import { Encoder, Reflection, StateView, type Decoder } from "@colyseus/schema";
+import { ClientViews } from "../../src/framework/aoi/ClientViews.js";
+import { InterestManager } from "../../src/framework/aoi/InterestManager.js";
+import {
+  installViewEncoding,
+  setViewRates,
+  setViewShare,
+  viewEncodingStats,
+  type ViewRates,
+} from "../../src/framework/aoi/viewEncoding.js";
+import { DistrictState } from "../../schema/DistrictState.js";
+import { PlayerState } from "../../schema/PlayerState.js";
+
+/**
+ * Crowds share views (ClientViews' crowd cells, setViewShare): the clients
+ * standing in one crowded cell see the same set and get one encode copied;
+ * each still decodes exactly what its own view holds, itself always included.
+ */
+describe("aoi: crowd cells share one view encode", () => {
+  before(() => installViewEncoding());
+
+  function player(id: string, x: number, y: number): PlayerState {
+    const p = new PlayerState();
+    p.characterId = id;
+    p.x = x;
+    p.y = y;
+    p.hp = 100;
+    return p;
+  }
+
+  it("copies an encode only between views with the same token, trees and rates", () => {
+    const state = new DistrictState();
+    const a = player("a", 0, 0);
+    const b = player("b", 5, 0);
+    const c = player("c", 9, 0);
+    state.players.set("a", a);
+    state.players.set("b", b);
+    state.players.set("c", c);
+    const encoder = new Encoder(state);
+    const reflection = Reflection.encode(encoder);
+    const token = {};
+    const rates: ViewRates = { observer: { x: 0, y: 0 }, fullRadius: 100, halfRadius: 100, farEvery: 2 };
+    const views = [new StateView(), new StateView(), new StateView()];
+    views[0]!.add(a);
+    views[0]!.add(b);
+    views[1]!.add(b);
+    views[1]!.add(a);
+    // Same token, other trees: encoded for itself.
+    views[2]!.add(a);
+    views[2]!.add(c);
+    const decoders = views.map((view) => {
+      setViewShare(view, token);
+      setViewRates(view, rates);
+      const decoder = Reflection.decode<DistrictState>(reflection);
+      const it = { offset: 0 };
+      const shared = encoder.encodeAll(it).length;
+      decoder.decode(encoder.encodeAllView(view, shared, { ...it }));
+      view.changes.clear();
+      return decoder;
+    });
+    encoder.discardChanges();
+    const before = viewEncodingStats().viewsShared;
+    for (let round = 0; round < 5; round++) {
+      a.x += 1;
+      b.hp -= 1;
+      c.y += 2;
+      state.tick++;
+      const it = { offset: 0 };
+      const shared = encoder.encode(it).length;
+      views.forEach((view, i) => decoders[i]!.decode(encoder.encodeView(view, shared, it).slice()));
+      encoder.discardChanges();
+    }
+    assert.equal(
+      viewEncodingStats().viewsShared - before,
+      5,
+      "the second view copied the first one's encode each patch",
+    );
+    for (const [i, ids] of [
+      ["a", "b"],
+      ["a", "b"],
+      ["a", "c"],
+    ].entries()) {
+      const seen = decoders[i]!.state.players;
+      assert.deepEqual([...seen.keys()].sort(), ids);
+      for (const id of ids) {
+        const p = state.players.get(id)!;
+        assert.deepEqual(
+          [seen.get(id)!.x, seen.get(id)!.y, seen.get(id)!.hp],
+          [p.x, p.y, p.hp],
+          `view ${i}, ${id}`,
+        );
+      }
+    }
+  });
+
+  it("on random play in a crowd, every client decodes what its view holds, itself always, as clients cross cells", () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const state = new DistrictState();
+    const encoder = new Encoder(state);
+    const reflection = Reflection.encode(encoder);
+    const interest = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 30 });
+    const FAR = 4;
+    const views = new ClientViews(
+      interest,
+      { updateEveryTicks: 2, fullRateFraction: 0.4, farRateEvery: FAR, crowdCell: 10, crowdMin: 3 },
+      (id) => state.players.get(id),
+    );
+    interface Seat {
+      client: Client;
+      decoder: Decoder<DistrictState>;
+    }
+    const seats = new Map<string, Seat>();
+    const history: Map<string, { x: number; y: number; hp: number }>[] = [];
+    const snapshot = () => new Map([...state.players].map(([id, p]) => [id, { x: p.x, y: p.y, hp: p.hp }]));
+    let next = 0;
+    const join = () => {
+      const id = `p${next++}`;
+      const p = player(id, 1000 + (random() - 0.5) * 40, 1000 + (random() - 0.5) * 40);
+      state.players.set(id, p);
+      interest.move(id, p.x, p.y);
+      const client = { sessionId: id } as Client;
+      views.open(client, p);
+      const decoder = Reflection.decode<DistrictState>(reflection);
+      const it = { offset: 0 };
+      const shared = encoder.encodeAll(it).length;
+      decoder.decode(encoder.encodeAllView(client.view!, shared, { ...it }));
+      client.view!.changes.clear();
+      seats.set(id, { client, decoder });
+    };
+    const patch = () => {
+      state.tick++;
+      const it = { offset: 0 };
+      const shared = encoder.encode(it).length;
+      for (const s of seats.values())
+        s.decoder.decode(encoder.encodeView(s.client.view!, shared, it).slice());
+      encoder.discardChanges();
+      history.push(snapshot());
+    };
+    for (let i = 0; i < 60; i++) join();
+    history.push(snapshot());
+    const sharedBefore = viewEncodingStats().viewsShared;
+    for (let tick = 0; tick < 240; tick++) {
+      for (const [id, p] of state.players) {
+        if (random() < 0.7) {
+          p.x += (random() - 0.5) * 4;
+          p.y += (random() - 0.5) * 4;
+        }
+        if (random() < 0.005) {
+          // A teleport across the crowd.
+          p.x = 1000 + (random() - 0.5) * 40;
+          p.y = 1000 + (random() - 0.5) * 40;
+          interest.refresh(id);
+        }
+        if (random() < 0.05) p.hp = Math.floor(random() * 100);
+        interest.move(id, p.x, p.y);
+      }
+      if (random() < 0.03 && seats.size > 20) {
+        const id = [...seats.keys()][Math.floor(random() * seats.size)]!;
+        views.forget(id);
+        state.players.delete(id);
+        seats.delete(id);
+      }
+      if (random() < 0.05) join();
+      // A GM goes invisible and visible again: never in another client's view meanwhile.
+      if (tick === 100) interest.setHidden("p3", true);
+      if (tick === 180) interest.setHidden("p3", false);
+      views.update(
+        [...seats.values()].map((s) => s.client),
+        tick,
+      );
+      patch();
+      for (const [id, s] of seats) {
+        const view = s.client.view!;
+        const held = [...state.players].filter(([, p]) => view.has(p)).map(([pid]) => pid);
+        assert.ok(held.includes(id), `tick ${tick}: ${id}'s view holds itself`);
+        assert.deepEqual([...s.decoder.state.players.keys()].sort(), held.sort(), `tick ${tick}: ${id}`);
+        if (tick >= 104 && tick < 180 && id !== "p3" && seats.has("p3"))
+          assert.ok(!held.includes("p3"), `tick ${tick}: ${id} does not see the hidden p3`);
+        for (const pid of held) {
+          const seen = s.decoder.state.players.get(pid)!;
+          const recent = history
+            .slice(-FAR)
+            .map((h) => h.get(pid))
+            .filter((v) => v !== undefined);
+          assert.ok(
+            recent.some((v) => v.x === seen.x && v.y === seen.y && v.hp === seen.hp),
+            `tick ${tick}: ${id} sees ${pid} at ${seen.x},${seen.y} hp ${seen.hp}, older than ${FAR} patches`,
+          );
+          if (pid === id) {
+            const p = state.players.get(id)!;
+            assert.deepEqual(
+              [seen.x, seen.y, seen.hp],
+              [p.x, p.y, p.hp],
+              `tick ${tick}: ${id} hears itself every patch`,
+            );
+          }
+        }
+      }
+    }
+    // Once things stop, every client converges on the server's values.
+    for (let i = 0; i < FAR; i++) patch();
+    for (const [id, s] of seats) {
+      for (const [pid, seen] of s.decoder.state.players) {
+        const p = state.players.get(pid)!;
+        assert.deepEqual([seen.x, seen.y, seen.hp], [p.x, p.y, p.hp], `${id} sees ${pid}`);
+      }
+    }
+    assert.ok(viewEncodingStats().viewsShared - sharedBefore > 1000, "crowded clients shared encodes");
+  });
+});
