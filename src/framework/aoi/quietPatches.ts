@@ -1,5 +1,5 @@
 import { ClientState, Protocol, ProtocolModifier, SchemaSerializer } from "@colyseus/core";
-import { $changes, encode as encodeValue, Encoder, OPERATION } from "@colyseus/schema";
+import { $changes, $refId, encode as encodeValue, Encoder, OPERATION } from "@colyseus/schema";
 import type { EncoderLike, Iter, TreeLike } from "./schemaInternals.js";
 
 /**
@@ -179,7 +179,7 @@ function rootCatchUp(encoder: SerializerLike["encoder"], mask: number): Uint8Arr
   let bytes: Uint8Array = new Uint8Array(64);
   const at = { offset: 0 };
   bytes[at.offset++] = SWITCH_TO_STRUCTURE;
-  encodeValue.number(bytes, 0, at);
+  encodeValue.number(bytes, root.ref?.[$refId] ?? 0, at);
   for (let index = 0; index < 32; index++) {
     if ((mask & (1 << index)) === 0) continue;
     bytes = encoder.ensureCapacity(bytes, at.offset + 1024);
