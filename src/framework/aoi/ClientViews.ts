@@ -270,8 +270,8 @@ export class ClientViews {
    * Others far out in a view change less often for it: within
    * `fullRateFraction` of the view's reach every patch, half-way to the edge
    * every 2nd, beyond every `farRateEvery`-th (viewRates.ts). A cell's
-   * rates are measured from its centre and send its clients' own entities
-   * (`always`) every patch.
+   * rates are measured from its centre, widened by its spread, and send its
+   * clients' own entities (`always`) every patch.
    */
   private makeRates(observer: { x: number; y: number }, always?: Set<unknown>): ViewRates | undefined {
     const { fullRateFraction, farRateEvery } = this.options;
@@ -282,7 +282,10 @@ export class ClientViews {
   private scaleRates(rates: ViewRates | undefined, observerId: string): void {
     if (!rates) return;
     const reach = this.interest.extentOf(observerId);
-    rates.fullRadius = reach * this.options.fullRateFraction;
-    rates.halfRadius = (rates.fullRadius + reach) / 2;
+    // Measured from a cell's centre, the bands widen by how far its clients may stand from it
+    // (the cell's half-diagonal with the margin): what is near any of them is full-rate.
+    const spread = rates.always === undefined ? 0 : (this.cellSize / 2 + this.margin) * Math.SQRT2;
+    rates.fullRadius = reach * this.options.fullRateFraction + spread;
+    rates.halfRadius = (rates.fullRadius + reach + spread) / 2;
   }
 }
