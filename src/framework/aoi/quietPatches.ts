@@ -30,7 +30,6 @@ interface ClientLike {
   view?: ViewLike;
   _inputBuffer?: { ackSeq?: number };
   raw(data: Uint8Array): void;
-  [OWED]?: number;
 }
 interface ViewLike {
   changes: Map<unknown, unknown>;
@@ -45,6 +44,7 @@ interface SerializerLike {
   };
   hasFilters: boolean;
   needFullEncode: boolean;
+  [OWED]?: Map<ClientLike, number>;
 }
 type ApplyPatches = (
   this: SerializerLike,
@@ -53,7 +53,12 @@ type ApplyPatches = (
   timing?: { sNow: number },
 ) => boolean;
 
-/** Root fields a client skipped while they changed (bitmask of field indexes < 32). */
+/**
+ * Per room (serializer): the root fields each client skipped while they
+ * changed (bitmask of field indexes < 32), for the clients that owe any — a
+ * map, so that a patch where nobody owes anything costs a size check per
+ * frame sent.
+ */
 const OWED = Symbol("mxo.owedRootFields");
 const SWITCH_TO_STRUCTURE = 255;
 const TIMED_PREFIX = 8;
@@ -92,7 +97,14 @@ export function installQuietPatches(): boolean {
         encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
         for (const c of clients) {
           if (c.state !== ClientState.JOINED || c.view === undefined || c.view.changes.size === 0) continue;
-          send(encoder, c, encoder.encodeView(c.view, 1, { offset: 1 }), 0, timing);
+          send(
+            encoder,
+            (this[OWED] ??= new Map()),
+            c,
+            encoder.encodeView(c.view, 1, { offset: 1 }),
+            0,
+            timing,
+          );
         }
       }
       return false;
@@ -107,6 +119,10 @@ export function installQuietPatches(): boolean {
     const root = encoder.state[$changes];
     const rootFields = root.changesNode !== undefined ? (root.dirtyLow ?? 0) & ~filterMask(root) : 0;
     let ambient: boolean | undefined; // the shared part holds only the root's own fields (computed on first need)
+    const owedBy = (this[OWED] ??= new Map());
+    if (owedBy.size > clients.length) {
+      for (const c of owedBy.keys()) if (c.state !== ClientState.JOINED) owedBy.delete(c); // gone meanwhile
+    }
     try {
       for (let i = clients.length; i--;) {
         const c = clients[i]!;
@@ -120,12 +136,12 @@ export function installQuietPatches(): boolean {
         if (body.length === sharedOffset) {
           ambient ??= sharedIsRootOnly(encoder, root);
           if (sharedOffset === 1 || ambient) {
-            if (rootFields !== 0) c[OWED] = (c[OWED] ?? 0) | rootFields;
+            if (rootFields !== 0) owedBy.set(c, (owedBy.get(c) ?? 0) | rootFields);
             quietPatchStats.skipped++;
             continue;
           }
         }
-        send(encoder, c, body, rootFields, timing);
+        send(encoder, owedBy, c, body, rootFields, timing);
       }
     } finally {
       bodies.clear();
@@ -140,17 +156,20 @@ export function installQuietPatches(): boolean {
 /** Sends `body` (header + shared part + view part) to `c`, with the root fields it owes that `body` lacks. */
 function send(
   encoder: SerializerLike["encoder"],
+  owedBy: Map<ClientLike, number>,
   c: ClientLike,
   body: Uint8Array,
   inBody: number,
   timing: { sNow: number } | undefined,
 ): void {
-  const owed = (c[OWED] ?? 0) & ~inBody;
-  c[OWED] = 0;
   let extra: Uint8Array | undefined;
-  if (owed !== 0) {
-    extra = rootCatchUp(encoder, owed);
-    quietPatchStats.owedSent++;
+  if (owedBy.size !== 0) {
+    const owed = (owedBy.get(c) ?? 0) & ~inBody;
+    owedBy.delete(c);
+    if (owed !== 0) {
+      extra = rootCatchUp(encoder, owed);
+      quietPatchStats.owedSent++;
+    }
   }
   const prefix = timing ? TIMED_PREFIX : 0;
   const frame =
