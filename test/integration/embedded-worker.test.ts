@@ -121,6 +121,46 @@ describe("embedded database off the game thread", function () {
     assert.equal(await accounts(b), 1);
   });
 
+  it("never runs another connection's statement inside an open transaction: it waits for the end, then lands", async () => {
+    const [doomed, plain] = [unique("doomed"), unique("plain")];
+    let insertedPlain!: Promise<unknown>;
+    await assert.rejects(
+      db.dataSource.transaction(async (tx) => {
+        await addAccount(tx, doomed);
+        // Another connection's write while this transaction is open: were it run
+        // inside it, the rollback below would take it too.
+        insertedPlain = addAccount(db.dataSource, plain);
+        await sleep(100);
+        throw new Error("roll me back");
+      }),
+      /roll me back/,
+    );
+    await insertedPlain;
+    assert.equal(await accounts(doomed), 0);
+    assert.equal(await accounts(plain), 1);
+  });
+
+  it("runs statements already sent while the game thread is busy: they do not wait for its turns one by one", async () => {
+    // Eight statements from eight connections, sent at once, then the game
+    // thread blocks (a long tick) without a turn of its event loop. Each
+    // statement records when the worker ran it: all of them ran during the
+    // block. Lending the session to one connection per round trip, only the
+    // first could run before the next turn.
+    const ran = Array.from({ length: 8 }, () =>
+      db.dataSource.query("SELECT (extract(epoch from clock_timestamp()) * 1000)::float8 AS at"),
+    );
+    // Let the sends go out (TypeORM's connect and query are promise chains: microtasks, no loop turn).
+    for (let i = 0; i < 1000; i++) await null;
+    const until = Date.now() + 1500;
+    while (Date.now() < until) {
+      // busy, as a tick is
+    }
+    const blockEnded = Date.now();
+    const at = (await Promise.all(ran)).map((rows) => Number((rows as { at: number }[])[0]!.at));
+    for (const t of at)
+      assert.ok(t <= blockEnded, `a statement ran ${t - blockEnded} ms after the block ended`);
+  });
+
   it("passes PostgreSQL's notices to a listening query runner", async () => {
     const runner = db.dataSource.createQueryRunner();
     try {

@@ -8,7 +8,7 @@ import { Character } from "../../../entities/Character.js";
 import { InventoryItem } from "../../../entities/InventoryItem.js";
 import { LedgerEntry } from "../../../entities/LedgerEntry.js";
 import { Session } from "../../../entities/Session.js";
-import { exclusivePgliteDriver } from "./exclusivePglite.js";
+import { embeddedDriver } from "./embedded/workerDriver.js";
 import { migrations } from "./migrations/index.js";
 import { instrumentation } from "../tracing/tracing.js";
 import { underStartupLock } from "./typeorm/startupLock.js";
@@ -51,7 +51,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     releaseLock = lockDataDir(config.dataDir);
     dataSource = new DataSource({
       type: "postgres",
-      driver: exclusivePgliteDriver(dir),
+      driver: embeddedDriver(dir),
       // PGlite has pgcrypto built in and cannot install uuid-ossp.
       uuidExtension: "pgcrypto",
       installExtensions: false,

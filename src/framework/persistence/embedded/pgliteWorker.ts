@@ -1,13 +1,15 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { PGlite, types, type messages, type Results } from "@electric-sql/pglite";
 import { toWire, type Reply, type Request, type WorkerStart } from "./protocol.js";
+import { SessionArbiter } from "./sessionArbiter.js";
 
 /**
  * The embedded database's thread. PGlite is PostgreSQL compiled to WASM and
  * runs every statement synchronously on the thread that owns it: here, so a
  * slow query (an autosave batch, a backup, `pg_sleep`) stalls this thread and
- * never the game's. One PGlite instance is one PostgreSQL session; requests
- * are answered in the order they came (PGlite queues its own statements).
+ * never the game's. One PGlite instance is one PostgreSQL session: PGlite
+ * runs statements in the order it is given them, and `SessionArbiter` decides
+ * that order so a connection's open transaction sees none of the others'.
  */
 if (!parentPort) throw new Error("pgliteWorker.ts runs as a worker thread (see embedded/workerDriver.ts)");
 const port: MessagePort = parentPort;
@@ -35,18 +37,30 @@ opening.then(
 /** Queries not yet answered: a close waits for them. */
 const inFlight = new Set<Promise<void>>();
 
-port.on("message", (request: Request) => {
-  if (request.kind === "close") {
-    void close(request.id);
-    return;
-  }
-  const work = run(request).finally(() => inFlight.delete(work));
+type Query = Extract<Request, { kind: "query" }>;
+/** A statement of the worker's own (a released connection's rollback): nobody awaits its answer. */
+const OWN = -1;
+
+const dispatch = (query: Query): void => {
+  const work = run(query).finally(() => inFlight.delete(work));
   inFlight.add(work);
+};
+const arbiter = new SessionArbiter<Query>(dispatch, () =>
+  dispatch({ id: OWN, kind: "query", conn: OWN, sql: "ROLLBACK" }),
+);
+
+port.on("message", (request: Request) => {
+  if (request.kind === "close") void close(request.id);
+  else if (request.kind === "release") arbiter.release(request.conn);
+  else arbiter.submit(request);
 });
 
-async function run(request: Extract<Request, { kind: "query" }>): Promise<void> {
+async function run(request: Query): Promise<void> {
   const { id, sql, params } = request;
-  const onNotice = (notice: messages.NoticeMessage) => send({ kind: "notice", id, notice: toWire(notice) });
+  const answer = (reply: Reply) => {
+    if (id !== OWN) port.postMessage(reply);
+  };
+  const onNotice = (notice: messages.NoticeMessage) => answer({ kind: "notice", id, notice: toWire(notice) });
   try {
     const db = await opening;
     // Without parameters the text may hold several statements (migrations):
@@ -55,13 +69,13 @@ async function run(request: Extract<Request, { kind: "query" }>): Promise<void> 
       params && params.length > 0
         ? await db.query(sql, params, { onNotice })
         : ((await db.exec(sql, { onNotice })).at(-1) ?? { rows: [], fields: [] });
-    send({
+    answer({
       kind: "result",
       id,
       result: { rows: result.rows, affectedRows: result.affectedRows, fields: result.fields },
     });
   } catch (err) {
-    send({ kind: "error", id, error: toWire(err) });
+    answer({ kind: "error", id, error: toWire(err) });
   }
 }
 

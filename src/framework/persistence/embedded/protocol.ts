@@ -12,8 +12,16 @@ export interface WorkerStart {
   entry?: string;
 }
 
+/**
+ * `conn` names the connection (a client lent by the pool) a statement comes
+ * from, and `release` says it was given back: the worker keeps one
+ * connection's transaction apart from the others' statements
+ * (`sessionArbiter.ts`).
+ */
 export type Request =
-  { id: number; kind: "query"; sql: string; params?: unknown[] } | { id: number; kind: "close" };
+  | { id: number; kind: "query"; conn: number; sql: string; params?: unknown[] }
+  | { kind: "release"; conn: number }
+  | { id: number; kind: "close" };
 
 /** PGlite's result, as TypeORM's postgres driver reads it. */
 export interface QueryResult {

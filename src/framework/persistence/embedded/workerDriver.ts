@@ -14,8 +14,9 @@ const CLOSE_GRACE_MS = 15_000;
  * The node-postgres shape TypeORM's postgres driver uses (`Pool`, `connect`,
  * `query`, `end`), backed by PGlite in a worker thread (`pgliteWorker.ts`):
  * the game thread only posts a statement and later reads the answer. The
- * worker holds the one PostgreSQL session; `exclusivePglite.ts` lends it to
- * one query runner at a time, as before.
+ * worker holds the one PostgreSQL session and keeps each connection's
+ * transaction apart (`sessionArbiter.ts`), so statements outside a
+ * transaction are in flight together rather than one per round trip.
  */
 export function embeddedDriver(dataDir: string): { Pool: new (options?: unknown) => EmbeddedPool } {
   return {
@@ -76,7 +77,7 @@ class Session {
     this.worker.on("exit", (code) => this.die(terminated(`exited (code ${code})`), failed));
   }
 
-  query(sql: string, params: unknown[] | undefined): Promise<QueryResult> {
+  query(conn: number, sql: string, params: unknown[] | undefined): Promise<QueryResult> {
     if (!this.alive || this.closing) return Promise.reject(terminated("is closed"));
     const id = this.nextId++;
     return new Promise<QueryResult>((resolve, reject) => {
@@ -84,13 +85,18 @@ class Session {
       // An answer is awaited: the process must not exit under it.
       if (this.pending.size === 1) this.worker.ref();
       try {
-        this.worker.postMessage({ id, kind: "query", sql, params });
+        this.worker.postMessage({ id, kind: "query", conn, sql, params });
       } catch (err) {
         // A parameter that cannot be cloned (a function, a class with private state).
         this.take(id);
         reject(err as Error);
       }
     });
+  }
+
+  /** `conn` was given back: the worker rolls back a transaction it left open. */
+  release(conn: number): void {
+    if (this.alive && !this.closing) this.worker.postMessage({ kind: "release", conn });
   }
 
   /** Asks the worker to finish what it was sent, close PGlite (flushing it) and end. */
@@ -145,8 +151,16 @@ class Session {
   }
 }
 
-/** A lent session: what `pool.connect` hands out. Its statements fail once its worker is gone. */
+let nextConn = 1;
+
+/**
+ * A lent connection to the one session: what `pool.connect` hands out. The
+ * worker keeps its transaction apart from other connections' statements.
+ * Its statements fail once its worker is gone.
+ */
 export class EmbeddedClient extends EventEmitter {
+  readonly conn = nextConn++;
+
   constructor(private readonly session: Session) {
     super();
   }
@@ -154,7 +168,7 @@ export class EmbeddedClient extends EventEmitter {
   query(sql: string, params?: unknown[] | Callback, callback?: Callback): Promise<QueryResult> {
     const cb = typeof params === "function" ? params : callback;
     const values = Array.isArray(params) ? params : undefined;
-    const result = this.session.query(sql, values);
+    const result = this.session.query(this.conn, sql, values);
     if (cb)
       result.then(
         (r) => cb(null, r),
@@ -201,7 +215,10 @@ export class EmbeddedPool extends EventEmitter {
       () => {
         const client = new EmbeddedClient(session);
         session.clients.add(client);
-        callback(null, client, () => void session.clients.delete(client));
+        callback(null, client, () => {
+          if (!session.clients.delete(client)) return;
+          session.release(client.conn);
+        });
       },
       (err: Error) => callback(err, null, () => {}),
     );

@@ -19,8 +19,9 @@ import { TypeormTotpStore } from "./TypeormTotpStore.js";
 
 /**
  * The TypeORM adapter of every port, on one `DataSource` of the `postgres`
- * type: a PostgreSQL pool, or the embedded PGlite (whose one session the
- * driver lends to one query runner at a time, see exclusivePglite.ts).
+ * type: a PostgreSQL pool, or the embedded PGlite (one session in a worker
+ * thread, each connection's transaction kept apart from the others'
+ * statements: see embedded/sessionArbiter.ts).
  */
 export function typeormStores(db: DataSource): Stores {
   return {
