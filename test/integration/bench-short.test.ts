@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { SideResult } from "../../bench/scale.js";
 import { figure } from "../helpers/figures.js";
+import { skipUnlessTransportServes } from "../helpers/nodeVersions.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -22,6 +23,9 @@ describe("benchmark, short mode (bench/scale.ts --short)", function () {
   const dir = join(ROOT, "bench/results");
 
   it("runs baseline, mxo-server and the floor with 100 clients and reports all three", async function () {
+    // The floor is uWebSockets.js's own cost, so it needs a build that loads on this Node (not Node 24 on a
+    // glibc older than 2.38): elsewhere this is pending, like the other uws runs.
+    skipUnlessTransportServes(this, "uws");
     mkdirSync(dir, { recursive: true });
     const out = join(dir, "short-test.json");
     const child = spawn(
