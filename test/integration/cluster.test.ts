@@ -75,6 +75,42 @@ describe("several processes on Redis and PostgreSQL", function () {
   });
   after(async () => c?.cleanup());
 
+  it("lists every process's rooms and players from any process, and only to permitted callers", async () => {
+    const players = await Promise.all(c.servers.map((s) => newPlayer(s.http)));
+    // All three join at once, so each room is chosen a place before any exists.
+    const joined = await Promise.all(
+      c.servers.map(async (s, i) => ({
+        p: players[i]!,
+        ...(await joinDistrict(s.ws, players[i]!, ["richland", "downtown", "international"][i]!)),
+      })),
+    );
+    try {
+      // First in this file, on a cluster with no rooms: three rooms created at
+      // once from three processes land on three processes (Colyseus's own
+      // choice read the same once-a-second counts and put all three on one).
+      const rooms = (await http(c.servers[0]!.http, "GET", "/api/v1/admin/districts", { token }))
+        .body as any[];
+      const hosts = joined.map((j) => rooms.find((r) => r.roomId === j.room.roomId)?.processId);
+      assert.equal(new Set(hosts).size, 3, `rooms created together spread over the processes: ${hosts}`);
+      for (const s of c.servers) {
+        const players = (await http(s.http, "GET", "/api/v1/admin/players", { token })).body as any[];
+        for (const j of joined) {
+          const found = players.filter((pl) => pl.characterId === j.p.characterId);
+          assert.equal(found.length, 1, `${j.p.characterName} listed once by ${s.port}`);
+        }
+        const processes = new Set(players.map((pl) => pl.processId));
+        assert.ok(processes.size >= 2, "players from several processes");
+      }
+      const player = joined[0]!.p;
+      assert.equal((await http(c.servers[1]!.http, "GET", "/api/v1/admin/players")).status, 401);
+      const refused = await http(c.servers[1]!.http, "GET", "/api/v1/admin/players", { token: player.token });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, "forbidden");
+    } finally {
+      for (const j of joined) await j.room.leave();
+    }
+  });
+
   it("seats a client that called one process in a room hosted by another", async () => {
     const host = await joinDistrict(c.servers[0]!.ws, await newPlayer(c.servers[0]!.http), "westview");
     try {
@@ -95,33 +131,6 @@ describe("several processes on Redis and PostgreSQL", function () {
       }
     } finally {
       await host.room.leave();
-    }
-  });
-
-  it("lists every process's rooms and players from any process, and only to permitted callers", async () => {
-    const joined = await Promise.all(
-      c.servers.map(async (s, i) => {
-        const p = await newPlayer(s.http);
-        return { p, ...(await joinDistrict(s.ws, p, ["richland", "downtown", "international"][i]!)) };
-      }),
-    );
-    try {
-      for (const s of c.servers) {
-        const players = (await http(s.http, "GET", "/api/v1/admin/players", { token })).body as any[];
-        for (const j of joined) {
-          const found = players.filter((pl) => pl.characterId === j.p.characterId);
-          assert.equal(found.length, 1, `${j.p.characterName} listed once by ${s.port}`);
-        }
-        const processes = new Set(players.map((pl) => pl.processId));
-        assert.ok(processes.size >= 2, "players from several processes");
-      }
-      const player = joined[0]!.p;
-      assert.equal((await http(c.servers[1]!.http, "GET", "/api/v1/admin/players")).status, 401);
-      const refused = await http(c.servers[1]!.http, "GET", "/api/v1/admin/players", { token: player.token });
-      assert.equal(refused.status, 403);
-      assert.equal(refused.body.error.code, "forbidden");
-    } finally {
-      for (const j of joined) await j.room.leave();
     }
   });
 

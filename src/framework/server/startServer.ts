@@ -10,6 +10,7 @@ import type { CharacterLease } from "../cluster/CharacterLease.js";
 import { CharacterCustody } from "../cluster/CharacterCustody.js";
 import type { RedisLink } from "../cluster/RedisLink.js";
 import { ClusterBus } from "../cluster/ClusterBus.js";
+import { spreadRoomsAcrossProcesses } from "../cluster/roomPlacement.js";
 import { ChatHistory } from "../social/ChatHistory.js";
 import { LedgerService } from "../economy/LedgerService.js";
 import { AuditLog } from "../audit/AuditLog.js";
@@ -236,6 +237,7 @@ export async function startServer(config: Config, log: Logger, game: GameModule)
       transport,
       presence: created.presence,
       driver: created.driver,
+      selectProcessIdToCreateRoom: spreadRoomsAcrossProcesses(created.presence),
       publicAddress: resolvePublicAddress(config),
       greet: false,
       // We own SIGTERM/SIGINT (see index.ts) so saves are awaited before exit.
