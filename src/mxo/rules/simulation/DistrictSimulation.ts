@@ -1,15 +1,9 @@
 import type { ContentPack } from "../../content/ContentPack.js";
 import type { DistrictDef } from "../../content/schema/district.js";
-import type { CharacterStats } from "../characterRules.js";
-import type { Combatant, Position } from "../combat/index.js";
 import type { LoadoutAbility, LoadoutCheck } from "../loadout.js";
 import { applyContent, type ContentApplyResult } from "./applyContent.js";
-import {
-  createDistrictState,
-  takeEvents,
-  type DistrictState,
-  type SimulationOptions,
-} from "./DistrictState.js";
+import { DistrictReadSide } from "./DistrictReadSide.js";
+import { createDistrictState, takeEvents, type SimulationOptions } from "./DistrictState.js";
 import type { ItemDef } from "../../content/schema/item.js";
 import type { AllocateResult } from "../character/attributes.js";
 import type { UseCheck } from "../character/consumables.js";
@@ -24,7 +18,7 @@ import {
   type SheetView,
 } from "./character.js";
 import { awardExperience } from "./experience.js";
-import type { GameEvent, NpcView, PlayerView } from "./GameEvent.js";
+import type { GameEvent } from "./GameEvent.js";
 import type { GameResult } from "./GameError.js";
 import type { GameTuning } from "./GameTuning.js";
 import { gmDespawn, gmHeal, gmSetStat, gmSpawn, gmTeleport, type GmStat } from "./gmOperations.js";
@@ -41,9 +35,7 @@ import { buildZones, spawnNpcs } from "./phases/spawns.js";
 import { interlock, leaveInterlockQueue, useAbility } from "./playerActions.js";
 import type { PlayerJoin } from "./PlayerJoin.js";
 import { addPlayer, removePlayer } from "./roster.js";
-import { npcView, npcViews, playerView, playerViews, statsOf } from "./views.js";
-import type { RawInput, SimPlayer } from "./world.js";
-import type { SimNpc } from "../npc/types.js";
+import type { RawInput } from "./world.js";
 
 export type { ContentApplyResult } from "./applyContent.js";
 export type { SimulationOptions } from "./DistrictState.js";
@@ -64,41 +56,19 @@ export type { SheetView } from "./character.js";
  * the next `step()`, ahead of that step's own.
  *
  * This class is the orchestrator: the state lives in `DistrictState`, each
- * phase of the step in `phases/`, requests in the modules beside this file.
+ * phase of the step in `phases/`, requests in the modules beside this file,
+ * and what the room reads (views, live records, lookups) in `DistrictReadSide`.
  */
-export class DistrictSimulation {
+export class DistrictSimulation extends DistrictReadSide {
   readonly tickRate: number;
   readonly tuning: Readonly<GameTuning>;
-  private readonly s: DistrictState;
-  /** `players()` and `npcs()` as last built; dropped by every call that may change the district. */
-  private playerViewCache: PlayerView[] | null = null;
-  private npcViewCache: NpcView[] | null = null;
 
   constructor(district: DistrictDef, pack: ContentPack, options: SimulationOptions) {
-    this.s = createDistrictState(district, pack, options);
+    super(createDistrictState(district, pack, options));
     this.tickRate = this.s.tickRate;
     this.tuning = this.s.tuning;
     buildZones(this.s, district, pack);
     spawnNpcs(this.s, 0);
-  }
-
-  /** The district definition in force: the one given at construction, or the last `applyContent`'s. */
-  get district(): DistrictDef {
-    return this.s.def;
-  }
-
-  /**
-   * The content pack in force: the last one given to `applyContent` (or the
-   * constructor), or, when that pack lacked this district, a copy of it with
-   * the kept district and what its NPCs need added (see `applyContent`).
-   */
-  get content(): ContentPack {
-    return this.s.pack;
-  }
-
-  /** Steps completed so far; requests between steps act at this tick. */
-  get tick(): number {
-    return this.s.world.tick;
   }
 
   // ---- the step ----------------------------------------------------------------
@@ -337,72 +307,5 @@ export class DistrictSimulation {
     sessionId: string,
   ): { abilities: string[]; custom: boolean; memory: number; budget: number } | undefined {
     return loadoutOf(this.s, sessionId);
-  }
-
-  // ---- views -------------------------------------------------------------------
-
-  /** The character's stats as the simulation holds them (GM changes included). */
-  statsOf(sessionId: string): CharacterStats | undefined {
-    return statsOf(this.s, sessionId);
-  }
-
-  /**
-   * Every player as the room copies it into its schema. Built once per change:
-   * calls in between (the room's copy and its interest pass) share the same
-   * array, so treat it as read only.
-   */
-  players(): PlayerView[] {
-    return (this.playerViewCache ??= playerViews(this.s));
-  }
-
-  player(sessionId: string): PlayerView | undefined {
-    const p = this.s.world.players.get(sessionId);
-    return p && playerView(this.s, p);
-  }
-
-  /** Every NPC as the room copies it into its schema; shared like `players()`, read only. */
-  npcs(): NpcView[] {
-    return (this.npcViewCache ??= npcViews(this.s));
-  }
-
-  npc(id: string): NpcView | undefined {
-    const n = this.s.npcs.get(id);
-    return n && npcView(this.s, n);
-  }
-
-  /**
-   * Every player's own record, live: what the room copies into its schema each
-   * step without a view object per player per step. Read only, and at once.
-   */
-  livePlayers(): IterableIterator<Readonly<SimPlayer>> {
-    return this.s.world.players.values();
-  }
-
-  /**
-   * Every NPC's own record, live, handed to `visit` with its HP as combat holds
-   * it (as `npcs()` reports it), without a view object per NPC per step.
-   */
-  eachNpc(visit: (npc: Readonly<SimNpc>, hp: number) => void): void {
-    const fighters = this.s.combat.combatants;
-    for (const n of this.s.npcs.values()) {
-      const c = fighters.get(n.id);
-      visit(n, c ? c.hp : n.hp);
-    }
-  }
-
-  /** Everyone's position by id (players and NPCs, the living and the dead); live, do not modify. */
-  positions(): ReadonlyMap<string, Readonly<Position>> {
-    return this.s.positions;
-  }
-
-  /** Drops the cached views: every call that may change the district starts with it. */
-  private changed(): void {
-    this.playerViewCache = null;
-    this.npcViewCache = null;
-  }
-
-  /** A combatant's fighting record (level, stats, loadout, cooldowns) for tests and GM tools; read only. */
-  combatant(id: string): Readonly<Combatant> | undefined {
-    return this.s.combat.combatants.get(id);
   }
 }
