@@ -83,6 +83,9 @@ function span(buf: Buffer): Record<string, unknown> {
     parentSpanId: one(f, 4)?.toString("hex") ?? "",
     name: text(f, 5) ?? "",
     kind: Number(num(f, 6) ?? 0n),
+    // fixed64 nanoseconds, as a decimal string like the JSON encoding's
+    startTimeUnixNano: one(f, 7)?.readBigUInt64LE(0).toString(),
+    endTimeUnixNano: one(f, 8)?.readBigUInt64LE(0).toString(),
     attributes: keyValues(all(f, 9)),
     status: status ? { message: text(status, 2), code: Number(num(status, 3) ?? 0n) } : {},
   };

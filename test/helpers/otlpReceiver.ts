@@ -12,6 +12,9 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
   status: { code?: number; message?: string };
   resource: Record<string, unknown>;
+  /** Start and end, in milliseconds since the epoch (from the span's nanoseconds). */
+  startMs: number;
+  endMs: number;
 }
 
 export interface OtlpReceiver {
@@ -44,6 +47,10 @@ function valueOf(v: AnyValue): unknown {
   if (v.arrayValue) return (v.arrayValue.values ?? []).map(valueOf);
   return undefined;
 }
+
+/** OTLP/JSON carries nanoseconds as a decimal string (64 bits do not fit a double). */
+const millisOf = (nanos: string | number | undefined): number =>
+  nanos === undefined ? NaN : Number(BigInt(nanos) / 1000n) / 1000;
 
 function attributesOf(list: KeyValue[] | undefined): Record<string, unknown> {
   return Object.fromEntries((list ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
@@ -86,6 +93,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               attributes: attributesOf(s.attributes),
               status: s.status ?? {},
               resource,
+              startMs: millisOf(s.startTimeUnixNano),
+              endMs: millisOf(s.endTimeUnixNano),
             });
           }
         }

@@ -224,9 +224,18 @@ describe("tracing (OpenTelemetry over OTLP)", function () {
         assert.equal(authorized.parentSpanId, request.spanId);
         const joined = named(spans, "zone.join");
         assert.equal(joined.parentSpanId, request.spanId, "the seat continues the request's trace");
-        for (const step of ["character.lease", "character.load", "zone.first_state"]) {
-          assert.equal(named(spans, step).parentSpanId, joined.spanId);
-        }
+        const steps = ["zone.admission", "character.lease", "character.load", "zone.first_state"];
+        for (const step of steps) assert.equal(named(spans, step).parentSpanId, joined.spanId);
+        // In this order, one after another, after the request (start times are whole milliseconds).
+        const times = steps.map((step) => named(spans, step));
+        times.reduce((before, s) => {
+          const at = JSON.stringify([before.startMs, before.endMs, s.startMs, s.endMs]);
+          assert.ok(
+            s.startMs >= Math.floor(before.endMs) && s.endMs >= s.startMs,
+            `${s.name} after ${before.name}: ${at}`,
+          );
+          return s;
+        }, request);
         assert.ok(under(spans, authorized).some(isDb), "authorization reads the session and character");
       } finally {
         await room.leave();

@@ -2,6 +2,7 @@ import { ServerError } from "@colyseus/core";
 import type { Character } from "../../../entities/Character.js";
 import { CloseCodes } from "../contract/closeCodes.js";
 import { meterClient, type Traffic } from "../metrics/meterClient.js";
+import { withSpan } from "../tracing/tracing.js";
 import { clientGone, joinAdmission } from "./JoinAdmission.js";
 import { joinError, zoneLease, type ZoneMember, type ZoneMembers } from "./ZoneMembers.js";
 import type { ZoneClient, ZoneServices } from "./ZoneServices.js";
@@ -35,7 +36,9 @@ export async function seatMember<M extends ZoneMember>(
   let character: Character;
   try {
     // Admitted before any of the join's heavy work: a burst of joins waits here, not in the world's ticks.
-    await joinAdmission(room.services).admit(name, () => clientGone(client));
+    await withSpan("zone.admission", {}, () =>
+      joinAdmission(room.services).admit(name, () => clientGone(client)),
+    );
     // Lease and claim before the load: it reads what the last holder stored before letting go.
     character = await room.services.custody.take(entry, evict);
   } catch (err) {
