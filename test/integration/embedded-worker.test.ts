@@ -3,12 +3,9 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { QueryFailedError } from "typeorm";
-import { loadConfig } from "../../src/framework/config/config.js";
-import { openDatabase, type Database } from "../../src/framework/persistence/database.js";
 import { isServiceFault } from "../../src/framework/util/faults.js";
-import { createLogger } from "../../src/framework/util/logger.js";
 import { sleep } from "../helpers/api.js";
-import { tempDataDir } from "../helpers/serverProcess.js";
+import { accountsNamed, insertAccount, useEmbeddedDatabase } from "../helpers/embeddedDatabase.js";
 
 /**
  * The embedded database (PGlite) runs in a worker thread behind the
@@ -16,31 +13,15 @@ import { tempDataDir } from "../helpers/serverProcess.js";
  * arrive as it would from PGlite in-process, and the game thread must stay free.
  */
 describe("embedded database off the game thread", function () {
-  // A fresh PGlite (initdb, then every migration) takes tens of seconds on a loaded 2-core machine.
-  this.timeout(180_000);
-  let data: ReturnType<typeof tempDataDir>;
-  let db: Database;
-
-  before(async () => {
-    data = tempDataDir();
-    db = await openDatabase(loadConfig({ DATA_DIR: data.dir }), createLogger("silent"));
-  });
-  after(async () => {
-    await db?.close();
-    data?.remove();
-  });
-
-  const addAccount = (q: { query(sql: string, p: unknown[]): Promise<unknown> }, name: string) =>
-    q.query("INSERT INTO accounts (id, username, password_hash) VALUES ($1, $2, 'x')", [randomUUID(), name]);
-  const accounts = async (name: string) =>
-    ((await db.dataSource.query("SELECT 1 FROM accounts WHERE username = $1", [name])) as unknown[]).length;
+  const embedded = useEmbeddedDatabase(this);
+  const accounts = (name: string) => accountsNamed(embedded.db, name);
   const unique = (what: string) => `${what}_${randomUUID().slice(0, 8)}`;
 
   it("keeps the main thread's timers firing while a query sleeps (PGlite blocks the thread it runs on)", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     try {
-      await db.dataSource.query("SELECT pg_sleep(0.5)");
+      await embedded.db.dataSource.query("SELECT pg_sleep(0.5)");
     } finally {
       clearInterval(timer);
     }
@@ -50,8 +31,8 @@ describe("embedded database off the game thread", function () {
 
   it("hands back PostgreSQL's error with its fields: a unique violation is 23505, naming its constraint", async () => {
     const name = unique("twice");
-    await addAccount(db.dataSource, name);
-    const err = await addAccount(db.dataSource, name).then(
+    await insertAccount(embedded.db.dataSource, name);
+    const err = await insertAccount(embedded.db.dataSource, name).then(
       () => assert.fail("the second insert of one username must fail"),
       (e: unknown) => e,
     );
@@ -70,7 +51,7 @@ describe("embedded database off the game thread", function () {
   it("carries values both ways as PGlite gives them: timestamps, bytes, JSON, booleans", async () => {
     const at = new Date("2026-01-02T03:04:05.678Z");
     const bytes = Buffer.from([0, 1, 2, 254, 255]);
-    const [row] = (await db.dataSource.query(
+    const [row] = (await embedded.db.dataSource.query(
       "SELECT $1::timestamptz AS at, $2::bytea AS bytes, $3::jsonb AS doc, $4::boolean AS yes, $5::boolean AS no",
       [at, bytes, JSON.stringify({ a: [1, "two"] }), true, 0],
     )) as { at: Date; bytes: Uint8Array; doc: unknown; yes: boolean; no: boolean }[];
@@ -85,8 +66,8 @@ describe("embedded database off the game thread", function () {
   it("rolls a failed transaction back, and runs overlapping transactions one after the other", async () => {
     const doomed = unique("doomed");
     await assert.rejects(
-      db.dataSource.transaction(async (tx) => {
-        await addAccount(tx, doomed);
+      embedded.db.dataSource.transaction(async (tx) => {
+        await insertAccount(tx, doomed);
         assert.equal(
           ((await tx.query("SELECT 1 FROM accounts WHERE username = $1", [doomed])) as unknown[]).length,
           1,
@@ -102,17 +83,17 @@ describe("embedded database off the game thread", function () {
     const steps: string[] = [];
     const [a, b] = [unique("a"), unique("b")];
     await Promise.all([
-      db.dataSource.transaction(async (tx) => {
-        await addAccount(tx, a);
+      embedded.db.dataSource.transaction(async (tx) => {
+        await insertAccount(tx, a);
         steps.push("A inserted");
         await sleep(100);
         steps.push("A commits");
       }),
       (async () => {
         await sleep(20);
-        await db.dataSource.transaction(async (tx) => {
+        await embedded.db.dataSource.transaction(async (tx) => {
           steps.push("B began");
-          await addAccount(tx, b);
+          await insertAccount(tx, b);
         });
       })(),
     ]);
@@ -125,11 +106,11 @@ describe("embedded database off the game thread", function () {
     const [doomed, plain] = [unique("doomed"), unique("plain")];
     let insertedPlain!: Promise<unknown>;
     await assert.rejects(
-      db.dataSource.transaction(async (tx) => {
-        await addAccount(tx, doomed);
+      embedded.db.dataSource.transaction(async (tx) => {
+        await insertAccount(tx, doomed);
         // Another connection's write while this transaction is open: were it run
         // inside it, the rollback below would take it too.
-        insertedPlain = addAccount(db.dataSource, plain);
+        insertedPlain = insertAccount(embedded.db.dataSource, plain);
         await sleep(100);
         throw new Error("roll me back");
       }),
@@ -147,7 +128,7 @@ describe("embedded database off the game thread", function () {
     // block. Lending the session to one connection per round trip, only the
     // first could run before the next turn.
     const ran = Array.from({ length: 8 }, () =>
-      db.dataSource.query("SELECT (extract(epoch from clock_timestamp()) * 1000)::float8 AS at"),
+      embedded.db.dataSource.query("SELECT (extract(epoch from clock_timestamp()) * 1000)::float8 AS at"),
     );
     // Let the sends go out (TypeORM's connect and query are promise chains: microtasks, no loop turn).
     for (let i = 0; i < 1000; i++) await null;
@@ -162,7 +143,7 @@ describe("embedded database off the game thread", function () {
   });
 
   it("passes PostgreSQL's notices to a listening query runner", async () => {
-    const runner = db.dataSource.createQueryRunner();
+    const runner = embedded.db.dataSource.createQueryRunner();
     try {
       const client = (await runner.connect()) as NodeJS.EventEmitter;
       const notices: { message?: string; severity?: string }[] = [];
@@ -179,13 +160,14 @@ describe("embedded database off the game thread", function () {
 
   it("closes cleanly: the worker flushes and ends, the DATA_DIR lock is released, the data is there on reopening", async () => {
     const kept = unique("kept");
-    await addAccount(db.dataSource, kept);
-    const pool = (db.dataSource.driver as unknown as { master: { query(sql: string): Promise<unknown> } })
-      .master;
-    await db.close();
-    assert.equal(existsSync(join(data.dir, "pglite.pid")), false, "the lock is gone");
+    await insertAccount(embedded.db.dataSource, kept);
+    const pool = (
+      embedded.db.dataSource.driver as unknown as { master: { query(sql: string): Promise<unknown> } }
+    ).master;
+    await embedded.db.close();
+    assert.equal(existsSync(join(embedded.dir, "pglite.pid")), false, "the lock is gone");
     await assert.rejects(pool.query("SELECT 1"), /after calling end/);
-    db = await openDatabase(loadConfig({ DATA_DIR: data.dir }), createLogger("silent"));
+    await embedded.open();
     assert.equal(await accounts(kept), 1);
   });
 });
