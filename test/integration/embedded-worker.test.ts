@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { QueryFailedError } from "typeorm";
+import type { EmbeddedPool } from "../../src/framework/persistence/embedded/workerDriver.js";
 import { isServiceFault } from "../../src/framework/util/faults.js";
 import { sleep } from "../helpers/api.js";
 import { accountsNamed, insertAccount, useEmbeddedDatabase } from "../helpers/embeddedDatabase.js";
@@ -156,6 +157,61 @@ describe("embedded database off the game thread", function () {
     } finally {
       await runner.release();
     }
+  });
+
+  it("fails what was pending as an outage (57P01) when the worker dies; the next connect starts a fresh one on the same data", async () => {
+    const pool = (embedded.db.dataSource.driver as unknown as { master: EmbeddedPool }).master;
+    const [committed, uncommitted, held, after] = [
+      unique("committed"),
+      unique("uncommitted"),
+      unique("held"),
+      unique("after"),
+    ];
+    await insertAccount(embedded.db.dataSource, committed);
+    const dying = pool.worker;
+    assert.ok(dying, "a worker is running");
+
+    // An open transaction with a write in it, then a statement of that
+    // transaction running in the worker (sleeping) and another connection's
+    // write held behind the transaction: three kinds of pending.
+    const runner = embedded.db.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    await insertAccount(runner, uncommitted);
+    const pending = [runner.query("SELECT pg_sleep(60)"), insertAccount(embedded.db.dataSource, held)].map(
+      (p) =>
+        p.then(
+          () => assert.fail("a statement pending when the worker died must fail"),
+          (e: unknown) => e,
+        ),
+    );
+    await sleep(300); // both sent: the sleep is running in the worker, the insert is held
+    const killedAt = Date.now();
+    await dying.terminate();
+
+    // Bounded: a pending statement the driver forgot would hang here, not fail.
+    const errors = await Promise.race([
+      Promise.all(pending),
+      sleep(10_000).then(() => assert.fail("the pending statements still hang 10 s after the worker died")),
+    ]);
+    assert.ok(Date.now() - killedAt < 10_000);
+    for (const err of errors) {
+      assert.ok(err instanceof QueryFailedError, `TypeORM wraps it as a driver error: ${String(err)}`);
+      assert.equal((err.driverError as { code?: string }).code, "57P01");
+      assert.equal(isServiceFault(err), true, "an outage, as a dead PostgreSQL connection is");
+    }
+    await runner.release(); // the dead worker's connection: nothing to roll back anywhere
+
+    // The next connect, through the same TypeORM DataSource, starts a fresh
+    // worker on the same DATA_DIR: the commit is there, the rest is not.
+    assert.equal(await accounts(committed), 1, "a commit before the death survives it");
+    const fresh = pool.worker;
+    assert.ok(fresh, "a worker runs again");
+    assert.notEqual(fresh.threadId, dying.threadId, "a new thread, not the dead one");
+    assert.equal(await accounts(uncommitted), 0, "the open transaction's write died with it");
+    assert.equal(await accounts(held), 0, "the held write never ran");
+    await insertAccount(embedded.db.dataSource, after);
+    assert.equal(await accounts(after), 1);
   });
 
   it("closes cleanly: the worker flushes and ends, the DATA_DIR lock is released, the data is there on reopening", async () => {

@@ -47,7 +47,7 @@ function fromWire(wire: WireError): Error {
 
 /** One worker: one PGlite, one session. Replaced if it dies; never reused once closed. */
 class Session {
-  private readonly worker: Worker;
+  readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (r: QueryResult) => void; reject: Callback }>();
   private nextId = 1;
   private closing?: Promise<void>;
@@ -184,6 +184,15 @@ export class EmbeddedPool extends EventEmitter {
 
   constructor(private readonly dataDir: string) {
     super();
+  }
+
+  /**
+   * The running worker thread, if there is one. For the tests of the outage
+   * path only: `worker.terminate()` is how a test makes the thread die as a
+   * crash would. Nothing in the server reads it.
+   */
+  get worker(): Worker | undefined {
+    return this.session?.alive ? this.session.worker : undefined;
   }
 
   /** The live session, started (or started again after its worker died) on demand. */
