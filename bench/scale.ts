@@ -6,6 +6,7 @@
  *   npm run bench                      # 200 / 500 / 1000 clients spread over a district + a dense crowd
  *   npm run bench -- --short           # CI: 100 clients, 10 s per side (5 s for the floor)
  *   npm run bench -- --sizes 300 --dense 0 --seconds 15 --side mxo,floor
+ *   npm run bench -- --sizes 1000 --dense 0 --side mxo --join-phases --server-cpus 0
  *
  * For each scenario it starts a fresh server process per side (mxo-server
  * with its embedded database, as `npm start` runs it, and the baseline on the
@@ -22,6 +23,11 @@
  * intended input rate was really consumed (the server's per-client input
  * ack in every state frame).
  *
+ * `--join-phases` has mxo export its spans to the bench, which prints where
+ * each join's time went (./lib/joinPhases.ts; tracing's own cost included).
+ * `--server-cpus 0` pins the servers to CPU 0 and the bench and its bots to
+ * the others: the figures of a server with a core of its own.
+ *
  * Prints progress, a table (baseline | mxo | floor, mxo ÷ baseline and
  * mxo ÷ floor) and issue 16's targets (./lib/report.ts), and writes JSON to
  * bench/results/<timestamp>.json (or `--out`).
@@ -36,6 +42,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createTestDatabase } from "../test/helpers/postgres.js";
 import type { ScenarioResult, SideResult } from "./lib/report.js";
+import { otherCpus, pinToCpus } from "./lib/proc.js";
 import { log } from "./scale/console.js";
 import {
   DB_MODE,
@@ -45,6 +52,7 @@ import {
   INPUT_RATE,
   JOIN_RATE,
   SECONDS,
+  SERVER_CPUS,
   SIDES,
   WARMUP,
   WORKERS,
@@ -67,6 +75,8 @@ async function main() {
       `${WORKERS} bot workers, ${DECODERS} decoding bots; joins at ${JOIN_RATE}/s; ${INPUT_RATE} inputs/s per bot; ` +
       `${cpus().length} cores, Node ${process.version}`,
   );
+  // Before the bot workers fork: they inherit the bench's CPUs.
+  if (SERVER_CPUS !== undefined) pinToCpus(process.pid, otherCpus(SERVER_CPUS));
   const dataDir = mkdtempSync(join(tmpdir(), "mxo-bench-"));
   const scratchDb = DB_MODE === "postgres" && SIDES.includes("mxo") ? await createTestDatabase() : undefined;
   const data = { dataDir, databaseUrl: scratchDb?.url };

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { createServer } from "node:net";
 
 /** Clock ticks per second for /proc/<pid>/stat times (USER_HZ; 100 on Linux). */
@@ -57,12 +58,15 @@ export async function startNode(opts: {
   env: Record<string, string>;
   ready: (lines: string[]) => boolean | Promise<boolean>;
   timeoutMs?: number;
+  /** Pins the process to these CPUs from its start (see pinToCpus). */
+  cpus?: string | undefined;
 }): Promise<ChildServer> {
   const proc = spawn(process.execPath, [...opts.nodeArgs, opts.script], {
     cwd: opts.cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  if (opts.cpus !== undefined) pinToCpus(proc.pid!, opts.cpus);
   const lines: string[] = [];
   const onData = (chunk: Buffer) => {
     for (const line of chunk.toString().split("\n")) if (line) lines.push(line);
@@ -116,4 +120,25 @@ export function machineBusySeconds(): number {
   const f = line.trim().split(/\s+/).slice(1).map(Number);
   const busy = f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!;
   return busy / CLK_TCK;
+}
+
+/**
+ * Pins every thread of process `pid` to the CPUs in `cpus` (taskset's list
+ * form, e.g. "0" or "0-1"); threads it starts later inherit it. Lets a run
+ * give the server a core of its own, away from the bots.
+ */
+export function pinToCpus(pid: number, cpus: string): void {
+  execFileSync("taskset", ["--all-tasks", "--cpu-list", "--pid", cpus, String(pid)], { stdio: "ignore" });
+}
+
+/** The CPUs this machine has, in taskset's list form, without those in `taken`. */
+export function otherCpus(taken: string): string {
+  const used = new Set<number>();
+  for (const part of taken.split(",")) {
+    const [from, to = from] = part.split("-").map(Number);
+    for (let c = from!; c <= to!; c++) used.add(c);
+  }
+  const rest = [...Array(availableParallelism()).keys()].filter((c) => !used.has(c));
+  if (rest.length === 0) throw new Error(`--server-cpus ${taken} leaves no CPU for the bots`);
+  return rest.join(",");
 }

@@ -3,6 +3,7 @@
  * shape, the table (baseline | mxo | floor, with mxo ÷ baseline and
  * mxo ÷ floor) and issue 16's targets, each PASS or MISS.
  */
+import type { JoinPhases } from "./joinPhases.js";
 import type { ProbeSnapshot } from "../probe.js";
 import type { WorkerMeasure } from "./protocol.js";
 
@@ -47,6 +48,8 @@ export interface SideResult {
   rssAfterMb: number;
   rssPerClientKb: number;
   joinMs: { p50: number; p99: number; max: number };
+  /** mxo with --join-phases: where the joins' time went, from the server's spans. */
+  joinPhases?: JoinPhases;
   /** On the floor, "consumed" counts inputs that reached the server (it applies none). */
   inputs: { intendedPerSec: number; sentPerSec: number; consumedPerSec: number; ackedBots: number };
   decoders: WorkerMeasure["decoders"];

@@ -40,6 +40,10 @@ export const { values: args } = parseArgs({
     "mxo-env": { type: "string", multiple: true, default: [] },
     profile: { type: "boolean", default: false },
     "profile-joins": { type: "boolean", default: false },
+    /** mxo exports its spans to the bench, which prints where each join's time went (./lib/joinPhases.ts). */
+    "join-phases": { type: "boolean", default: false },
+    /** Pins the servers to these CPUs (taskset list, e.g. "0") and the bench and its bots to the others. */
+    "server-cpus": { type: "string" },
     db: { type: "string", default: "embedded" },
     out: { type: "string" },
     quiet: { type: "boolean", default: false },
@@ -65,6 +69,8 @@ export const MXO_ROOT = resolve(args["mxo-root"] ?? ROOT);
 /** mxo-server's database: embedded PGlite (as `npm start` runs it) or a scratch PostgreSQL database on 127.0.0.1. */
 export const DB_MODE = args.db === "postgres" ? "postgres" : "embedded";
 export const LAP_SECONDS = 10;
+export const JOIN_PHASES = args["join-phases"];
+export const SERVER_CPUS = args["server-cpus"];
 export const DISTRICT = "richland";
 /** A quiet corner of richland, away from NPC spawn zones, for the dense crowd. */
 export const DENSE_CENTER = { x: 1000, y: 600 };

@@ -19,7 +19,9 @@ import {
   MXO_ENV,
   MXO_ROOT,
   ROOT,
+  JOIN_PHASES,
   SECONDS,
+  SERVER_CPUS,
   SHORT,
   SIDES,
   WARMUP,
@@ -45,6 +47,8 @@ function optionsRecord() {
     mxoEnv: MXO_ENV,
     mxoRoot: MXO_ROOT,
     database: DB_MODE,
+    serverCpus: SERVER_CPUS ?? null,
+    joinPhases: JOIN_PHASES,
   };
 }
 

@@ -10,7 +10,9 @@ import { fmtBytes, fmtMs, type Scenario, type Side, type SideResult } from "../l
 import { sleep } from "../lib/stats.js";
 import { log, progress } from "./console.js";
 import { joinBots } from "./joins.js";
-import { INPUT_RATE, SHORT, WARMUP } from "./options.js";
+import { formatJoinPhases, joinPhases } from "../lib/joinPhases.js";
+import { startOtlpReceiver } from "../../test/helpers/otlpReceiver.js";
+import { INPUT_RATE, JOIN_PHASES, SHORT, WARMUP } from "./options.js";
 import { notePhase, timed } from "./phases.js";
 import { placeCharacters, type BenchPlayer } from "./players.js";
 import { probeCall, startBaseline, startFloor, startMxo, type MxoData } from "./servers.js";
@@ -38,8 +40,13 @@ export async function runSide(
       placeCharacters(data, players.slice(0, scenario.clients), spots),
     );
   }
+  const receiver = JOIN_PHASES && kind === "mxo" ? await startOtlpReceiver() : undefined;
   const running = await timed(`${tag}: start server`, () =>
-    kind === "mxo" ? startMxo(data) : kind === "floor" ? startFloor(floorBytes) : startBaseline(),
+    kind === "mxo"
+      ? startMxo(data, receiver?.endpoint)
+      : kind === "floor"
+        ? startFloor(floorBytes)
+        : startBaseline(),
   );
   const t0 = performance.now();
   try {
@@ -49,9 +56,13 @@ export async function runSide(
     const joins = await joinBots(tag, kind, scenario, running, workers, spots, players);
     progress(`${tag}: ${joins.latencies.length}/${scenario.clients} joined, warming up ${WARMUP} s`);
     await sleep(WARMUP * 1000);
+    // The warm-up outlasts the exporter's 1 s batches: the joins' spans are in.
+    const phases = receiver ? joinPhases(receiver.spans) : undefined;
+    if (phases) log(formatJoinPhases(tag, phases));
+    if (receiver) receiver.spans.length = 0;
 
     const window = await measureWindow(tag, kind, scenario, running, workers, joins.latencies.length);
-    const result = sideResult(kind, joins, window, rssBefore, floorBytes);
+    const result = { ...sideResult(kind, joins, window, rssBefore, floorBytes), joinPhases: phases };
     log(
       `${tag}: ${result.clients} clients, CPU ${result.serverCpuPercent.toFixed(1)} % (${result.cpuPerClientPatchUs.toFixed(2)} µs/client-patch), ` +
         `${fmtBytes(result.bytesPerClientPerSec)}/client/s in ${result.writesPerClientPerSec.toFixed(1)} writes, tick p99 ${fmtMs(result.tick.p99Ms)}, patch p99 ${fmtMs(result.patch.p99Ms)}, ` +
@@ -63,5 +74,6 @@ export async function runSide(
   } finally {
     notePhase(`${tag}: joins, warm-up, window`, t0);
     await timed(`${tag}: stop server`, () => running.server.stop());
+    await receiver?.close();
   }
 }

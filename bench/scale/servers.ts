@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { PATCH_RATE } from "../baseline/BaselineRoom.js";
 import { answers, freePort, startNode, type ChildServer } from "../lib/proc.js";
 import type { Scenario } from "../lib/report.js";
-import { MXO_ENV, MXO_ROOT, ROOT } from "./options.js";
+import { MXO_ENV, MXO_ROOT, ROOT, SERVER_CPUS } from "./options.js";
 
 export interface Running {
   server: ChildServer;
@@ -56,6 +56,7 @@ export async function startBaseline(): Promise<Running> {
     nodeArgs: ["--experimental-websocket", "--expose-gc", "--import", "tsx", "--import", preloadProbe(ROOT)],
     env: { PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
     ready: (lines) => lines.some((l) => l.includes("baseline listening")),
+    cpus: SERVER_CPUS,
   });
   return {
     server,
@@ -80,6 +81,7 @@ export async function startFloor(frameBytes: number): Promise<Running> {
       FLOOR_FRAME_BYTES: String(frameBytes),
     },
     ready: (lines) => lines.some((l) => l.includes("floor listening")),
+    cpus: SERVER_CPUS,
   });
   return {
     server,
@@ -89,7 +91,23 @@ export async function startFloor(frameBytes: number): Promise<Running> {
   };
 }
 
-export async function startMxo(data: MxoData): Promise<Running> {
+/**
+ * Tracing for --join-phases: spans to the bench's receiver, in a queue large
+ * enough that a thousand joins' spans (and their database queries') are not dropped.
+ */
+function tracingEnv(endpoint: string | undefined): Record<string, string> {
+  if (!endpoint) return {};
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    OTEL_SERVICE_NAME: "mxo-bench",
+    OTEL_BSP_MAX_QUEUE_SIZE: "200000",
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: "5000",
+    OTEL_BSP_SCHEDULE_DELAY: "1000",
+  };
+}
+
+export async function startMxo(data: MxoData, traceTo?: string): Promise<Running> {
   const port = await freePort();
   const probePort = await freePort();
   const http = `http://127.0.0.1:${port}`;
@@ -112,8 +130,10 @@ export async function startMxo(data: MxoData): Promise<Running> {
       DATA_DIR: data.dataDir,
       ...(data.databaseUrl ? { DATABASE_URL: data.databaseUrl } : {}),
       BENCH_PROBE_PORT: String(probePort),
+      ...tracingEnv(traceTo),
     },
     ready: () => answers(`${http}/ready`),
+    cpus: SERVER_CPUS,
     // A cold start (embedded database included) took 35–60+ s on this 2-core machine under a shared load.
     timeoutMs: 180_000,
   });
