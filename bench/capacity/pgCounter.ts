@@ -1,5 +1,4 @@
-import { createServer, connect, type Server, type Socket } from "node:net";
-import { freePort } from "../../test/helpers/serverProcess.js";
+import { startTcpProxy } from "../../test/helpers/tcpProxy.js";
 
 /**
  * A TCP proxy between the servers and PostgreSQL that reads the wire protocol
@@ -88,46 +87,26 @@ export interface PgCounter {
 }
 
 export async function startPgCounter(serverUrl: string): Promise<PgCounter> {
-  const target = new URL(serverUrl);
-  const port = await freePort();
   const totals = emptyPg();
-  const live = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    live.add(client).add(upstream);
-    const conn = new Connection(totals);
-    client.on("data", (chunk: Buffer) => {
-      totals.bytesToPg += chunk.length;
-      conn.fromClient(chunk);
-      upstream.write(chunk);
-    });
-    upstream.on("data", (chunk: Buffer) => {
-      totals.bytesFromPg += chunk.length;
-      conn.fromServer(chunk);
-      client.write(chunk);
-    });
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      live.delete(client);
-      live.delete(upstream);
-    };
-    client.on("error", drop).on("close", drop);
-    upstream.on("error", drop).on("close", drop);
+  const proxy = await startTcpProxy(serverUrl, {
+    tap() {
+      const conn = new Connection(totals);
+      return {
+        toTarget(chunk) {
+          totals.bytesToPg += chunk.length;
+          conn.fromClient(chunk);
+        },
+        fromTarget(chunk) {
+          totals.bytesFromPg += chunk.length;
+          conn.fromServer(chunk);
+        },
+      };
+    },
   });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
   return {
-    rewrite(databaseUrl) {
-      const url = new URL(databaseUrl);
-      url.hostname = "127.0.0.1";
-      url.port = String(port);
-      return url.toString();
-    },
+    rewrite: (databaseUrl) => proxy.rewrite(databaseUrl),
     snapshot: () => structuredClone(totals),
-    async close() {
-      for (const s of live) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
+    close: () => proxy.close(),
   };
 }
 

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { procSample } from "../lib/proc.js";
+import { killRedisServer, spawnRedisServer } from "../../test/helpers/redisServer.js";
 import { freePort } from "../../test/helpers/serverProcess.js";
 
 /**
@@ -30,38 +30,8 @@ export interface RedisCounter {
 
 export async function startRedisCounter(): Promise<RedisCounter> {
   const port = await freePort();
-  const proc: ChildProcess = spawn(
-    "redis-server",
-    [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--loglevel",
-      "warning",
-    ],
-    { stdio: "ignore" },
-  );
+  const proc = await spawnRedisServer(port, 30_000);
   const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    // A fresh client each try: one left reconnecting refuses a second connect().
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on("error", () => {});
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === "PONG") break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      probe.disconnect();
-    }
-  }
   const meter = new Redis(url, { maxRetriesPerRequest: 1 });
   meter.on("error", () => {});
   let lastReplyBytes = 0;
@@ -93,9 +63,7 @@ export async function startRedisCounter(): Promise<RedisCounter> {
     },
     async stop() {
       meter.disconnect();
-      const exited = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGKILL");
-      await exited;
+      await killRedisServer(proc);
     },
   };
 }

@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer, connect, type Server, type Socket } from "node:net";
-import { Redis } from "ioredis";
+import type { ChildProcess } from "node:child_process";
+import { killRedisServer, spawnRedisServer } from "./redisServer.js";
 import { freePort } from "./serverProcess.js";
+import { startTcpProxy } from "./tcpProxy.js";
 
 /**
  * A redis-server of the test's own on a free port, so a fault test can kill it
@@ -25,48 +25,12 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      proc = spawn(
-        "redis-server",
-        [
-          "--port",
-          String(port),
-          "--bind",
-          "127.0.0.1",
-          "--save",
-          "",
-          "--appendonly",
-          "no",
-          "--loglevel",
-          "warning",
-        ],
-        { stdio: "ignore" },
-      );
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const probe = new Redis(own.url, {
-          lazyConnect: true,
-          maxRetriesPerRequest: 0,
-          retryStrategy: () => null,
-        });
-        probe.on("error", () => {});
-        try {
-          await probe.connect();
-          if ((await probe.ping()) === "PONG") return;
-        } catch {
-          if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not start`);
-          await new Promise((r) => setTimeout(r, 50));
-        } finally {
-          probe.disconnect();
-        }
-      }
+      proc = await spawnRedisServer(port);
     },
     async kill() {
       const p = proc;
       proc = undefined;
-      if (!p || p.exitCode !== null) return;
-      const exited = new Promise((r) => p.once("exit", r));
-      p.kill("SIGKILL");
-      await exited;
+      if (p) await killRedisServer(p);
     },
     async stop() {
       await own.kill();
@@ -90,51 +54,20 @@ export interface PgProxy {
 }
 
 export async function startPgProxy(serverUrl: string): Promise<PgProxy> {
-  const target = new URL(serverUrl);
-  const targetPort = Number(target.port || 5432);
-  const targetHost = target.hostname;
-  const port = await freePort();
-  const live = new Set<Socket>();
   let down = false;
-  const server: Server = createServer((client) => {
-    if (down) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(targetPort, targetHost);
-    live.add(client);
-    live.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      live.delete(client);
-      live.delete(upstream);
-    };
-    client.on("error", drop).on("close", drop);
-    upstream.on("error", drop).on("close", drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+  const proxy = await startTcpProxy(serverUrl, { admit: () => !down });
   return {
-    rewrite(databaseUrl) {
-      const url = new URL(databaseUrl);
-      url.hostname = "127.0.0.1";
-      url.port = String(port);
-      return url.toString();
-    },
+    rewrite: (databaseUrl) => proxy.rewrite(databaseUrl),
     cut() {
       down = true;
-      for (const s of live) s.destroy();
-      live.clear();
+      proxy.dropAll();
     },
     restore() {
       down = false;
     },
     async close() {
       down = true;
-      for (const s of live) s.destroy();
-      await new Promise((r) => server.close(r));
+      await proxy.close();
     },
   };
 }
