@@ -6,6 +6,8 @@ import type { ZoneClient, ZoneServices } from "./ZoneServices.js";
 
 /** A join queued this long is logged with its place in the queue (once). */
 const TELL_AFTER_MS = 1000;
+/** Unused admissions carry over for up to this many tick intervals (a late timer's share). */
+const CARRY_TICKS = 2;
 
 /** More joins are waiting than the process lets wait: come back later (503, as for a service that is busy). */
 export class JoinQueueFullError extends AppError {
@@ -35,8 +37,14 @@ interface Waiting {
 /**
  * The gate a join passes after its client connected and before its heavy work
  * (custody's lease and claim, the character load, entering the world and the
- * first full state): at most `perTick` joins start per tick interval, the rest
+ * first full state): joins start at `perTick` per tick interval, the rest
  * wait in arrival order, and past `queueMax` waiting a join is refused at once.
+ *
+ * The allowance accrues with time (a token bucket: `perTick` per interval,
+ * holding at most `CARRY_TICKS` intervals' worth), not per firing of the
+ * timer. A busy event loop fires the timer late; counting per firing made the
+ * gate admit fewer joins per second exactly when the process was busy, so the
+ * queue (and every queued join's wait) grew from a load it could carry.
  *
  * One gate per process, not per room: what a burst of joins exhausts is the
  * process's one thread (first states, entering the world) and its database
@@ -52,15 +60,18 @@ interface Waiting {
  */
 export class JoinAdmission {
   private readonly queue: Waiting[] = [];
-  /** Joins started in the current tick interval. */
-  private started = 0;
+  /** Joins that may start now; `perTick` more each tick interval. */
+  private allowance: number;
+  private accruedAt = performance.now();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly limits: AdmissionLimits,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.allowance = limits.perTick;
+  }
 
   get waiting(): number {
     return this.queue.length;
@@ -68,8 +79,9 @@ export class JoinAdmission {
 
   /** Resolves when the join may start its heavy work; throws at once if the queue is full. */
   admit(name: string, gone: () => boolean): Promise<void> {
-    if (this.queue.length === 0 && this.started < this.limits.perTick) {
-      this.started++;
+    this.accrue(performance.now());
+    if (this.queue.length === 0 && this.allowance >= 1) {
+      this.allowance--;
       this.metrics.joinAdmissionWait.observe(0);
       this.run();
       return Promise.resolve();
@@ -98,18 +110,33 @@ export class JoinAdmission {
     this.timer.unref();
   }
 
+  /**
+   * Adds `perTick` for each whole tick interval since the last accrual. Whole
+   * intervals, with a tenth of one to spare: a timer may fire a fraction of a
+   * millisecond before its interval has passed by this clock.
+   */
+  private accrue(now: number): void {
+    const interval = 1000 / this.limits.tickRate;
+    const ticks = Math.floor((now - this.accruedAt) / interval + 0.1);
+    if (ticks <= 0) return;
+    const most = this.limits.perTick * CARRY_TICKS;
+    this.allowance = Math.min(most, this.allowance + ticks * this.limits.perTick);
+    this.accruedAt = this.allowance >= most ? now : this.accruedAt + ticks * interval;
+  }
+
   private nextTick(): void {
-    const idle = this.started === 0 && this.queue.length === 0;
-    this.started = 0;
     const now = performance.now();
-    while (this.queue.length > 0 && this.started < this.limits.perTick) {
+    this.accrue(now);
+    // Nothing waits and the allowance is whole again: the timer can stop.
+    const idle = this.queue.length === 0 && this.allowance >= this.limits.perTick;
+    while (this.queue.length > 0 && this.allowance >= 1) {
       const w = this.queue.shift()!;
       // A client that left while queued takes no slot; Colyseus ends its join when onJoin throws.
       if (w.gone()) {
         w.reject(new ServerError(4002, "left while queued"));
         continue;
       }
-      this.started++;
+      this.allowance--;
       this.metrics.joinAdmissionWait.observe((now - w.since) / 1000);
       w.resolve();
     }

@@ -64,4 +64,23 @@ describe("join admission gate (src/framework/zone/JoinAdmission.ts)", () => {
     assert.equal(await waitingWhenSecondStarted, 0);
     await third;
   });
+
+  it("a busy event loop that fires the timer late does not lower the admission rate", async () => {
+    const gate = new JoinAdmission(
+      { perTick: 2, queueMax: 50, tickRate: 20 },
+      new Metrics(),
+      createLogger("silent"),
+    );
+    let started = 0;
+    const all = Array.from({ length: 12 }, (_, i) => gate.admit(`j${i}`, () => false).then(() => started++));
+    await settled();
+    assert.equal(started, 2, "the first tick's two start at once");
+    // The loop is busy for three tick intervals (a long patch): the timer fires once, late.
+    const until = performance.now() + 150;
+    while (performance.now() < until);
+    await new Promise((r) => setTimeout(r, 0));
+    // Per firing the gate let in 2; by time it owes 6, of which it carries at most two intervals' worth.
+    assert.equal(started, 2 + 4, "the late firing admits the intervals it missed, up to two");
+    await Promise.all(all);
+  });
 });
