@@ -149,11 +149,11 @@ async function main() {
       playersPerProcess: PLAYERS_PER_PROCESS,
       ceilings,
     });
-    const redisCpuPerUsec = ceilings.redisCpuPerUsec;
+    const redisCpuPerCommandUs = ceilings.redisCpuPerCommandUs;
     const loads = [1_000, 10_000, 100_000].map((n) => model.load(n));
     const saturation = model.saturation();
 
-    printPhases(ops, redisCpuPerUsec);
+    printPhases(ops, redisCpuPerCommandUs);
     printBackground([idleFew, idleMany, idleQuiet, idlePlayers], autosave);
     printCeilings(ceilings);
     printModel(loads, saturation);

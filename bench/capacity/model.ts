@@ -61,20 +61,21 @@ const zero = (): Flow => ({
 });
 
 /**
- * Redis CPU of a cost: its commands' own time (commandstats usec, exact per
- * phase) times the run's ratio of redis-server's whole CPU (/proc, 10 ms
- * ticks: too coarse for one short phase) to that time — the networking share.
+ * Redis CPU of a cost: its commands (commandstats, exact per phase) times
+ * redis-server's whole CPU per command under redis-benchmark (/proc, 10 ms
+ * ticks: too coarse for one short phase). A command's own time in a phase is
+ * no measure: at a few a second it reads many times what it takes under load.
  */
-let cpuPerUsec = 1;
+let cpuPerCommandUs = 1;
 
 /** A cost per `per`; with `fanOut`, PUBLISH's time and the bytes out (deliveries to every process) scaled by it. */
 function flowOf(c: Cost, per: number, fanOut = 1): Flow {
-  const publish = c.redis.byCommand.publish?.usec ?? 0;
-  const usec = c.redis.usec + publish * (fanOut - 1);
+  const publishes = c.redis.byCommand.publish?.calls ?? 0;
+  const commands = c.redis.commands + publishes * (fanOut - 1);
   return {
     redisCommands: c.redis.commands / per,
     redisBytes: (c.redis.bytesIn + c.redis.bytesOut * fanOut) / per,
-    redisCpuMs: (usec * cpuPerUsec) / 1000 / per,
+    redisCpuMs: (commands * cpuPerCommandUs) / 1000 / per,
     pgStatements: c.pg.statements / per,
     pgWrites: c.pg.writes / per,
     pgRowsWritten: c.pg.rowsWritten / per,
@@ -112,7 +113,7 @@ export interface Load {
 }
 
 export function makeModel(m: ModelInputs) {
-  cpuPerUsec = m.ceilings.redisCpuPerUsec;
+  cpuPerCommandUs = m.ceilings.redisCpuPerCommandUs;
   const perProcSec = (p: Phase) => flowOf(p.raw, p.processes * p.raw.seconds);
   const few = perProcSec(m.idleFew);
   const many = perProcSec(m.idleMany);

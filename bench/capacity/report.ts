@@ -26,7 +26,7 @@ function top(entries: [string, number][], per: number, k = 3): string {
     .join(", ");
 }
 
-export function perOpRow(p: Phase, cpuPerUsec: number): string {
+export function perOpRow(p: Phase, cpuPerCommandUs: number): string {
   const c: Cost = p.net ?? p.raw;
   const per = Math.max(1, p.ops);
   const cmds = top(
@@ -35,20 +35,20 @@ export function perOpRow(p: Phase, cpuPerUsec: number): string {
   );
   return (
     `| ${p.name} | ${p.ops} ${p.unit}s | ${fmt(c.redis.commands / per)} | ${bytes(c.redis.bytesIn / per)} / ${bytes(c.redis.bytesOut / per)} ` +
-    `| ${fmt((c.redis.usec * cpuPerUsec) / per, 0)} µs | ${fmt(c.pg.statements / per)} (${fmt(c.pg.writes / per)}) | ${fmt(c.pg.rowsWritten / per)} ` +
+    `| ${fmt((c.redis.commands * cpuPerCommandUs) / per, 0)} µs | ${fmt(c.pg.statements / per)} (${fmt(c.pg.writes / per)}) | ${fmt(c.pg.rowsWritten / per)} ` +
     `| ${(c.pg.ms / per).toFixed(2)} ms | ${fmt(c.serverCpuMs / per, 2)} ms | ${cmds} |`
   );
 }
 
-export function printPhases(phases: Phase[], cpuPerUsec: number): void {
+export function printPhases(phases: Phase[], cpuPerCommandUs: number): void {
   console.log(
-    `\nPer operation (net of the idle background; Redis CPU = commandstats time × ${cpuPerUsec.toFixed(2)}, redis-server's /proc CPU per commandstats µs under redis-benchmark; PostgreSQL from the counting proxy)\n`,
+    `\nPer operation (net of the idle background; Redis CPU = commands × ${cpuPerCommandUs.toFixed(1)} µs, redis-server's /proc CPU per command under redis-benchmark; PostgreSQL from the counting proxy)\n`,
   );
   console.log(
     "| operation | done | Redis cmds/op | Redis bytes in / out per op | Redis CPU/op | PG statements (writes)/op | PG rows written/op | PG time/op | servers' CPU/op | top Redis commands/op |",
   );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
-  for (const p of phases) console.log(perOpRow(p, cpuPerUsec));
+  for (const p of phases) console.log(perOpRow(p, cpuPerCommandUs));
   console.log("\nWhat arrived (the run's own check):");
   for (const p of phases) {
     if (Object.keys(p.arrived).length) console.log(`  ${p.name}: ${JSON.stringify(p.arrived)}`);
@@ -92,7 +92,7 @@ export function printCeilings(c: Ceilings): void {
     `  pgbench single-row UPDATE: ${fmt(c.pgSingleRowUpdatesPerSecond)} statements/s (4 clients, ${c.seconds} s)`,
   );
   console.log(
-    `  redis-server CPU per µs of command time under redis-benchmark: ${c.redisCpuPerUsec.toFixed(2)}`,
+    `  redis-server CPU per command under redis-benchmark: ${c.redisCpuPerCommandUs.toFixed(1)} µs`,
   );
   console.log(
     `  pgbench 100-row UPDATE: ${fmt(c.pgBatchedRowsPerSecond)} rows/s (4 clients, ${c.seconds} s)`,
