@@ -15,6 +15,14 @@ export const ROOM_INPUT_RELIABLE = 19;
 export const CODE_MASK = 0x1f;
 export const TIMED = 0x80;
 
+/** An input as the SDK sends it on the wire: ROOM_INPUT_RELIABLE, then the input encoder's delta. */
+export function inputFrame(delta: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(1 + delta.length);
+  frame[0] = ROOM_INPUT_RELIABLE;
+  frame.set(delta, 1);
+  return frame;
+}
+
 export interface Bot {
   spec: BotSpec;
   bytes: number;

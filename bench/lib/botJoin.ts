@@ -12,7 +12,7 @@ import {
   ERROR,
   JOIN_ROOM,
   readAck,
-  ROOM_INPUT_RELIABLE,
+  inputFrame,
   ROOM_STATE,
   ROOM_STATE_PATCH,
   type Bot,
@@ -102,11 +102,7 @@ export async function joinRaw(cmd: JoinCommand, bot: Bot, noteError: (msg: strin
       input.seq = ++bot.seq;
       input.moveX = moveX;
       input.moveY = moveY;
-      const delta = encoder.encode();
-      const frame = new Uint8Array(1 + delta.length);
-      frame[0] = ROOM_INPUT_RELIABLE;
-      frame.set(delta, 1);
-      ws.send(frame);
+      ws.send(inputFrame(encoder.encode()));
       bot.inputsSent++;
     };
     bot.close = () => {

@@ -47,15 +47,21 @@ function preloadProbe(root: string): string {
   return candidates.find((f) => existsSync(f)) ?? join(ROOT, "bench/lib/preloadProbe.mjs");
 }
 
-export async function startBaseline(): Promise<Running> {
+/** One of this tree's bench servers on free ports (server and probe), ready when it logs `readyLine`. */
+async function startBenchServer(
+  script: string,
+  nodeArgs: string[],
+  env: Record<string, string>,
+  readyLine: string,
+): Promise<Running> {
   const port = await freePort();
   const probePort = await freePort();
   const server = await startNode({
     cwd: ROOT,
-    script: "bench/baseline/server.ts",
-    nodeArgs: ["--experimental-websocket", "--expose-gc", "--import", "tsx", "--import", preloadProbe(ROOT)],
-    env: { PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
-    ready: (lines) => lines.some((l) => l.includes("baseline listening")),
+    script,
+    nodeArgs,
+    env: { ...env, PORT: String(port), BENCH_PROBE_PORT: String(probePort) },
+    ready: (lines) => lines.some((l) => l.includes(readyLine)),
     cpus: SERVER_CPUS,
   });
   return {
@@ -66,29 +72,30 @@ export async function startBaseline(): Promise<Running> {
   };
 }
 
+export function startBaseline(): Promise<Running> {
+  const nodeArgs = [
+    "--experimental-websocket",
+    "--expose-gc",
+    "--import",
+    "tsx",
+    "--import",
+    preloadProbe(ROOT),
+  ];
+  return startBenchServer("bench/baseline/server.ts", nodeArgs, {}, "baseline listening");
+}
+
 /** The floor (bench/floor/server.ts): no probe preloaded, it times its own send loop; mxo's patch rate. */
-export async function startFloor(frameBytes: number): Promise<Running> {
-  const port = await freePort();
-  const probePort = await freePort();
-  const server = await startNode({
-    cwd: ROOT,
-    script: "bench/floor/server.ts",
-    nodeArgs: ["--expose-gc", "--import", "tsx"],
-    env: {
-      PORT: String(port),
-      BENCH_PROBE_PORT: String(probePort),
-      PATCH_RATE: String(MXO_ENV.PATCH_RATE ?? PATCH_RATE),
-      FLOOR_FRAME_BYTES: String(frameBytes),
-    },
-    ready: (lines) => lines.some((l) => l.includes("floor listening")),
-    cpus: SERVER_CPUS,
-  });
-  return {
-    server,
-    http: `http://127.0.0.1:${port}`,
-    ws: `ws://127.0.0.1:${port}`,
-    probe: `http://127.0.0.1:${probePort}`,
+export function startFloor(frameBytes: number): Promise<Running> {
+  const env = {
+    PATCH_RATE: String(MXO_ENV.PATCH_RATE ?? PATCH_RATE),
+    FLOOR_FRAME_BYTES: String(frameBytes),
   };
+  return startBenchServer(
+    "bench/floor/server.ts",
+    ["--expose-gc", "--import", "tsx"],
+    env,
+    "floor listening",
+  );
 }
 
 /**

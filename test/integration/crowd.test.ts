@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import type { Room } from "@colyseus/sdk";
 import { InputEncoder } from "@colyseus/schema/input";
+import {
+  CODE_MASK,
+  inputFrame,
+  JOIN_ROOM,
+  ROOM_STATE,
+  ROOM_STATE_PATCH,
+  TIMED,
+} from "../../bench/lib/bot.js";
 import { RawWs } from "../../bench/lib/rawWs.js";
 import { MoveInput } from "../../schema/MoveInput.js";
 import { http, sleep, uniqueName, waitFor, type MoveInputData } from "../helpers/api.js";
@@ -35,12 +43,6 @@ const DECODER_RADIUS = 8;
 const NEAR = 8;
 /** Each bot walks a circle (one lap in LAP_SECONDS at the district's speed: ~10 units across), so the crowd keeps its shape. */
 const LAP_SECONDS = 10;
-const ROOM_STATE = 14;
-const ROOM_STATE_PATCH = 15;
-const CODE_MASK = 31;
-const TIMED = 128;
-const JOIN_ROOM = 10;
-const ROOM_INPUT_RELIABLE = 19;
 const ADMIN = { username: "crowd_admin", password: "crowd admin password" };
 
 interface Bot {
@@ -145,11 +147,7 @@ async function joinRaw(d: TestDeployment, bot: Bot): Promise<void> {
       input.seq++;
       input.moveX = moveX;
       input.moveY = moveY;
-      const delta = encoder.encode();
-      const frame = new Uint8Array(1 + delta.length);
-      frame[0] = ROOM_INPUT_RELIABLE;
-      frame.set(delta, 1);
-      ws.send(frame);
+      ws.send(inputFrame(encoder.encode()));
     };
     bot.applied = () => ack === input.seq;
     bot.close = async () => ws.close();
