@@ -134,15 +134,23 @@ describe("aoi: crowd cells share one view encode", () => {
       state.tick++;
       const it = { offset: 0 };
       const shared = encoder.encode(it).length;
-      for (const s of seats.values())
-        s.decoder.decode(encoder.encodeView(s.client.view!, shared, it).slice());
+      // As Colyseus patches clients: a view several of them hold is encoded once.
+      const bodies = new Map<StateView, Uint8Array>();
+      for (const s of seats.values()) {
+        const view = s.client.view!;
+        let body = bodies.get(view);
+        if (body === undefined) bodies.set(view, (body = encoder.encodeView(view, shared, it).slice()));
+        s.decoder.decode(body);
+      }
+      together += seats.size - bodies.size;
       encoder.discardChanges();
       history.push(snapshot());
       if (history.length > FAR) history.shift();
     };
     for (let i = 0; i < 60; i++) join();
     history.push(snapshot());
-    const sharedBefore = viewEncodingStats().viewsShared;
+    /** Client-patches served by an encode made for another client (a crowd cell's common view). */
+    let together = 0;
     for (let tick = 0; tick < 150; tick++) {
       for (const [id, p] of state.players) {
         if (random() < 0.7) {
@@ -209,6 +217,6 @@ describe("aoi: crowd cells share one view encode", () => {
         assert.deepEqual([seen.x, seen.y, seen.hp], [p.x, p.y, p.hp], `${id} sees ${pid}`);
       }
     }
-    assert.ok(viewEncodingStats().viewsShared - sharedBefore > 1000, "crowded clients shared encodes");
+    assert.ok(together > 3000, `crowded clients shared encodes (${together} of ${150 * seats.size})`);
   });
 });

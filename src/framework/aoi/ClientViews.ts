@@ -1,6 +1,7 @@
 import type { Client } from "@colyseus/core";
 import { StateView, type Schema } from "@colyseus/schema";
 import type { InterestManager } from "./InterestManager.js";
+import { copyView } from "./copyView.js";
 import { setViewRates, setViewShare, type ViewRates } from "./viewEncoding.js";
 
 /** A client's own replicated entity: the centre of its view. */
@@ -19,16 +20,24 @@ export interface ClientViewOptions {
   crowdMin?: number;
 }
 
-/** One client: its view holds its own entity and `ids`. */
+/** A StateView and the ids of the others it holds. */
+interface Holder {
+  view: StateView;
+  ids: Set<string>;
+}
+
+/** One client: its own view holds its own entity and `mine.ids`. */
 interface Seat {
   client: Client;
   id: string;
   own: Positioned;
-  /** Everything else its view holds, by id. */
-  ids: Set<string>;
+  /** Its own view: the client's, except while it is attached to its cell's common view. */
+  mine: Holder;
   cell: Cell | undefined;
-  /** Whether its view follows its cell's (else its own interest). */
+  /** Whether what it sees follows its cell (else its own interest). */
   shared: boolean;
+  /** Whether the client holds its cell's common view (else its own). */
+  attached: boolean;
   rates: ViewRates | undefined;
 }
 
@@ -39,9 +48,11 @@ interface Cell {
   observer: string;
   centre: { x: number; y: number };
   seats: Set<Seat>;
-  shared: boolean;
-  /** What its shared seats see: the observer's set and the cell's own (not hidden) clients. */
-  set: Set<string>;
+  /** While shared: the one view its attached clients hold — near the cell's centre, and its own (not hidden) clients. */
+  common: Holder | undefined;
+  /** Shared seats still on their own view, made to hold the common set, until they can take the common view. */
+  waiting: Set<Seat>;
+  attached: number;
   rates: ViewRates | undefined;
   /** Staggers the cells' refreshes over the ticks. */
   turn: number;
@@ -54,11 +65,17 @@ interface Cell {
  *
  * In a dense crowd, the clients standing in one small cell (`crowdCell`)
  * see the same set — what is near the cell's centre, and each other — so
- * interest is computed once per cell and, their views holding the same
- * trees, the patch is encoded once per cell and copied to the others
- * (`setViewShare`). Each client keeps its own StateView: moving to another
- * cell is an ordinary add/remove of the difference, and a view that differs
- * from its cell's for any reason is simply encoded for itself.
+ * interest is computed once per cell, and the clients hold one common
+ * StateView: Colyseus encodes a view once per patch however many clients
+ * hold it, and a change to the set is one add or remove, not one per client.
+ *
+ * A client entering a shared cell first makes its own view hold the
+ * cell's set (an ordinary add/remove of the difference) and waits: once
+ * that difference has been sent, and nothing the common view changed is
+ * still unsent, it takes the common view. Leaving, it takes its own view
+ * back as a copy of the common one, unsent changes included (copyView.ts),
+ * and goes on from there. A view that differs from its cell's for any
+ * other reason is simply encoded for itself.
  */
 export class ClientViews {
   private readonly seats = new Map<string, Seat>();
@@ -83,24 +100,25 @@ export class ClientViews {
   }
 
   /** A joined client (or one back from a reconnect): a fresh view holding itself, then what it can see. */
-  open(client: Client, own: Positioned, reset = false): void {
+  open(client: Client, own: Positioned): void {
     const old = this.seats.get(client.sessionId);
     if (old) this.leaveCell(old, false);
-    client.view = new StateView();
-    client.view.add(own);
+    const mine = { view: new StateView(), ids: new Set<string>() };
+    mine.view.add(own);
+    client.view = mine.view;
     const seat: Seat = {
       client,
       id: client.sessionId,
       own,
-      ids: new Set(),
+      mine,
       cell: undefined,
       shared: false,
+      attached: false,
       rates: undefined,
     };
     this.seats.set(seat.id, seat);
     seat.rates = this.makeRates(own);
-    // Reconnected or not, the new view starts empty: its interest starts over too (`reset`).
-    void reset;
+    // Reconnected or not, the new view starts empty: its interest starts over too.
     this.goPrivate(seat);
     this.place(seat);
   }
@@ -118,6 +136,8 @@ export class ClientViews {
    * Positions must have been fed to the interest manager first.
    */
   update(clients: Iterable<Client>, tick: number): void {
+    // First, before this tick changes any view: the last patch has sent what the waiting seats' views owed.
+    for (const cell of this.cells.values()) if (cell.waiting.size > 0) this.attachWaiting(cell);
     const every = this.options.updateEveryTicks;
     let i = 0;
     for (const client of clients) {
@@ -127,13 +147,13 @@ export class ClientViews {
       this.place(seat);
       if (seat.shared) continue; // its cell refreshes it, below
       const change = this.interest.update(seat.id);
-      for (const id of change.enter) this.show(seat, id);
-      for (const id of change.leave) this.hide(seat, id);
+      for (const id of change.enter) this.show(seat.mine, id, seat.id);
+      for (const id of change.leave) this.hide(seat.mine, id, seat.id);
       this.scaleRates(seat.rates, seat.id);
       this.observeVisible(this.interest.visibleTo(seat.id).size);
     }
     for (const cell of this.cells.values()) {
-      if (cell.shared && (tick + cell.turn) % every === 0) this.refreshCell(cell);
+      if (cell.common && (tick + cell.turn) % every === 0) this.refreshCell(cell);
     }
   }
 
@@ -153,7 +173,7 @@ export class ClientViews {
     const key = (cx + 32768) * 65536 + (cy + 32768);
     let next = this.cells.get(key);
     // From one shared cell to another, the view goes straight to the new set (no detour through its own interest).
-    if (cell) this.leaveCell(seat, !(next && (next.shared || next.seats.size + 1 >= this.crowdMin)));
+    if (cell) this.leaveCell(seat, !(next && (next.common || next.seats.size + 1 >= this.crowdMin)));
     if (!next) {
       const centre = { x: (cx + 0.5) * this.cellSize, y: (cy + 0.5) * this.cellSize };
       next = {
@@ -161,8 +181,9 @@ export class ClientViews {
         observer: `\u0000cell:${key}`,
         centre,
         seats: new Set(),
-        shared: false,
-        set: new Set(),
+        common: undefined,
+        waiting: new Set(),
+        attached: 0,
         rates: this.makeRates(centre, new Set()),
         turn: this.turns++,
       };
@@ -171,14 +192,17 @@ export class ClientViews {
     seat.cell = next;
     next.seats.add(seat);
     (next.rates?.always as Set<unknown> | undefined)?.add(seat.own);
-    if (next.shared) {
-      next.set.add(seat.id);
+    if (next.common) {
+      this.show(next.common, seat.id);
+      for (const other of next.waiting) this.show(other.mine, seat.id, other.id);
       this.goShared(seat, next);
-      for (const other of next.seats) if (other !== seat) this.show(other, seat.id);
     } else if (next.seats.size >= this.crowdMin) {
       this.interest.place(next.observer, next.centre.x, next.centre.y);
-      next.shared = true;
-      this.computeSet(next);
+      const common = { view: new StateView(), ids: new Set<string>() };
+      setViewRates(common.view, next.rates);
+      next.common = common;
+      this.refreshCell(next);
+      if (!next.common) return; // every seat of it was hidden
       for (const s of next.seats) this.goShared(s, next);
     }
   }
@@ -187,47 +211,84 @@ export class ClientViews {
   private leaveCell(seat: Seat, alone = true): void {
     const cell = seat.cell;
     if (!cell) return;
+    if (seat.attached) this.detach(seat, cell);
+    cell.waiting.delete(seat);
     cell.seats.delete(seat);
     (cell.rates?.always as Set<unknown> | undefined)?.delete(seat.own);
     seat.cell = undefined;
     if (seat.shared && alone) this.goPrivate(seat);
-    if (cell.shared && cell.seats.size < this.crowdMin - 1) {
-      cell.shared = false;
-      cell.set.clear();
-      this.interest.unobserve(cell.observer);
-      for (const s of cell.seats) this.goPrivate(s);
-    }
+    if (cell.common && cell.seats.size < this.crowdMin - 1) this.unshare(cell);
     if (cell.seats.size === 0) this.cells.delete(cell.key);
   }
 
-  /** Recomputes a shared cell's set and hands every seat of it the difference. */
-  private refreshCell(cell: Cell): void {
-    const before = cell.set;
-    this.computeSet(cell);
-    const after = cell.set;
-    for (const id of after) if (!before.has(id)) for (const s of cell.seats) if (s.shared) this.show(s, id);
-    for (const id of before) if (!after.has(id)) for (const s of cell.seats) if (s.shared) this.hide(s, id);
-    this.scaleRates(cell.rates, cell.observer);
-    for (let k = 0; k < cell.seats.size; k++) this.observeVisible(after.size);
+  /** The cell's seats go back to their own views and interest; the common view is dropped. */
+  private unshare(cell: Cell): void {
+    for (const s of cell.seats) if (s.attached) this.detach(s, cell);
+    cell.waiting.clear();
+    cell.common?.view.dispose();
+    cell.common = undefined;
+    this.interest.unobserve(cell.observer);
+    for (const s of cell.seats) this.goPrivate(s);
   }
 
-  private computeSet(cell: Cell): void {
+  /**
+   * Recomputes a shared cell's set into its common view (one add or remove
+   * per difference) and into the views of its waiting seats. A hidden seat
+   * leaves the cell first: its own entity must never leave its own view.
+   */
+  private refreshCell(cell: Cell): void {
+    for (const s of cell.seats) {
+      if (!this.interest.isHidden(s.id)) continue;
+      for (const h of [...cell.seats]) if (this.interest.isHidden(h.id)) this.leaveCell(h);
+      if (!cell.common) return;
+      break;
+    }
+    const common = cell.common!;
     this.interest.update(cell.observer);
     const set = new Set(this.interest.visibleTo(cell.observer));
-    for (const s of cell.seats) if (!this.interest.isHidden(s.id)) set.add(s.id);
-    cell.set = set;
+    for (const s of cell.seats) set.add(s.id);
+    this.become(common, set);
+    for (const s of cell.waiting) this.become(s.mine, common.ids, s.id);
     this.scaleRates(cell.rates, cell.observer);
+    for (let k = 0; k < cell.seats.size; k++) this.observeVisible(common.ids.size);
   }
 
-  /** The seat's view becomes its cell's set (plus itself), with the cell's rates and share token. */
+  /** Waiting seats whose own view holds the common set, all of it sent, take the common view. */
+  private attachWaiting(cell: Cell): void {
+    const common = cell.common!;
+    // Attached clients still owe what the common view changed since the patch: try after the next one.
+    if (cell.attached > 0 && common.view.changes.size > 0) return;
+    for (const seat of cell.waiting) {
+      if (seat.mine.view.changes.size > 0 || !holdsSame(seat, common)) continue;
+      // Nobody holds the common view yet: what it has not sent, every client has had through its own.
+      if (cell.attached === 0) common.view.changes.clear();
+      seat.client.view = common.view;
+      seat.attached = true;
+      cell.attached++;
+      cell.waiting.delete(seat);
+    }
+  }
+
+  /** The client goes back to its own view, made a copy of the common one (unsent changes included). */
+  private detach(seat: Seat, cell: Cell): void {
+    const common = cell.common!;
+    const mine = seat.mine;
+    copyView(mine.view, common.view);
+    mine.ids = new Set(common.ids);
+    mine.ids.delete(seat.id);
+    seat.client.view = mine.view;
+    seat.attached = false;
+    cell.attached--;
+  }
+
+  /** The seat's view becomes its cell's set (plus itself), with the cell's rates and share token; it waits to attach. */
   private goShared(seat: Seat, cell: Cell): void {
     seat.shared = true;
     this.interest.unobserve(seat.id);
-    this.become(seat, cell.set);
-    if (seat.client.view) {
-      setViewShare(seat.client.view, cell);
-      setViewRates(seat.client.view, cell.rates);
-    }
+    this.become(seat.mine, cell.common!.ids, seat.id);
+    setViewShare(seat.mine.view, cell);
+    setViewRates(seat.mine.view, cell.rates);
+    cell.waiting.add(seat);
   }
 
   /** The seat's view becomes what the interest manager shows it alone, with its own rates. */
@@ -235,35 +296,31 @@ export class ClientViews {
     seat.shared = false;
     this.interest.reset(seat.id);
     this.interest.update(seat.id);
-    this.become(seat, this.interest.visibleTo(seat.id));
+    this.become(seat.mine, this.interest.visibleTo(seat.id), seat.id);
     this.scaleRates(seat.rates, seat.id);
-    if (seat.client.view) {
-      setViewShare(seat.client.view, undefined);
-      setViewRates(seat.client.view, seat.rates);
-    }
+    setViewShare(seat.mine.view, undefined);
+    setViewRates(seat.mine.view, seat.rates);
   }
 
-  /** Makes the seat's view hold exactly `target` (and itself), adding what it lacks and removing the rest. */
-  private become(seat: Seat, target: ReadonlySet<string>): void {
-    for (const id of seat.ids) if (!target.has(id)) this.hide(seat, id);
-    for (const id of target) this.show(seat, id);
+  /** Makes the holder's view hold exactly `target` (its owner `self` aside), adding what it lacks and removing the rest. */
+  private become(holder: Holder, target: ReadonlySet<string>, self?: string): void {
+    for (const id of holder.ids) if (!target.has(id)) this.hide(holder, id, self);
+    for (const id of target) this.show(holder, id, self);
   }
 
-  private show(seat: Seat, id: string): void {
-    if (id === seat.id) return;
-    const view = seat.client.view;
+  private show(holder: Holder, id: string, self?: string): void {
+    if (id === self) return;
     const entity = this.entity(id);
-    if (!view || !entity) return;
-    seat.ids.add(id);
-    if (!view.has(entity)) view.add(entity);
+    if (!entity) return;
+    holder.ids.add(id);
+    if (!holder.view.has(entity)) holder.view.add(entity);
   }
 
-  private hide(seat: Seat, id: string): void {
-    if (id === seat.id) return;
-    seat.ids.delete(id);
-    const view = seat.client.view;
+  private hide(holder: Holder, id: string, self?: string): void {
+    if (id === self) return;
+    holder.ids.delete(id);
     const entity = this.entity(id);
-    if (view && entity && view.has(entity)) view.remove(entity);
+    if (entity && holder.view.has(entity)) holder.view.remove(entity);
   }
 
   /**
@@ -288,4 +345,12 @@ export class ClientViews {
     rates.fullRadius = reach * this.options.fullRateFraction + spread;
     rates.halfRadius = (rates.fullRadius + reach + spread) / 2;
   }
+}
+
+/** Whether the seat's own view holds the common set (its own entity aside). */
+function holdsSame(seat: Seat, common: Holder): boolean {
+  const ids = seat.mine.ids;
+  if (ids.size !== common.ids.size - (common.ids.has(seat.id) ? 1 : 0)) return false;
+  for (const id of ids) if (!common.ids.has(id)) return false;
+  return true;
 }

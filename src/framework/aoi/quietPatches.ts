@@ -95,16 +95,21 @@ export function installQuietPatches(): boolean {
       // Only views changed (entities added or removed): those clients have news, nobody else.
       if (this.hasFilters) {
         encoder.sharedBuffer[0] = Protocol.ROOM_STATE_PATCH;
-        for (const c of clients) {
-          if (c.state !== ClientState.JOINED || c.view === undefined || c.view.changes.size === 0) continue;
-          send(
-            encoder,
-            (this[OWED] ??= new Map()),
-            c,
-            encoder.encodeView(c.view, 1, { offset: 1 }),
-            0,
-            timing,
-          );
+        // A view several clients hold (a crowd cell's) is encoded once: encoding empties its changes.
+        try {
+          for (const c of clients) {
+            const view = c.view;
+            if (c.state !== ClientState.JOINED || view === undefined) continue;
+            let body = bodies.get(view);
+            if (body === undefined) {
+              if (view.changes.size === 0) continue;
+              body = encoder.encodeView(view, 1, { offset: 1 });
+              bodies.set(view, body);
+            }
+            send(encoder, (this[OWED] ??= new Map()), c, body, 0, timing);
+          }
+        } finally {
+          bodies.clear();
         }
       }
       return false;

@@ -168,7 +168,7 @@ export class District implements DistrictContext {
   reconnected(client: DistrictClient): void {
     const own = this.state.players.get(client.sessionId);
     if (!own) return void this.travel.follow(client);
-    this.views.open(client, own, true);
+    this.views.open(client, own);
     // What changed in the team while the connection was down.
     this.teams.show(client.sessionId);
   }
