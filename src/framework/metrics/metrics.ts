@@ -41,6 +41,7 @@ export class Metrics {
     help: "State patch bytes sent to clients (after per-client interest filtering)",
     labelNames: ["district"] as const,
     registers: [this.registry],
+    collect: () => this.flushTraffic(),
   });
 
   readonly bytesSent = new Counter({
@@ -48,7 +49,32 @@ export class Metrics {
     help: "All bytes sent to clients of district rooms: patches, messages, handshakes",
     labelNames: ["district"] as const,
     registers: [this.registry],
+    collect: () => this.flushTraffic(),
   });
+
+  /** Bytes sent per district since the last scrape, by `traffic()`. */
+  private readonly tallies = new Map<string, { sent: number; patch: number }>();
+
+  /**
+   * What a district's sends are counted with: a frame adds to a number,
+   * added to mxo_bytes_sent_total and mxo_patch_bytes_total when they are
+   * read, so a send does not hash the counters' labels (two per frame,
+   * thousands of frames a second).
+   */
+  traffic(district: string): { sent(bytes: number): void; patch(bytes: number): void } {
+    let tally = this.tallies.get(district);
+    if (!tally) this.tallies.set(district, (tally = { sent: 0, patch: 0 }));
+    const t = tally;
+    return { sent: (n) => void (t.sent += n), patch: (n) => void (t.patch += n) };
+  }
+
+  private flushTraffic(): void {
+    for (const [district, t] of this.tallies) {
+      if (t.sent > 0) this.bytesSent.inc({ district }, t.sent);
+      if (t.patch > 0) this.patchBytes.inc({ district }, t.patch);
+      t.sent = t.patch = 0;
+    }
+  }
 
   readonly visibleEntities = new Histogram({
     name: "mxo_visible_entities",

@@ -79,9 +79,7 @@ export abstract class ZoneRoom<
   private setUpZoneTimers(): void {
     const s = this.services;
     const kick = (client: Client, reason: string) => this.members.close(client, CloseCodes.KICKED, reason);
-    const sent = s.metrics.bytesSent.labels({ district: this.zoneId });
-    const patch = s.metrics.patchBytes.labels({ district: this.zoneId });
-    this.traffic = { sent: (n) => sent.inc(n), patch: (n) => patch.inc(n) };
+    this.traffic = s.metrics.traffic(this.zoneId);
     this.patchRate = 1000 / s.config.patchRate;
     this.inbox = ZoneInbox.open(this, s, this.handlers, () => this.handlerContext, kick);
     guardFullListing(this, s.log);
