@@ -53,6 +53,8 @@ interface Cell {
   /** Shared seats still on their own view, made to hold the common set, until they can take the common view. */
   waiting: Set<Seat>;
   attached: number;
+  /** Seats came or went since its set was last recomputed. */
+  moved: boolean;
   rates: ViewRates | undefined;
   /** Staggers the cells' refreshes over the ticks. */
   turn: number;
@@ -184,6 +186,7 @@ export class ClientViews {
         common: undefined,
         waiting: new Set(),
         attached: 0,
+        moved: true,
         rates: this.makeRates(centre, new Set()),
         turn: this.turns++,
       };
@@ -191,6 +194,7 @@ export class ClientViews {
     }
     seat.cell = next;
     next.seats.add(seat);
+    next.moved = true;
     (next.rates?.always as Set<unknown> | undefined)?.add(seat.own);
     if (next.common) {
       this.show(next.common, seat.id);
@@ -214,6 +218,7 @@ export class ClientViews {
     if (seat.attached) this.detach(seat, cell);
     cell.waiting.delete(seat);
     cell.seats.delete(seat);
+    cell.moved = true;
     (cell.rates?.always as Set<unknown> | undefined)?.delete(seat.own);
     seat.cell = undefined;
     if (seat.shared && alone) this.goPrivate(seat);
@@ -244,11 +249,15 @@ export class ClientViews {
       break;
     }
     const common = cell.common!;
-    this.interest.update(cell.observer);
-    const set = new Set(this.interest.visibleTo(cell.observer));
-    for (const s of cell.seats) set.add(s.id);
-    this.become(common, set);
-    for (const s of cell.waiting) this.become(s.mine, common.ids, s.id);
+    const change = this.interest.update(cell.observer);
+    // In a steady crowd the set usually stays as it was: nothing to compare.
+    if (cell.moved || change.enter.length > 0 || change.leave.length > 0) {
+      cell.moved = false;
+      const set = new Set(this.interest.visibleTo(cell.observer));
+      for (const s of cell.seats) set.add(s.id);
+      this.become(common, set);
+      for (const s of cell.waiting) this.become(s.mine, common.ids, s.id);
+    }
     this.scaleRates(cell.rates, cell.observer);
     for (let k = 0; k < cell.seats.size; k++) this.observeVisible(common.ids.size);
   }
