@@ -19,7 +19,7 @@ export interface EmbeddedDatabase {
  * `describe`. A fresh PGlite (initdb, then every migration) takes tens of
  * seconds on a loaded 2-core machine, hence the suite's timeout.
  */
-export function useEmbeddedDatabase(suite: Mocha.Suite): EmbeddedDatabase {
+export function useEmbeddedDatabase(suite: Mocha.Suite, env: Record<string, string> = {}): EmbeddedDatabase {
   suite.timeout(180_000);
   let data: ReturnType<typeof tempDataDir> | undefined;
   let db: Database | undefined;
@@ -33,7 +33,7 @@ export function useEmbeddedDatabase(suite: Mocha.Suite): EmbeddedDatabase {
       return data.dir;
     },
     async open() {
-      db = await openDatabase(loadConfig({ DATA_DIR: handle.dir }), createLogger("silent"));
+      db = await openDatabase(loadConfig({ ...env, DATA_DIR: handle.dir }), createLogger("silent"));
       return db;
     },
   };

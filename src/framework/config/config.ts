@@ -57,6 +57,7 @@ const EnvSchema = z.object({
   TICK_RATE: intInRange(1, 60).default(20),
   PATCH_RATE: intInRange(1, 60).default(20),
   AUTOSAVE_SECONDS: intInRange(1, 3600).default(5),
+  EMBEDDED_VACUUM_SECONDS: intInRange(0, 86400).default(60),
   RECONNECT_GRACE_SECONDS: intInRange(0, 300).default(20),
   MAX_CLIENTS_PER_DISTRICT: intInRange(1, 5000).default(1000),
   JOIN_ADMIT_PER_TICK: intInRange(1, 1000).default(4),
@@ -145,6 +146,8 @@ export interface Config {
   tickRate: number;
   patchRate: number;
   autosaveSeconds: number;
+  /** Embedded database only: how often tables with many dead rows are vacuumed (PGlite has no autovacuum); 0: never. */
+  embeddedVacuumSeconds: number;
   reconnectGraceSeconds: number;
   maxClientsPerDistrict: number;
   /** Joins per process that start their heavy work (custody, load, first state) per tick interval; the rest queue. */
@@ -264,6 +267,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     tickRate: env.TICK_RATE,
     patchRate: env.PATCH_RATE,
     autosaveSeconds: env.AUTOSAVE_SECONDS,
+    embeddedVacuumSeconds: env.EMBEDDED_VACUUM_SECONDS,
     reconnectGraceSeconds: env.RECONNECT_GRACE_SECONDS,
     maxClientsPerDistrict: env.MAX_CLIENTS_PER_DISTRICT,
     joinAdmitPerTick: env.JOIN_ADMIT_PER_TICK,

@@ -51,7 +51,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     releaseLock = lockDataDir(config.dataDir);
     dataSource = new DataSource({
       type: "postgres",
-      driver: embeddedDriver(dir),
+      driver: embeddedDriver(dir, { vacuumEverySeconds: config.embeddedVacuumSeconds }),
       // PGlite has pgcrypto built in and cannot install uuid-ossp.
       uuidExtension: "pgcrypto",
       installExtensions: false,

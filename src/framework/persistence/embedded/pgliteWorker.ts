@@ -1,6 +1,7 @@
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { PGlite, types, type messages, type Results } from "@electric-sql/pglite";
 import { toWire, type Reply, type Request, type WorkerStart } from "./protocol.js";
+import { scheduleVacuum } from "./embeddedVacuum.js";
 import { SessionArbiter } from "./sessionArbiter.js";
 
 /**
@@ -13,7 +14,7 @@ import { SessionArbiter } from "./sessionArbiter.js";
  */
 if (!parentPort) throw new Error("pgliteWorker.ts runs as a worker thread (see embedded/workerDriver.ts)");
 const port: MessagePort = parentPort;
-const { dataDir } = workerData as WorkerStart;
+const { dataDir, vacuumEveryMs } = workerData as WorkerStart;
 const send = (reply: Reply) => port.postMessage(reply);
 
 // TypeORM sends booleans as true/false or 1/0; PGlite's own serializer wants
@@ -37,9 +38,14 @@ opening.then(
 /** Queries not yet answered: a close waits for them. */
 const inFlight = new Set<Promise<void>>();
 
-type Query = Extract<Request, { kind: "query" }>;
+/** A statement from the game thread, or one of the worker's own, answered here (`local`). */
+type Query = Extract<Request, { kind: "query" }> & {
+  local?: (result: Results | undefined, err?: unknown) => void;
+};
 /** A statement of the worker's own (a released connection's rollback): nobody awaits its answer. */
 const OWN = -1;
+/** The connection the worker's maintenance statements (vacuum) come from. */
+const MAINTENANCE = -2;
 
 const dispatch = (query: Query): void => {
   const work = run(query).finally(() => inFlight.delete(work));
@@ -49,6 +55,21 @@ const arbiter = new SessionArbiter<Query>(dispatch, () =>
   dispatch({ id: OWN, kind: "query", conn: OWN, sql: "ROLLBACK" }),
 );
 
+// Through the arbiter, so a vacuum never lands inside a connection's open transaction.
+const maintenance = (sql: string) =>
+  new Promise<Results>((resolve, reject) =>
+    arbiter.submit({
+      id: OWN,
+      kind: "query",
+      conn: MAINTENANCE,
+      sql,
+      local: (result, err) => (result ? resolve(result) : reject(err as Error)),
+    }),
+  );
+const vacuum = scheduleVacuum(vacuumEveryMs, maintenance, () => {
+  // A run that failed (the session closing, a table dropped meanwhile) is retried at the next.
+});
+
 port.on("message", (request: Request) => {
   if (request.kind === "close") void close(request.id);
   else if (request.kind === "release") arbiter.release(request.conn);
@@ -56,7 +77,7 @@ port.on("message", (request: Request) => {
 });
 
 async function run(request: Query): Promise<void> {
-  const { id, sql, params } = request;
+  const { id, sql, params, local } = request;
   const answer = (reply: Reply) => {
     if (id !== OWN) port.postMessage(reply);
   };
@@ -69,18 +90,21 @@ async function run(request: Query): Promise<void> {
       params && params.length > 0
         ? await db.query(sql, params, { onNotice })
         : ((await db.exec(sql, { onNotice })).at(-1) ?? { rows: [], fields: [] });
+    if (local) return local(result);
     answer({
       kind: "result",
       id,
       result: { rows: result.rows, affectedRows: result.affectedRows, fields: result.fields },
     });
   } catch (err) {
+    if (local) return local(undefined, err);
     answer({ kind: "error", id, error: toWire(err) });
   }
 }
 
 /** Lets the queries already sent finish, then closes PGlite (which flushes its files) and ends the thread. */
 async function close(id: number): Promise<void> {
+  vacuum.stop();
   await Promise.allSettled([...inFlight]);
   try {
     await (await opening).close();

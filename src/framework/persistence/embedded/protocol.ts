@@ -8,6 +8,8 @@
 /** What the worker is started with (`workerData`). */
 export interface WorkerStart {
   dataDir: string;
+  /** How often the worker vacuums tables with many dead rows (`embeddedVacuum.ts`); 0: never. */
+  vacuumEveryMs: number;
   /** Under tsx: the `.ts` entry `tsxWorker.mjs` loads. */
   entry?: string;
 }

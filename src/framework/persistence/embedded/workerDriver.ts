@@ -18,14 +18,22 @@ const CLOSE_GRACE_MS = 15_000;
  * transaction apart (`sessionArbiter.ts`), so statements outside a
  * transaction are in flight together rather than one per round trip.
  */
-export function embeddedDriver(dataDir: string): { Pool: new (options?: unknown) => EmbeddedPool } {
+export function embeddedDriver(
+  dataDir: string,
+  options: EmbeddedOptions,
+): { Pool: new (options?: unknown) => EmbeddedPool } {
   return {
     Pool: class extends EmbeddedPool {
       constructor() {
-        super(dataDir);
+        super(dataDir, options);
       }
     },
   };
+}
+
+export interface EmbeddedOptions {
+  /** How often the worker vacuums tables with many dead rows (PGlite has no autovacuum); 0: never. */
+  vacuumEverySeconds: number;
 }
 
 /** A statement's failure because the worker is gone: isServiceFault reads "Connection terminated". */
@@ -57,9 +65,10 @@ class Session {
 
   constructor(
     dataDir: string,
+    options: EmbeddedOptions,
     private readonly onDeath: (session: Session, err: Error) => void,
   ) {
-    this.worker = startWorker({ dataDir });
+    this.worker = startWorker({ dataDir, vacuumEveryMs: options.vacuumEverySeconds * 1000 });
     // Referenced while it opens (a caller awaits that) and while an answer is awaited; idle, unreferenced.
     let opened!: () => void;
     let failed!: (err: Error) => void;
@@ -182,7 +191,10 @@ export class EmbeddedPool extends EventEmitter {
   private session?: Session;
   private ended = false;
 
-  constructor(private readonly dataDir: string) {
+  constructor(
+    private readonly dataDir: string,
+    private readonly options: EmbeddedOptions,
+  ) {
     super();
   }
 
@@ -198,7 +210,7 @@ export class EmbeddedPool extends EventEmitter {
   /** The live session, started (or started again after its worker died) on demand. */
   private current(): Session {
     if (!this.session?.alive) {
-      this.session = new Session(this.dataDir, (dead, err) => {
+      this.session = new Session(this.dataDir, this.options, (dead, err) => {
         if (this.session === dead) this.session = undefined;
         // node-postgres reports an idle client's death on the pool; TypeORM logs it.
         if (this.listenerCount("error") > 0) this.emit("error", err);
