@@ -85,7 +85,9 @@ export function formatJoinPhases(label: string, jp: JoinPhases): string {
   const lines = [`${label}: where a join's time goes (server spans, ${jp.joins} joins, ms)`];
   lines.push(`  ${"phase".padEnd(14)}${"p50".padStart(9)}${"p99".padStart(9)}${"mean".padStart(9)}`);
   for (const f of jp.phases) {
-    const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "-").padStart(9);
+    // Rounded first: a phase of -0.04 ms (span clocks) prints 0.0, not -0.0.
+    const ms = (v: number) =>
+      (Number.isFinite(v) ? (Math.round(v * 10) / 10 || 0).toFixed(1) : "-").padStart(9);
     lines.push(`  ${f.phase.padEnd(14)}${ms(f.p50)}${ms(f.p99)}${ms(f.mean)}`);
   }
   return lines.join("\n");
