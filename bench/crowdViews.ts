@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     repeat: { type: "string", default: "3" },
     /** ClientViews' crowdCell (unset: its default; 0: no sharing). */
     cell: { type: "string" },
+    /** ClientViews' crowdMin (unset: its default). */
+    min: { type: "string" },
   },
 });
 const PLAYERS = Number(args.players);
@@ -58,6 +60,7 @@ function run(): { views: number; encode: number; bytes: number; sharedViews: num
       fullRateFraction: 0.4,
       farRateEvery: 4,
       ...(args.cell === undefined ? {} : { crowdCell: Number(args.cell) }),
+      ...(args.min === undefined ? {} : { crowdMin: Number(args.min) }),
     },
     (id) => players.get(id),
   );
