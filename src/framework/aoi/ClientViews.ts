@@ -2,7 +2,7 @@ import type { Client } from "@colyseus/core";
 import { StateView, type Schema } from "@colyseus/schema";
 import type { InterestManager } from "./InterestManager.js";
 import { copyView } from "./copyView.js";
-import { setViewRates, setViewShare, type ViewRates } from "./viewEncoding.js";
+import { installViewEncoding, setViewRates, setViewShare, type ViewRates } from "./viewEncoding.js";
 
 /** A client's own replicated entity: the centre of its view. */
 type Positioned = Schema & { x: number; y: number };
@@ -85,6 +85,8 @@ export class ClientViews {
   private readonly cellSize: number;
   private readonly margin: number;
   private readonly crowdMin: number;
+  /** Whether clients may hold a common view: leaving one needs the view encoding installed (copyView). */
+  private readonly canShare: boolean;
   private turns = 0;
 
   constructor(
@@ -99,6 +101,7 @@ export class ClientViews {
     // A client stays in its cell until this far past its edge: walking along an edge does not flip cells.
     this.margin = this.cellSize / 4;
     this.crowdMin = Math.max(2, options.crowdMin ?? 4);
+    this.canShare = installViewEncoding();
   }
 
   /** A joined client (or one back from a reconnect): a fresh view holding itself, then what it can see. */
@@ -242,11 +245,11 @@ export class ClientViews {
    * leaves the cell first: its own entity must never leave its own view.
    */
   private refreshCell(cell: Cell): void {
-    for (const s of cell.seats) {
-      if (!this.interest.isHidden(s.id)) continue;
-      for (const h of [...cell.seats]) if (this.interest.isHidden(h.id)) this.leaveCell(h);
-      if (!cell.common) return;
-      break;
+    let hidden = false;
+    for (const s of cell.seats) hidden ||= this.interest.isHidden(s.id);
+    if (hidden) {
+      for (const s of [...cell.seats]) if (this.interest.isHidden(s.id)) this.leaveCell(s);
+      if (!cell.common) return; // too few were left to share
     }
     const common = cell.common!;
     const change = this.interest.update(cell.observer);
@@ -264,6 +267,8 @@ export class ClientViews {
 
   /** Waiting seats whose own view holds the common set, all of it sent, take the common view. */
   private attachWaiting(cell: Cell): void {
+    // Without the view encoding's bookkeeping (copyView needs it), seats stay on their own views.
+    if (!this.canShare) return;
     const common = cell.common!;
     // Attached clients still owe what the common view changed since the patch: try after the next one.
     if (cell.attached > 0 && common.view.changes.size > 0) return;
