@@ -18,6 +18,8 @@ import { PlayerState } from "../../../schema/PlayerState.js";
 export class DistrictMirror {
   /** Each replicated player with the values last written to it, by session id. */
   private readonly mirrored = new Map<string, Mirrored>();
+  /** NPCs despawned this step, still in the state until `publish` (a respawn under the id takes its entry back). */
+  private readonly leaving = new Map<string, NpcState>();
 
   constructor(
     private readonly sim: DistrictSimulation,
@@ -47,16 +49,24 @@ export class DistrictMirror {
     this.state.players.delete(sessionId);
   }
 
+  /**
+   * An NPC enters the state. One despawned under the same id in this step (a
+   * content deploy that gives a zone another template) keeps its entry, its
+   * fields overwritten: a new object under the id would reach only the views
+   * that take it in, and a client whose view does not would keep the old one
+   * for good (the map slot's replacement is filtered out of its patches).
+   */
   npcSpawned(npcId: string): void {
     const npc = this.sim.npc(npcId);
     if (!npc) return;
     let view = this.state.npcs.get(npc.id);
+    this.leaving.delete(npc.id);
     if (!view) {
       view = new NpcState();
-      view.template = npc.template;
-      view.name = npc.name;
       this.state.npcs.set(npc.id, view);
     }
+    view.template = npc.template;
+    view.name = npc.name;
     copyNpc(npc, view);
     this.interest.move(npc.id, npc.x, npc.y);
   }
@@ -70,9 +80,10 @@ export class DistrictMirror {
     view.maxHp = e.maxHp;
   }
 
+  /** The NPC leaves the state (and every view) at the end of the step, unless it respawns in it. */
   npcDespawned(npcId: string): void {
-    this.interest.remove(npcId);
-    this.state.npcs.delete(npcId);
+    const view = this.state.npcs.get(npcId);
+    if (view) this.leaving.set(npcId, view);
   }
 
   /**
@@ -81,6 +92,11 @@ export class DistrictMirror {
    * records (no view object per entity per step).
    */
   publish(): void {
+    for (const npcId of this.leaving.keys()) {
+      this.interest.remove(npcId);
+      this.state.npcs.delete(npcId);
+    }
+    this.leaving.clear();
     this.state.tick = this.sim.tick;
     const mirrored = this.mirrored;
     for (const player of this.sim.livePlayers()) {

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { Encoder, Reflection, StateView } from "@colyseus/schema";
 import { DistrictState } from "../../../../schema/DistrictState.js";
 import { InterestManager } from "../../../../src/framework/aoi/InterestManager.js";
 import { DistrictMirror } from "../../../../src/mxo/zone/DistrictMirror.js";
-import { join, sim } from "../rules/simulation/helpers.js";
+import type { GameEvent } from "../../../../src/mxo/rules/index.js";
+import { editedPack, join, sim } from "../rules/simulation/helpers.js";
 
 /** A district's simulation, its replicated state and interest, as District wires them. */
 function setup() {
@@ -63,5 +65,74 @@ describe("DistrictMirror (the step's copy into the schema and the interest manag
     // Same values as the entry that left had: written to the new entry all the same.
     assert.deepEqual([again.x, again.y, again.hp], [100, 100, s.player("p")!.hp]);
     assert.equal(state.players.get("p"), again);
+  });
+
+  it("an NPC replaced under its id in one step (a zone given another template) reaches every view that held it", () => {
+    const { s, state, interest, mirror } = setup();
+    const encoder = new Encoder(state);
+    // What StepEffects does with the simulation's NPC events.
+    const apply = (events: readonly GameEvent[]) => {
+      for (const e of events) {
+        if (e.kind === "npc_spawned") mirror.npcSpawned(e.npcId);
+        if (e.kind === "npc_despawned") mirror.npcDespawned(e.npcId);
+      }
+    };
+    apply(s.step());
+    mirror.publish();
+    const ids = [0, 1, 2].map((i) => `rl-z-mara-lookouts:${i}`);
+    // A client whose view holds the zone's NPCs, and has had them sent.
+    const view = new StateView();
+    for (const id of ids) view.add(state.npcs.get(id)!);
+    const decoder = Reflection.decode<DistrictState>(Reflection.encode(encoder));
+    const it = { offset: 0 };
+    const shared = encoder.encodeAll(it).length;
+    decoder.decode(encoder.encodeAllView(view, shared, { ...it }));
+    view.changes.clear();
+    encoder.discardChanges();
+    const patch = () => {
+      const it = { offset: 0 };
+      const shared = encoder.encode(it).length;
+      decoder.decode(encoder.encodeView(view, shared, it).slice());
+      encoder.discardChanges();
+    };
+    assert.equal(decoder.state.npcs.get(ids[0]!)?.template, "rl-la-lookout");
+
+    const replaced = s.applyContent(
+      editedPack((json) => {
+        const richland = json.districts.find((d: any) => d.id === "richland");
+        richland.spawnZones.find((z: any) => z.id === "rl-z-mara-lookouts").template = "rl-informant";
+      }),
+    );
+    apply(replaced.events);
+    apply(s.step());
+    mirror.publish();
+    patch();
+    for (const id of ids) {
+      const seen = decoder.state.npcs.get(id);
+      assert.deepEqual([seen?.template, seen?.name], ["rl-informant", "Nervous Informant"], id);
+      assert.ok(interest.grid.entry(id), `${id} is still in the interest manager`);
+    }
+
+    // A despawn alone leaves the state, the view and the interest manager at the end of its step.
+    const shrunk = s.applyContent(
+      editedPack((json) => {
+        const richland = json.districts.find((d: any) => d.id === "richland");
+        const zone = richland.spawnZones.find((z: any) => z.id === "rl-z-mara-lookouts");
+        zone.template = "rl-informant";
+        zone.count = 1;
+      }),
+    );
+    apply(shrunk.events);
+    apply(s.step());
+    mirror.publish();
+    patch();
+    assert.deepEqual(
+      [...decoder.state.npcs.keys()].filter((id) => ids.includes(id)),
+      [ids[0]],
+    );
+    for (const id of ids.slice(1)) {
+      assert.equal(state.npcs.get(id), undefined, id);
+      assert.equal(interest.grid.entry(id), undefined, id);
+    }
   });
 });
