@@ -98,8 +98,9 @@ export class ClientViews {
     private readonly observeVisible: (count: number) => void = () => {},
   ) {
     this.cellSize = options.crowdCell ?? interest.options.radius / 10;
-    // A client stays in its cell until this far past its edge: walking along an edge does not flip cells.
-    this.margin = this.cellSize / 4;
+    // A client stays in its cell until this far past its edge: walking along an edge, or a small circle
+    // across one, does not flip cells (each flip re-fits its view). The cell's rates widen by as much.
+    this.margin = this.cellSize / 2;
     this.crowdMin = Math.max(2, options.crowdMin ?? 4);
     this.canShare = installViewEncoding();
   }
