@@ -47,7 +47,8 @@ interface Cell {
   /** The interest manager's point observer at its centre. */
   observer: string;
   centre: { x: number; y: number };
-  seats: Set<Seat>;
+  /** Its seats by session id. */
+  seats: Map<string, Seat>;
   /** While shared: the one view its attached clients hold — near the cell's centre, and its own (not hidden) clients. */
   common: Holder | undefined;
   /** Shared seats still on their own view, made to hold the common set, until they can take the common view. */
@@ -186,7 +187,7 @@ export class ClientViews {
         key,
         observer: `\u0000cell:${key}`,
         centre,
-        seats: new Set(),
+        seats: new Map(),
         common: undefined,
         waiting: new Set(),
         attached: 0,
@@ -197,7 +198,7 @@ export class ClientViews {
       this.cells.set(key, next);
     }
     seat.cell = next;
-    next.seats.add(seat);
+    next.seats.set(seat.id, seat);
     next.moved = true;
     (next.rates?.always as Set<unknown> | undefined)?.add(seat.own);
     if (next.common) {
@@ -211,7 +212,7 @@ export class ClientViews {
       next.common = common;
       this.refreshCell(next);
       if (!next.common) return; // every seat of it was hidden
-      for (const s of next.seats) this.goShared(s, next);
+      for (const s of next.seats.values()) this.goShared(s, next);
     }
   }
 
@@ -221,7 +222,7 @@ export class ClientViews {
     if (!cell) return;
     if (seat.attached) this.detach(seat, cell);
     cell.waiting.delete(seat);
-    cell.seats.delete(seat);
+    cell.seats.delete(seat.id);
     cell.moved = true;
     (cell.rates?.always as Set<unknown> | undefined)?.delete(seat.own);
     seat.cell = undefined;
@@ -232,12 +233,12 @@ export class ClientViews {
 
   /** The cell's seats go back to their own views and interest; the common view is dropped. */
   private unshare(cell: Cell): void {
-    for (const s of cell.seats) if (s.attached) this.detach(s, cell);
+    for (const s of cell.seats.values()) if (s.attached) this.detach(s, cell);
     cell.waiting.clear();
     cell.common?.view.dispose();
     cell.common = undefined;
     this.interest.unobserve(cell.observer);
-    for (const s of cell.seats) this.goPrivate(s);
+    for (const s of cell.seats.values()) this.goPrivate(s);
   }
 
   /**
@@ -247,9 +248,9 @@ export class ClientViews {
    */
   private refreshCell(cell: Cell): void {
     let hidden = false;
-    for (const s of cell.seats) hidden ||= this.interest.isHidden(s.id);
+    for (const id of cell.seats.keys()) hidden ||= this.interest.isHidden(id);
     if (hidden) {
-      for (const s of [...cell.seats]) if (this.interest.isHidden(s.id)) this.leaveCell(s);
+      for (const s of [...cell.seats.values()]) if (this.interest.isHidden(s.id)) this.leaveCell(s);
       if (!cell.common) return; // too few were left to share
     }
     const common = cell.common!;
@@ -257,9 +258,8 @@ export class ClientViews {
     // In a steady crowd the set usually stays as it was: nothing to compare.
     if (cell.moved || change.enter.length > 0 || change.leave.length > 0) {
       cell.moved = false;
-      const set = new Set(this.interest.visibleTo(cell.observer));
-      for (const s of cell.seats) set.add(s.id);
-      this.become(common, set);
+      // What is near its centre, and its own seats (no union built: this runs for every crowded cell).
+      this.become(common, this.interest.visibleTo(cell.observer), undefined, cell.seats);
       for (const s of cell.waiting) this.become(s.mine, common.ids, s.id);
     }
     this.scaleRates(cell.rates, cell.observer);
@@ -317,10 +317,16 @@ export class ClientViews {
     setViewRates(seat.mine.view, seat.rates);
   }
 
-  /** Makes the holder's view hold exactly `target` (its owner `self` aside), adding what it lacks and removing the rest. */
-  private become(holder: Holder, target: ReadonlySet<string>, self?: string): void {
-    for (const id of holder.ids) if (!target.has(id)) this.hide(holder, id, self);
+  /** Makes the holder's view hold exactly `target` and `also` (its owner `self` aside), adding what it lacks and removing the rest. */
+  private become(
+    holder: Holder,
+    target: ReadonlySet<string>,
+    self?: string,
+    also?: ReadonlyMap<string, unknown>,
+  ): void {
+    for (const id of holder.ids) if (!target.has(id) && !also?.has(id)) this.hide(holder, id, self);
     for (const id of target) this.show(holder, id, self);
+    if (also) for (const id of also.keys()) this.show(holder, id, self);
   }
 
   private show(holder: Holder, id: string, self?: string): void {
