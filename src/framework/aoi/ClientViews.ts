@@ -2,10 +2,16 @@ import type { Client } from "@colyseus/core";
 import { StateView, type Schema } from "@colyseus/schema";
 import type { InterestManager } from "./InterestManager.js";
 import { copyView } from "./copyView.js";
+import {
+  cellKey,
+  holdsSame,
+  sharedNear,
+  type Cell,
+  type Holder,
+  type Positioned,
+  type Seat,
+} from "./crowdCells.js";
 import { installViewEncoding, setViewRates, setViewShare, type ViewRates } from "./viewEncoding.js";
-
-/** A client's own replicated entity: the centre of its view. */
-type Positioned = Schema & { x: number; y: number };
 
 export interface ClientViewOptions {
   /** Refresh each client's view every this many ticks, a share of the clients each tick. */
@@ -20,47 +26,6 @@ export interface ClientViewOptions {
   crowdMin?: number;
 }
 
-/** A StateView and the ids of the others it holds. */
-interface Holder {
-  view: StateView;
-  ids: Set<string>;
-}
-
-/** One client: its own view holds its own entity and `mine.ids`. */
-interface Seat {
-  client: Client;
-  id: string;
-  own: Positioned;
-  /** Its own view: the client's, except while it is attached to its cell's common view. */
-  mine: Holder;
-  cell: Cell | undefined;
-  /** Whether what it sees follows its cell (else its own interest). */
-  shared: boolean;
-  /** Whether the client holds its cell's common view (else its own). */
-  attached: boolean;
-  rates: ViewRates | undefined;
-}
-
-/** A square of the district whose clients, once enough of them stand in it, all see the same set. */
-interface Cell {
-  key: number;
-  /** The interest manager's point observer at its centre. */
-  observer: string;
-  centre: { x: number; y: number };
-  /** Its seats by session id. */
-  seats: Map<string, Seat>;
-  /** While shared: the one view its attached clients hold — near the cell's centre, and its own (not hidden) clients. */
-  common: Holder | undefined;
-  /** Shared seats still on their own view, made to hold the common set, until they can take the common view. */
-  waiting: Set<Seat>;
-  attached: number;
-  /** Seats came or went since its set was last recomputed. */
-  moved: boolean;
-  rates: ViewRates | undefined;
-  /** Staggers the cells' refreshes over the ticks. */
-  turn: number;
-}
-
 /**
  * What each client sees: its own entity always, others as the interest
  * manager lets them in and out, far ones at a lower update rate. The reach
@@ -71,6 +36,10 @@ interface Cell {
  * interest is computed once per cell, and the clients hold one common
  * StateView: Colyseus encodes a view once per patch however many clients
  * hold it, and a change to the set is one add or remove, not one per client.
+ * A client stays in its cell until it is half a cell past the edge, and one
+ * whose own cell is too sparse to share (a crowd's thin edge) joins the
+ * nearest shared cell that reaches it that far; the cell's update-rate bands
+ * widen by as much, so what stands near the client is still sent every patch.
  *
  * A client entering a shared cell first makes its own view hold the
  * cell's set (an ordinary add/remove of the difference) and waits: once
@@ -173,12 +142,19 @@ export class ClientViews {
     }
     const cell = seat.cell;
     const half = this.cellSize / 2 + this.margin;
-    if (cell && Math.abs(entry.x - cell.centre.x) <= half && Math.abs(entry.y - cell.centre.y) <= half)
-      return;
+    const inside =
+      cell !== undefined &&
+      Math.abs(entry.x - cell.centre.x) <= half &&
+      Math.abs(entry.y - cell.centre.y) <= half;
+    if (inside && cell.common) return;
     const cx = Math.floor(entry.x / this.cellSize);
     const cy = Math.floor(entry.y / this.cellSize);
-    const key = (cx + 32768) * 65536 + (cy + 32768);
-    let next = this.cells.get(key);
+    // The nearest shared cell that reaches the seat: at a crowd's thin edge, where its own cell is too
+    // sparse to share, a neighbour's common view serves it rather than a view of its own.
+    let next = sharedNear(this.cells, entry.x, entry.y, cx, cy, half);
+    if (!next && inside) return;
+    const key = next?.key ?? cellKey(cx, cy);
+    next ??= this.cells.get(key);
     // From one shared cell to another, the view goes straight to the new set (no detour through its own interest).
     if (cell) this.leaveCell(seat, !(next && (next.common || next.seats.size + 1 >= this.crowdMin)));
     if (!next) {
@@ -366,12 +342,4 @@ export class ClientViews {
     rates.fullRadius = reach * this.options.fullRateFraction + spread;
     rates.halfRadius = (rates.fullRadius + reach + spread) / 2;
   }
-}
-
-/** Whether the seat's own view holds the common set (its own entity aside). */
-function holdsSame(seat: Seat, common: Holder): boolean {
-  const ids = seat.mine.ids;
-  if (ids.size !== common.ids.size - (common.ids.has(seat.id) ? 1 : 0)) return false;
-  for (const id of ids) if (!common.ids.has(id)) return false;
-  return true;
 }
