@@ -91,6 +91,7 @@ export class ClientViews {
       shared: false,
       attached: false,
       rates: undefined,
+      looks: 0,
     };
     this.seats.set(seat.id, seat);
     seat.rates = this.makeRates(own);
@@ -147,6 +148,8 @@ export class ClientViews {
       Math.abs(entry.x - cell.centre.x) <= half &&
       Math.abs(entry.y - cell.centre.y) <= half;
     if (inside && cell.common) return;
+    // Inside a cell too sparse to share: it looks for a shared neighbour every 4th placing (sparse districts are most of them).
+    if (inside && (++seat.looks & 3) !== 0) return;
     const cx = Math.floor(entry.x / this.cellSize);
     const cy = Math.floor(entry.y / this.cellSize);
     // The nearest shared cell that reaches the seat: at a crowd's thin edge, where its own cell is too

@@ -29,6 +29,8 @@ export interface Seat {
   /** Whether the client holds its cell's common view (else its own). */
   attached: boolean;
   rates: ViewRates | undefined;
+  /** Placings inside a cell too sparse to share (it looks for a shared neighbour now and then). */
+  looks: number;
 }
 
 /** A square of the district whose clients, once enough of them stand in it, all see the same set. */

@@ -175,14 +175,19 @@ export function installViewEncoding(): boolean {
     const oy = rates?.observer.y ?? 0;
     if (trees) {
       for (const t of trees) {
-        if (t.root !== root || !view.isVisible(t)) {
-          trees.delete(t); // detached, recycled or hidden since: forget it
+        if (t.root !== root) {
+          trees.delete(t); // detached since: forget it
           continue;
         }
         const changed = t.changesNode !== undefined;
         // A tree created this patch reaches views only through this walk (view.add queues no fields for it): never deferred.
         if (rates === undefined || t.isNew === true || !canDefer(t)) {
-          if (changed) picked[n++] = t;
+          if (changed) {
+            // Visibility is asked only of what would be sent: most of a view's trees are quiet or not due.
+            if (!view.isVisible(t))
+              trees.delete(t); // recycled or hidden since: forget it
+            else picked[n++] = t;
+          }
           continue;
         }
         const refId = t.ref![$refId]!;
@@ -196,6 +201,11 @@ export function installViewEncoding(): boolean {
         // Its turn: everything it changed since its previous one (at most farEvery patches ago).
         const owed = memo.history.recent(refId, memo.generation, rates.farEvery);
         const fresh = changed ? t.dirtyLow! : 0;
+        if (!changed && owed === 0) continue; // nothing to send it
+        if (!view.isVisible(t)) {
+          trees.delete(t);
+          continue;
+        }
         if ((owed & ~fresh) === 0) {
           if (changed) picked[n++] = t;
         } else {
