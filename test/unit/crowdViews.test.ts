@@ -95,6 +95,51 @@ describe("aoi: crowd cells share one view encode", () => {
     }
   });
 
+  it("a client whose own cell is too sparse to share takes the common view of a shared neighbour that reaches it", () => {
+    const state = new DistrictState();
+    const encoder = new Encoder(state);
+    const interest = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 30 });
+    // Cells 10 across: a client stays with a cell until 10 from its centre on each axis (half a cell past its edge).
+    const views = new ClientViews(
+      interest,
+      { updateEveryTicks: 1, fullRateFraction: 0.4, farRateEvery: 4, crowdCell: 10, crowdMin: 3 },
+      (id) => state.players.get(id),
+    );
+    const clients = new Map<string, Client>();
+    const join = (id: string, x: number, y: number) => {
+      const p = player(id, x, y);
+      state.players.set(id, p);
+      interest.move(id, x, y);
+      const client = { sessionId: id } as Client;
+      views.open(client, p);
+      clients.set(id, client);
+    };
+    // Three in the cell centred on (105, 105): it is shared.
+    join("a", 104, 104);
+    join("b", 105, 106);
+    join("c", 106, 105);
+    // Alone in the next cell (centred on (115, 105)), 9 from the shared cell's centre; and one 13 from it.
+    join("edge", 114, 105);
+    join("far", 118, 105);
+    for (let tick = 0; tick < 4; tick++) {
+      views.update(clients.values(), tick);
+      const it = { offset: 0 };
+      const shared = encoder.encode(it).length;
+      const done = new Set<StateView>();
+      for (const client of clients.values()) {
+        if (done.has(client.view!)) continue;
+        done.add(client.view!);
+        encoder.encodeView(client.view!, shared, it);
+      }
+      encoder.discardChanges();
+    }
+    const view = (id: string) => clients.get(id)!.view!;
+    assert.equal(view("b"), view("a"), "the shared cell's clients hold one view");
+    assert.equal(view("edge"), view("a"), "the client at the crowd's edge holds the shared cell's view");
+    assert.notEqual(view("far"), view("a"), "one beyond its reach keeps a view of its own");
+    for (const id of ["a", "b", "c", "edge", "far"]) assert.ok(view("edge").has(state.players.get(id)!), id);
+  });
+
   it("on random play in a crowd, every client decodes what its view holds, itself always, as clients cross cells", () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
