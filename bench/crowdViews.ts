@@ -12,7 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import type { Client } from "@colyseus/core";
-import { Encoder } from "@colyseus/schema";
+import { Encoder, StateView } from "@colyseus/schema";
 import { DistrictState } from "../schema/DistrictState.js";
 import { PlayerState } from "../schema/PlayerState.js";
 import { ClientViews } from "../src/framework/aoi/ClientViews.js";
@@ -46,7 +46,35 @@ function lcg(seed: number): () => number {
   return () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
-function run(): { views: number; encode: number; bytes: number; sharedViews: number } {
+/** StateView adds and removes (the views' work, counted: the machine's timing may be noisy). */
+let viewOps = 0;
+for (const name of ["add", "remove"] as const) {
+  const proto = StateView.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const original = proto[name]!;
+  proto[name] = function (this: unknown, ...a: unknown[]) {
+    viewOps++;
+    return original.apply(this, a);
+  };
+}
+
+/** The p-th percentile (0..100) of `values`. */
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+interface Run {
+  views: number;
+  encode: number;
+  bytes: number;
+  sharedViews: number;
+  /** Per tick: views + encode wall time (µs), view adds/removes, views encoded. */
+  tickUs: number[];
+  ops: number[];
+  encodes: number[];
+}
+
+function run(): Run {
   const random = lcg(7);
   const state = new DistrictState();
   const encoder = new Encoder(state);
@@ -90,6 +118,9 @@ function run(): { views: number; encode: number; bytes: number; sharedViews: num
   let sharedBefore = 0;
   /** Client-patches that held another client's view (a crowd cell's common one). */
   let together = 0;
+  const tickUs: number[] = [];
+  const ops: number[] = [];
+  const encodes: number[] = [];
   for (let tick = 0; tick < WARMUP + PATCHES; tick++) {
     const measuring = tick >= WARMUP;
     if (tick === WARMUP) sharedBefore = viewEncodingStats().viewsShared;
@@ -105,8 +136,11 @@ function run(): { views: number; encode: number; bytes: number; sharedViews: num
     }
     state.tick++;
     let t0 = cpu();
+    const wall0 = performance.now();
+    const ops0 = viewOps;
     views.update(clients, tick);
-    if (measuring) viewsCpu += cpu() - t0;
+    const viewsUs = cpu() - t0;
+    if (measuring) viewsCpu += viewsUs;
     t0 = cpu();
     const it = { offset: 1 };
     encoder.sharedBuffer[0] = 15;
@@ -124,8 +158,13 @@ function run(): { views: number; encode: number; bytes: number; sharedViews: num
     if (measuring) together += clients.length - bodies.size;
     encoder.discardChanges();
     if (measuring) {
-      encodeCpu += cpu() - t0;
+      const encodeUs = cpu() - t0;
+      encodeCpu += encodeUs;
       bytes += sent;
+      // Wall time: CPU time would count the GC's helper threads too.
+      tickUs.push((performance.now() - wall0) * 1000);
+      ops.push(viewOps - ops0);
+      encodes.push(bodies.size);
     }
   }
   const perClientPatch = PATCHES * PLAYERS;
@@ -134,6 +173,9 @@ function run(): { views: number; encode: number; bytes: number; sharedViews: num
     encode: encodeCpu / perClientPatch,
     bytes: bytes / perClientPatch,
     sharedViews: (viewEncodingStats().viewsShared - sharedBefore + together) / perClientPatch,
+    tickUs,
+    ops,
+    encodes,
   };
 }
 
@@ -142,5 +184,9 @@ for (let r = 0; r < Number(args.repeat); r++) {
   const m = run();
   console.log(
     `run ${r + 1}: views ${m.views.toFixed(2)} µs + encode ${m.encode.toFixed(2)} µs CPU per client-patch, ${m.bytes.toFixed(1)} bytes per client-patch, ${(100 * m.sharedViews).toFixed(0)} % of view encodes copied from another view`,
+  );
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  console.log(
+    `  per tick: views + encode p50 ${(pct(m.tickUs, 50) / 1000).toFixed(2)} / p99 ${(pct(m.tickUs, 99) / 1000).toFixed(2)} ms; view adds+removes mean ${mean(m.ops).toFixed(0)}, p99 ${pct(m.ops, 99)}; views encoded mean ${mean(m.encodes).toFixed(0)}, p99 ${pct(m.encodes, 99)}`,
   );
 }

@@ -21,6 +21,7 @@
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { Session } from "node:inspector";
+import { constants as perfConstants, PerformanceObserver } from "node:perf_hooks";
 import { Room } from "@colyseus/core";
 import { summarize, type DurationSummary } from "./lib/stats.js";
 
@@ -35,13 +36,33 @@ export interface ProbeSnapshot {
   patch: DurationSummary;
   /** Per patch cycle: the patch plus the steps run since the previous patch. */
   tickPlusPatch: DurationSummary;
+  /** Garbage collection on the main thread over the window, and how much of the slowest 1 % of cycles it took. */
+  gc?: GcSummary;
   counters: typeof probeCounters;
+}
+
+export interface GcSummary {
+  minorMs: number;
+  majorMs: number;
+  count: number;
+  maxPauseMs: number;
+  /** Of the slowest 1 % of tick+patch cycles: the share of their time spent in GC pauses. */
+  slowCyclesGcShare: number;
 }
 
 let ticks: number[] = [];
 let patches: number[] = [];
 let cycles: number[] = [];
+/** The timed stretches (steps and patch) of each cycle, flat: cycle index, start, end; for the GC overlap. */
+let spans: number[] = [];
 let sinceLastPatch = 0;
+/** GC pauses: start, duration, kind (perf_hooks constants), flat. */
+let gcs: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gcs.push(e.startTime, e.duration, (e as { detail?: { kind?: number } }).detail?.kind ?? 0);
+  }
+}).observe({ entryTypes: ["gc"] });
 let windowStart = performance.now();
 
 type StepFn = Parameters<Room["setFixedTimestep"]>[0];
@@ -54,8 +75,10 @@ const originalPatch = proto.broadcastPatch;
 proto.broadcastPatch = function (this: Room) {
   const t0 = performance.now();
   const result = originalPatch.call(this);
-  const ms = performance.now() - t0;
+  const t1 = performance.now();
+  const ms = t1 - t0;
   patches.push(ms);
+  spans.push(cycles.length, t0, t1);
   cycles.push(ms + sinceLastPatch);
   sinceLastPatch = 0;
   return result;
@@ -66,12 +89,47 @@ proto.setFixedTimestep = function (this: Room, step: StepFn, ...rest: unknown[])
   const timed: StepFn = (ctx) => {
     const t0 = performance.now();
     step(ctx);
-    const ms = performance.now() - t0;
+    const t1 = performance.now();
+    const ms = t1 - t0;
+    spans.push(cycles.length, t0, t1);
     ticks.push(ms);
     sinceLastPatch += ms;
   };
   return originalFixed.call(this, timed, ...rest);
 };
+
+function gcSummary(): GcSummary {
+  let minorMs = 0;
+  let majorMs = 0;
+  let maxPauseMs = 0;
+  for (let i = 0; i < gcs.length; i += 3) {
+    const ms = gcs[i + 1]!;
+    if (gcs[i + 2] === perfConstants.NODE_PERFORMANCE_GC_MINOR) minorMs += ms;
+    else majorMs += ms;
+    maxPauseMs = Math.max(maxPauseMs, ms);
+  }
+  // The slowest 1 % of cycles (at least one) and the GC pauses overlapping them.
+  const order = cycles.map((_, i) => i).sort((a, b) => cycles[b]! - cycles[a]!);
+  const slowest = new Set(order.slice(0, Math.max(1, Math.ceil(cycles.length / 100))));
+  let slow = 0;
+  let inGc = 0;
+  for (let s = 0; s < spans.length; s += 3) {
+    if (!slowest.has(spans[s]!)) continue;
+    const from = spans[s + 1]!;
+    const to = spans[s + 2]!;
+    slow += to - from;
+    for (let g = 0; g < gcs.length; g += 3) {
+      inGc += Math.max(0, Math.min(to, gcs[g]! + gcs[g + 1]!) - Math.max(from, gcs[g]!));
+    }
+  }
+  return {
+    minorMs,
+    majorMs,
+    count: gcs.length / 3,
+    maxPauseMs,
+    slowCyclesGcShare: slow > 0 ? inGc / slow : 0,
+  };
+}
 
 let profiler: Session | undefined;
 
@@ -105,6 +163,8 @@ if (port > 0) {
       ticks = [];
       patches = [];
       cycles = [];
+      spans = [];
+      gcs = [];
       probeCounters.bytesSent = 0;
       probeCounters.patchBytes = 0;
       probeCounters.inputsConsumed = 0;
@@ -116,6 +176,7 @@ if (port > 0) {
         tick: summarize(ticks),
         patch: summarize(patches),
         tickPlusPatch: summarize(cycles),
+        gc: gcSummary(),
         counters: { ...probeCounters },
       };
       res.setHeader("content-type", "application/json");

@@ -42,6 +42,8 @@ export interface SideResult {
   tick: ProbeSnapshot["tick"];
   patch: ProbeSnapshot["patch"];
   tickPlusPatch: ProbeSnapshot["tickPlusPatch"];
+  /** Main-thread GC over the window (the probe's; not the floor's). */
+  gc?: ProbeSnapshot["gc"];
   /** mxo only: the same window read from /metrics (histogram bucket upper bounds). */
   metricsTick?: { p50UpperMs: number | null; p99UpperMs: number | null; count: number; overruns: number };
   rssBeforeMb: number;
@@ -130,6 +132,21 @@ const ROWS: Row[] = [
     text: (r) => (r.patch.n > 0 ? `${r.patch.p50Ms.toFixed(2)} / ${r.patch.p99Ms.toFixed(2)} ms` : "n/a"),
   },
   { label: "tick+patch p99", get: (r) => r.tickPlusPatch.p99Ms, fmt: fmtMs },
+  {
+    label: "GC pauses (ms per s)",
+    get: (r) => (r.gc ? (r.gc.minorMs + r.gc.majorMs) / r.seconds : NaN),
+    fmt: finite((v) => v.toFixed(1)),
+    text: (r) =>
+      r.gc
+        ? `${((r.gc.minorMs + r.gc.majorMs) / r.seconds).toFixed(1)} (max ${r.gc.maxPauseMs.toFixed(1)} ms)`
+        : "n/a",
+  },
+  {
+    label: "slowest 1 % of cycles: GC share",
+    get: (r) => r.gc?.slowCyclesGcShare ?? NaN,
+    fmt: finite((v) => `${(v * 100).toFixed(0)} %`),
+    vsBaseline: false,
+  },
   { label: "RSS per client", get: (r) => r.rssPerClientKb, fmt: (v) => `${v.toFixed(0)} KB` },
   { label: "join p99 (at ~50/s)", get: (r) => r.joinMs.p99, fmt: (v) => `${v.toFixed(0)} ms` },
   {

@@ -74,6 +74,7 @@ export function sideResult(
     tick: probe.tick,
     patch: probe.patch,
     tickPlusPatch: probe.tickPlusPatch,
+    ...(probe.gc ? { gc: probe.gc } : {}),
     rssBeforeMb: rssBefore / 2 ** 20,
     rssAfterMb: rssAfter / 2 ** 20,
     rssPerClientKb: (rssAfter - rssBefore) / 1024 / Math.max(1, clients),

@@ -78,6 +78,7 @@ describe("benchmark, short mode (bench/scale.ts --short)", function () {
       }
       assert.ok(r.patch.n > 0, `${side}: patches were timed`);
       if (side !== "floor") assert.ok(r.ticks > 0, `${side}: ticks were timed`);
+      if (side !== "floor") assert.ok((r.gc?.count ?? 0) > 0, `${side}: garbage collections were observed`);
       const intended = result.options.inputRate;
       assert.ok(
         Math.abs(r.inputs.sentPerSec - intended) <= intended * 0.1,
