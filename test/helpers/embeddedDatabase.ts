@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { loadConfig } from "../../src/framework/config/config.js";
 import { openDatabase, type Database } from "../../src/framework/persistence/database.js";
-import { createLogger } from "../../src/framework/util/logger.js";
+import { createLogger, type Logger } from "../../src/framework/util/logger.js";
 import { tempDataDir } from "./serverProcess.js";
 
 /** The suite's own embedded database (PGlite in its worker thread) in a temporary DATA_DIR. */
@@ -19,7 +19,11 @@ export interface EmbeddedDatabase {
  * `describe`. A fresh PGlite (initdb, then every migration) takes tens of
  * seconds on a loaded 2-core machine, hence the suite's timeout.
  */
-export function useEmbeddedDatabase(suite: Mocha.Suite, env: Record<string, string> = {}): EmbeddedDatabase {
+export function useEmbeddedDatabase(
+  suite: Mocha.Suite,
+  env: Record<string, string> = {},
+  log: Logger = createLogger("silent"),
+): EmbeddedDatabase {
   suite.timeout(180_000);
   let data: ReturnType<typeof tempDataDir> | undefined;
   let db: Database | undefined;
@@ -33,7 +37,7 @@ export function useEmbeddedDatabase(suite: Mocha.Suite, env: Record<string, stri
       return data.dir;
     },
     async open() {
-      db = await openDatabase(loadConfig({ ...env, DATA_DIR: handle.dir }), createLogger("silent"));
+      db = await openDatabase(loadConfig({ ...env, DATA_DIR: handle.dir }), log);
       return db;
     },
   };

@@ -2,13 +2,17 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { sleep } from "../helpers/api.js";
 import { useEmbeddedDatabase } from "../helpers/embeddedDatabase.js";
+import { pino } from "pino";
 
 /**
  * PGlite runs no autovacuum: without the worker's own (embeddedVacuum.ts),
  * every autosave's UPDATE leaves a dead row version behind for good.
  */
 describe("embedded database vacuums its dead rows", function () {
-  const embedded = useEmbeddedDatabase(this, { EMBEDDED_VACUUM_SECONDS: "1" });
+  /** The server's log lines: the worker has no logger, so its runs reach this one. */
+  const lines: { msg: string; tables?: string[] }[] = [];
+  const log = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const embedded = useEmbeddedDatabase(this, { EMBEDDED_VACUUM_SECONDS: "1" }, log);
   const query = <T>(sql: string, params: unknown[] = []) =>
     embedded.db.dataSource.query(sql, params) as Promise<T[]>;
   const stats = async (table: string) =>
@@ -39,6 +43,8 @@ describe("embedded database vacuums its dead rows", function () {
     assert.ok(last.dead < 50, `${table} has ${last.dead} dead rows left`);
     const [size] = await query<{ rows: number }>(`SELECT count(*)::int AS rows FROM ${table}`);
     assert.equal(size!.rows, 200, "and lost no live row");
+    const said = lines.filter((l) => l.msg === "embedded database: vacuumed").flatMap((l) => l.tables ?? []);
+    assert.ok(said.includes(`"public"."${table}"`), `the server's log names it: ${JSON.stringify(said)}`);
   });
 
   it("never vacuums inside a connection's open transaction: the transaction goes on and commits", async () => {

@@ -8,7 +8,7 @@ import { Character } from "../../../entities/Character.js";
 import { InventoryItem } from "../../../entities/InventoryItem.js";
 import { LedgerEntry } from "../../../entities/LedgerEntry.js";
 import { Session } from "../../../entities/Session.js";
-import { embeddedDriver } from "./embedded/workerDriver.js";
+import { embeddedDriver, type VacuumReport } from "./embedded/workerDriver.js";
 import { migrations } from "./migrations/index.js";
 import { instrumentation } from "../tracing/tracing.js";
 import { underStartupLock } from "./typeorm/startupLock.js";
@@ -27,6 +27,15 @@ export interface Database {
    */
   exclusively<T>(what: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The embedded database's vacuum runs, in the server's log: a failure as a warning, the rest for debugging. */
+function logVacuum(log: Logger, run: VacuumReport): void {
+  if (run.error) log.warn({ err: run.error }, "embedded database: a vacuum run failed; retried at the next");
+  for (const { table, error } of run.failed) {
+    log.warn({ table, err: error }, "embedded database: vacuum of a table failed; retried at the next run");
+  }
+  if (run.vacuumed.length > 0) log.debug({ tables: run.vacuumed }, "embedded database: vacuumed");
 }
 
 export async function openDatabase(config: Config, log: Logger): Promise<Database> {
@@ -51,7 +60,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
     releaseLock = lockDataDir(config.dataDir);
     dataSource = new DataSource({
       type: "postgres",
-      driver: embeddedDriver(dir, { vacuumEverySeconds: config.embeddedVacuumSeconds }),
+      driver: embeddedDriver(dir, {
+        vacuumEverySeconds: config.embeddedVacuumSeconds,
+        onVacuum: (run) => logVacuum(log, run),
+      }),
       // PGlite has pgcrypto built in and cannot install uuid-ossp.
       uuidExtension: "pgcrypto",
       installExtensions: false,

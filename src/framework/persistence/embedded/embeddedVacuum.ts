@@ -16,20 +16,34 @@ const SCALE = 0.2;
 /** Runs one statement on the worker's session, between other connections' transactions. */
 export type SessionQuery = (sql: string) => Promise<{ rows: unknown[] }>;
 
-/** Vacuums (and analyzes) every user table with enough dead rows; returns their names. */
-export async function vacuumDeadRows(query: SessionQuery): Promise<string[]> {
+/** What one run did: the tables it vacuumed, and those whose VACUUM failed, with why. */
+export interface VacuumRun {
+  vacuumed: string[];
+  failed: { table: string; error: unknown }[];
+}
+
+/**
+ * Vacuums (and analyzes) every user table with enough dead rows. A table
+ * whose VACUUM fails (dropped meanwhile, say) is reported and the others
+ * still get theirs; only a failed read of the statistics fails the run.
+ */
+export async function vacuumDeadRows(query: SessionQuery): Promise<VacuumRun> {
   const { rows } = await query(
     `SELECT schemaname AS schema, relname AS name FROM pg_stat_user_tables
      WHERE n_dead_tup > ${THRESHOLD} + ${SCALE} * n_live_tup ORDER BY n_dead_tup DESC`,
   );
-  const vacuumed: string[] = [];
+  const run: VacuumRun = { vacuumed: [], failed: [] };
   for (const row of rows as { schema: string; name: string }[]) {
     const table = `${quoteIdent(row.schema)}.${quoteIdent(row.name)}`;
-    // One table per statement: VACUUM runs outside any transaction block.
-    await query(`VACUUM (ANALYZE) ${table}`);
-    vacuumed.push(table);
+    try {
+      // One table per statement: VACUUM runs outside any transaction block.
+      await query(`VACUUM (ANALYZE) ${table}`);
+      run.vacuumed.push(table);
+    } catch (error) {
+      run.failed.push({ table, error });
+    }
   }
-  return vacuumed;
+  return run;
 }
 
 function quoteIdent(name: string): string {
@@ -37,13 +51,14 @@ function quoteIdent(name: string): string {
 }
 
 /**
- * Runs `vacuumDeadRows` every `everyMs` (0: never), one run at a time; a
- * failed run (the session closing, a statement refused) waits for the next.
+ * Runs `vacuumDeadRows` every `everyMs` (0: never), one run at a time, and
+ * tells `report` of every run that vacuumed or failed anything; a failed run
+ * (the session closing, the statistics unreadable) waits for the next.
  */
 export function scheduleVacuum(
   everyMs: number,
   query: SessionQuery,
-  onError: (err: unknown) => void,
+  report: (run: VacuumRun | { error: unknown }) => void,
 ): { stop(): void } {
   if (everyMs <= 0) return { stop() {} };
   let running = false;
@@ -51,7 +66,10 @@ export function scheduleVacuum(
     if (running) return;
     running = true;
     vacuumDeadRows(query)
-      .catch(onError)
+      .then(
+        (run) => (run.vacuumed.length > 0 || run.failed.length > 0) && report(run),
+        (error: unknown) => report({ error }),
+      )
       .finally(() => (running = false));
   }, everyMs);
   timer.unref();

@@ -66,9 +66,18 @@ const maintenance = (sql: string) =>
       local: (result, err) => (result ? resolve(result) : reject(err as Error)),
     }),
   );
-const vacuum = scheduleVacuum(vacuumEveryMs, maintenance, () => {
-  // A run that failed (the session closing, a table dropped meanwhile) is retried at the next.
-});
+// What a run did goes to the game thread, which logs it (a failed run is retried at the next).
+const vacuum = scheduleVacuum(vacuumEveryMs, maintenance, (run) =>
+  send(
+    "error" in run
+      ? { kind: "vacuum", vacuumed: [], failed: [], error: toWire(run.error) }
+      : {
+          kind: "vacuum",
+          vacuumed: run.vacuumed,
+          failed: run.failed.map((f) => ({ table: f.table, error: toWire(f.error) })),
+        },
+  ),
+);
 
 port.on("message", (request: Request) => {
   if (request.kind === "close") void close(request.id);

@@ -68,7 +68,16 @@ export type Reply =
   | { kind: "result"; id: number; result: QueryResult }
   | { kind: "error"; id: number; error: WireError }
   | { kind: "closed"; id: number }
-  | { kind: "notice"; id: number; notice: PgFields & { message?: string } };
+  | { kind: "notice"; id: number; notice: PgFields & { message?: string } }
+  | VacuumReply;
+
+/** A vacuum run of the worker's own (`embeddedVacuum.ts`) that vacuumed or failed something; `error`: the run itself failed. */
+export interface VacuumReply {
+  kind: "vacuum";
+  vacuumed: string[];
+  failed: { table: string; error: WireError }[];
+  error?: WireError;
+}
 
 /** The fields of an error (or of a notice, which is no Error) that cross the boundary. */
 export function toWire(err: unknown): WireError {

@@ -1,7 +1,14 @@
 import { EventEmitter } from "node:events";
 import { Worker } from "node:worker_threads";
 import { messages } from "@electric-sql/pglite";
-import { PG_FIELDS, type QueryResult, type Reply, type WireError, type WorkerStart } from "./protocol.js";
+import {
+  PG_FIELDS,
+  type QueryResult,
+  type Reply,
+  type VacuumReply,
+  type WireError,
+  type WorkerStart,
+} from "./protocol.js";
 
 type Callback = (err: Error | null, result?: QueryResult) => void;
 type Done = (err?: unknown) => void;
@@ -34,6 +41,15 @@ export function embeddedDriver(
 export interface EmbeddedOptions {
   /** How often the worker vacuums tables with many dead rows (PGlite has no autovacuum); 0: never. */
   vacuumEverySeconds: number;
+  /** Told of each vacuum run that vacuumed or failed anything (the worker has no logger of its own). */
+  onVacuum?: (report: VacuumReport) => void;
+}
+
+/** A vacuum run, as the game thread hears of it: `error` when the run itself failed. */
+export interface VacuumReport {
+  vacuumed: string[];
+  failed: { table: string; error: Error }[];
+  error?: Error;
 }
 
 /** A statement's failure because the worker is gone: isServiceFault reads "Connection terminated". */
@@ -51,6 +67,14 @@ function fromWire(wire: WireError): Error {
   const target = err as unknown as Record<string, unknown>;
   for (const field of PG_FIELDS) if (wire[field] !== undefined) target[field] = wire[field];
   return err;
+}
+
+function fromWireVacuum(reply: VacuumReply): VacuumReport {
+  return {
+    vacuumed: reply.vacuumed,
+    failed: reply.failed.map((f) => ({ table: f.table, error: fromWire(f.error) })),
+    ...(reply.error ? { error: fromWire(reply.error) } : {}),
+  };
 }
 
 /** One worker: one PGlite, one session. Replaced if it dies; never reused once closed. */
@@ -80,6 +104,7 @@ class Session {
         if (this.pending.size === 0) this.worker.unref();
       } else if (reply.kind === "failed") failed(fromWire(reply.error));
       else if (reply.kind === "notice") this.notice(reply.id, reply.notice);
+      else if (reply.kind === "vacuum") options.onVacuum?.(fromWireVacuum(reply));
       else this.settle(reply);
     });
     this.worker.on("error", (err) => this.die(terminated(`failed: ${err.message}`), failed));
