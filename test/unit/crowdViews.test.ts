@@ -140,6 +140,64 @@ describe("aoi: crowd cells share one view encode", () => {
     for (const id of ["a", "b", "c", "edge", "far"]) assert.ok(view("edge").has(state.players.get(id)!), id);
   });
 
+  it("a bounded number of clients leave shared cells per tick; those held back cross on the next ticks", () => {
+    /** Two shared cells 200 apart (out of each other's reach); then all of the first's clients walk into the second. */
+    const scenario = (crossingsPerTick?: number) => {
+      const state = new DistrictState();
+      new Encoder(state); // views hold what an encoder tracks
+      const interest = new InterestManager({ radius: 100, hysteresis: 1.2, maxVisible: 30 });
+      const views = new ClientViews(
+        interest,
+        {
+          updateEveryTicks: 1,
+          fullRateFraction: 0.4,
+          farRateEvery: 4,
+          crowdCell: 10,
+          crowdMin: 3,
+          ...(crossingsPerTick === undefined ? {} : { crossingsPerTick }),
+        },
+        (id) => state.players.get(id),
+      );
+      const clients = new Map<string, Client>();
+      const place = (id: string, x: number, y: number) => {
+        const p = state.players.get(id) ?? player(id, x, y);
+        p.x = x;
+        p.y = y;
+        state.players.set(id, p);
+        interest.move(id, x, y);
+      };
+      for (let i = 0; i < 4; i++) {
+        for (const [prefix, x] of [
+          ["a", 104],
+          ["b", 304],
+        ] as const) {
+          const id = `${prefix}${i}`;
+          place(id, x + (i % 2), 104 + (i >> 1));
+          const client = { sessionId: id } as Client;
+          views.open(client, state.players.get(id)!);
+          clients.set(id, client);
+        }
+      }
+      let tick = 0;
+      views.update(clients.values(), tick++);
+      for (let i = 0; i < 4; i++) place(`a${i}`, 304 + (i % 2), 106 + (i >> 1));
+      const b0 = state.players.get("b0")!;
+      return {
+        /** One update; how many of the walkers' views hold the second cell's players by then. */
+        step: () => {
+          views.update(clients.values(), tick++);
+          return [0, 1, 2, 3].filter((i) => clients.get(`a${i}`)!.view!.has(b0)).length;
+        },
+      };
+    };
+    const bounded = scenario(1);
+    assert.equal(bounded.step(), 1, "one crossing in the first tick");
+    assert.equal(bounded.step(), 2, "and one more in the next");
+    bounded.step();
+    assert.equal(bounded.step(), 4, "all have crossed a few ticks later");
+    assert.equal(scenario().step(), 4, "the default allows at least 8 per tick");
+  });
+
   it("on random play in a crowd, every client decodes what its view holds, itself always, as clients cross cells", () => {
     let seed = 7;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;

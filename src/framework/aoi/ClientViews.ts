@@ -24,6 +24,8 @@ export interface ClientViewOptions {
   crowdCell?: number;
   /** Clients in one cell from which they share its view (default 4; fewer than one less: apart again). */
   crowdMin?: number;
+  /** Clients that may leave a shared cell per tick (default one in 32 clients, at least 8); the rest wait a tick. */
+  crossingsPerTick?: number;
 }
 
 /**
@@ -40,6 +42,10 @@ export interface ClientViewOptions {
  * whose own cell is too sparse to share (a crowd's thin edge) joins the
  * nearest shared cell that reaches it that far; the cell's update-rate bands
  * widen by as much, so what stands near the client is still sent every patch.
+ * A crossing costs a re-fit of the client's view and an encode of its own,
+ * so only so many clients leave shared cells per tick (a crowd that moves
+ * off together, after an announcement, say): the others keep their cell's
+ * view a tick or two longer, first in line the next tick.
  *
  * A client entering a shared cell first makes its own view hold the
  * cell's set (an ordinary add/remove of the difference) and waits: once
@@ -58,6 +64,9 @@ export class ClientViews {
   /** Whether clients may hold a common view: leaving one needs the view encoding installed (copyView). */
   private readonly canShare: boolean;
   private turns = 0;
+  /** Crossings left this tick, and the seats that had to wait for one (first in line the next tick). */
+  private crossings = 0;
+  private waitingToCross = new Set<Seat>();
 
   constructor(
     private readonly interest: InterestManager,
@@ -104,6 +113,7 @@ export class ClientViews {
     const seat = this.seats.get(sessionId);
     if (seat) this.leaveCell(seat, false);
     this.seats.delete(sessionId);
+    if (seat) this.waitingToCross.delete(seat);
     this.interest.remove(sessionId);
   }
 
@@ -115,6 +125,14 @@ export class ClientViews {
   update(clients: Iterable<Client>, tick: number): void {
     // First, before this tick changes any view: the last patch has sent what the waiting seats' views owed.
     for (const cell of this.cells.values()) if (cell.waiting.size > 0) this.attachWaiting(cell);
+    // A crossing re-fits a view (tens of adds and removes, then an encode of its own): a bounded
+    // number per tick keeps a crowd's tick flat when many cross at once. Who waited goes first.
+    this.crossings = this.options.crossingsPerTick ?? Math.max(8, Math.ceil(this.seats.size / 32));
+    if (this.waitingToCross.size > 0) {
+      const first = [...this.waitingToCross];
+      this.waitingToCross.clear();
+      for (const seat of first) this.place(seat);
+    }
     const every = this.options.updateEveryTicks;
     let i = 0;
     for (const client of clients) {
@@ -156,6 +174,14 @@ export class ClientViews {
     // sparse to share, a neighbour's common view serves it rather than a view of its own.
     let next = sharedNear(this.cells, entry.x, entry.y, cx, cy, half);
     if (!next && inside) return;
+    if (cell?.common) {
+      // Out of a shared cell: its view stays the cell's (near enough still) until a crossing is free.
+      if (this.crossings <= 0) {
+        this.waitingToCross.add(seat);
+        return;
+      }
+      this.crossings--;
+    }
     const key = next?.key ?? cellKey(cx, cy);
     next ??= this.cells.get(key);
     // From one shared cell to another, the view goes straight to the new set (no detour through its own interest).
