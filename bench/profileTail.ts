@@ -8,18 +8,8 @@
  *
  *   node --import tsx bench/profileTail.ts bench/results/profiles/mxo-500-dense-window.cpuprofile [ms=15] [top=30]
  */
-import { readFileSync } from "node:fs";
+import { readProfile } from "./lib/cpuProfile.js";
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
 type Kind = "step" | "patch";
 interface Stretch {
   kind: Kind;
@@ -34,12 +24,7 @@ if (!file) {
 }
 const threshold = Number(process.argv[3] ?? 15);
 const top = Number(process.argv[4] ?? 30);
-const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const label = (n: ProfileNode) =>
-  `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").slice(-2).join("/")}:${n.callFrame.lineNumber + 1}`;
+const { profile, nodes, parent, attribute, print } = readProfile(file);
 
 /** Whether a sample's stack runs inside the probe's patch wrapper, its step wrapper, or neither. */
 const kinds = new Map<number, Kind | undefined>();
@@ -87,23 +72,9 @@ for (const kind of ["step", "patch"] as const) {
   for (const s of slow) {
     for (const id of s.samples) {
       total++;
-      const own = label(nodes.get(id)!);
-      self.set(own, (self.get(own) ?? 0) + 1);
-      const seen = new Set<string>();
-      for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-        const l = label(nodes.get(at)!);
-        if (seen.has(l)) continue;
-        seen.add(l);
-        inclusive.set(l, (inclusive.get(l) ?? 0) + 1);
-      }
+      attribute(id, 1, self, inclusive);
     }
   }
-  const print = (title: string, m: Map<string, number>) => {
-    console.log(`  ${title}:`);
-    for (const [l, n] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-      console.log(`  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${l}`);
-    }
-  };
-  print("inclusive", inclusive);
-  print("self", self);
+  print("inclusive", inclusive, total, top);
+  print("self", self, total, top);
 }
