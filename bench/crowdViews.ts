@@ -18,6 +18,7 @@ import { PlayerState } from "../schema/PlayerState.js";
 import { ClientViews } from "../src/framework/aoi/ClientViews.js";
 import { InterestManager } from "../src/framework/aoi/InterestManager.js";
 import { viewEncodingStats } from "../src/framework/aoi/viewEncoding.js";
+import { percentile as pct } from "./lib/stats.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -55,12 +56,6 @@ for (const name of ["add", "remove"] as const) {
     viewOps++;
     return original.apply(this, a);
   };
-}
-
-/** The p-th percentile (0..100) of `values`. */
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 interface Run {

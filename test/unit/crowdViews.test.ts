@@ -183,6 +183,15 @@ describe("aoi: crowd cells share one view encode", () => {
       for (let i = 0; i < 4; i++) place(`a${i}`, 304 + (i % 2), 106 + (i >> 1));
       const b0 = state.players.get("b0")!;
       return {
+        /** The walker `id` reconnects: a new client (and view) where it stands; returns the old client. */
+        reconnect: (id: string) => {
+          const old = clients.get(id)!;
+          const client = { sessionId: id } as Client;
+          views.open(client, state.players.get(id)!);
+          clients.set(id, client);
+          return old;
+        },
+        b0,
         /** One update; how many of the walkers' views hold the second cell's players by then. */
         step: () => {
           views.update(clients.values(), tick++);
@@ -196,6 +205,14 @@ describe("aoi: crowd cells share one view encode", () => {
     bounded.step();
     assert.equal(bounded.step(), 4, "all have crossed a few ticks later");
     assert.equal(scenario().step(), 4, "the default allows at least 8 per tick");
+    // One held back reconnects meanwhile: its new seat places itself; its old one is never placed again.
+    const again = scenario(1);
+    again.step();
+    const gone = again.reconnect("a3");
+    again.step();
+    again.step();
+    assert.equal(again.step(), 4, "all, the reconnected one too, hold the second cell's set");
+    assert.ok(!gone.view!.has(again.b0), "the old client's view was left as it was");
   });
 
   it("on random play in a crowd, every client decodes what its view holds, itself always, as clients cross cells", () => {

@@ -87,7 +87,10 @@ export class ClientViews {
   /** A joined client (or one back from a reconnect): a fresh view holding itself, then what it can see. */
   open(client: Client, own: Positioned): void {
     const old = this.seats.get(client.sessionId);
-    if (old) this.leaveCell(old, false);
+    if (old) {
+      this.leaveCell(old, false);
+      this.waitingToCross.delete(old); // the new seat places itself
+    }
     const mine = { view: new StateView(), ids: new Set<string>() };
     mine.view.add(own);
     client.view = mine.view;
@@ -131,7 +134,7 @@ export class ClientViews {
     if (this.waitingToCross.size > 0) {
       const first = [...this.waitingToCross];
       this.waitingToCross.clear();
-      for (const seat of first) this.place(seat);
+      for (const seat of first) if (this.seats.get(seat.id) === seat) this.place(seat);
     }
     const every = this.options.updateEveryTicks;
     let i = 0;
