@@ -3,6 +3,7 @@ import type { WebSocketServer } from "ws";
 import { ConfigError, type Config } from "../config/config.js";
 import { bodyLimitFor } from "../http/body.js";
 import { limitNodeBodies, limitUwsBodies } from "../http/bodyLimit.js";
+import { answerParseErrors } from "../http/parseErrors.js";
 import { allowWritableEndedAssignment } from "../http/expressAbortCompat.js";
 import { withUwsProtocolCloses, withWsProtocolCloses } from "../net/protocolCloses.js";
 import type { Logger } from "../util/logger.js";
@@ -56,6 +57,9 @@ export async function createTransport(
   const { WebSocketTransport } = await import("@colyseus/ws-transport");
   const transport = new WebSocketTransport({ maxPayload: MAX_PAYLOAD_BYTES });
   withWsProtocolCloses((transport as unknown as { wss: WebSocketServer }).wss);
-  if (transport.server) limitNodeBodies(transport.server, bodyLimitFor);
+  if (transport.server) {
+    limitNodeBodies(transport.server, bodyLimitFor);
+    answerParseErrors(transport.server);
+  }
   return { transport, kind: "ws" };
 }
