@@ -19,7 +19,9 @@
  *
  * Same transport options as src/framework/server/transport.ts. Started by
  * bench/scale.ts as `node --expose-gc --import tsx bench/floor/server.ts` with
- * PORT, BENCH_PROBE_PORT, PATCH_RATE and FLOOR_FRAME_BYTES; prints
+ * PORT, BENCH_PROBE_PORT, PATCH_RATE and FLOOR_FRAME_BYTES (and FLOOR_WORK_US,
+ * FLOOR_WORK_FIRST: busy work per client per patch, before each write or all
+ * of it before the first, to show what work between writes does to them); prints
  * "floor listening" when ready. The probe port answers `/reset`,
  * `/snapshot` (the send loop timed as the "patch"; no ticks) and `/gc`,
  * like bench/probe.ts does for the other sides.
@@ -41,6 +43,8 @@ const MIN_FRAME_BYTES = 9;
 const port = Number(process.env.PORT ?? 2591);
 const probePort = Number(process.env.BENCH_PROBE_PORT ?? 0);
 const patchRate = Number(process.env.PATCH_RATE ?? 20);
+const workUs = Math.max(0, Number(process.env.FLOOR_WORK_US ?? 0));
+const workFirst = process.env.FLOOR_WORK_FIRST === "1";
 const frameBytes = Math.max(MIN_FRAME_BYTES, Math.round(Number(process.env.FLOOR_FRAME_BYTES ?? 80)));
 
 interface Seat {
@@ -116,6 +120,7 @@ app.ws<Seat>("/*", {
 
 setInterval(() => {
   const t0 = performance.now();
+  if (workFirst) busy(workUs * joined.size);
   for (const ws of joined) {
     const seat = ws.getUserData();
     const f = seat.frame;
@@ -124,12 +129,20 @@ setInterval(() => {
     f[6] = (ack >>> 8) & 0xff;
     f[7] = (ack >>> 16) & 0xff;
     f[8] = (ack >>> 24) & 0xff;
+    if (!workFirst) busy(workUs);
     ws.send(f, true, false);
   }
   sends.push(performance.now() - t0);
   counters.bytesSent += joined.size * frameBytes;
   counters.patchBytes += joined.size * frameBytes;
 }, 1000 / patchRate);
+
+/** Spins for `us` µs: stands for the work a server does per client (its encode). */
+function busy(us: number): void {
+  if (us <= 0) return;
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until);
+}
 
 app.listen("127.0.0.1", port, (socket) => {
   if (!socket) {

@@ -36,6 +36,10 @@ export const { values: args } = parseArgs({
     /** A comma-separated list of baseline, mxo, floor; "all" (the default) or "both" (baseline,mxo). */
     side: { type: "string", default: "all" },
     "floor-bytes": { type: "string" },
+    /** The floor spends this many µs of busy work per client per patch, before each write (how encodes sit between writes). */
+    "floor-work-us": { type: "string", default: "0" },
+    /** With --floor-work-us: all of the patch's work first, then the writes in one burst. */
+    "floor-work-first": { type: "boolean", default: false },
     "mxo-root": { type: "string" },
     "mxo-env": { type: "string", multiple: true, default: [] },
     profile: { type: "boolean", default: false },
@@ -65,6 +69,8 @@ export const SIDES = parseSides(args.side);
 /** The floor's frame size when mxo does not run before it: about mxo's mean patch at 1,000 spread. */
 export const DEFAULT_FLOOR_BYTES = 80;
 export const FLOOR_BYTES = args["floor-bytes"] === undefined ? undefined : Number(args["floor-bytes"]);
+export const FLOOR_WORK_US = Number(args["floor-work-us"]);
+export const FLOOR_WORK_FIRST = args["floor-work-first"];
 export const MXO_ROOT = resolve(args["mxo-root"] ?? ROOT);
 /** mxo-server's database: embedded PGlite (as `npm start` runs it) or a scratch PostgreSQL database on 127.0.0.1. */
 export const DB_MODE = args.db === "postgres" ? "postgres" : "embedded";

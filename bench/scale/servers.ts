@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { PATCH_RATE } from "../baseline/BaselineRoom.js";
 import { answers, freePort, startNode, type ChildServer } from "../lib/proc.js";
 import type { Scenario } from "../lib/report.js";
-import { MXO_ENV, MXO_ROOT, ROOT, SERVER_CPUS } from "./options.js";
+import { FLOOR_WORK_FIRST, FLOOR_WORK_US, MXO_ENV, MXO_ROOT, ROOT, SERVER_CPUS } from "./options.js";
 
 export interface Running {
   server: ChildServer;
@@ -89,6 +89,8 @@ export function startFloor(frameBytes: number): Promise<Running> {
   const env = {
     PATCH_RATE: String(MXO_ENV.PATCH_RATE ?? PATCH_RATE),
     FLOOR_FRAME_BYTES: String(frameBytes),
+    FLOOR_WORK_US: String(FLOOR_WORK_US),
+    FLOOR_WORK_FIRST: FLOOR_WORK_FIRST ? "1" : "0",
   };
   return startBenchServer(
     "bench/floor/server.ts",
