@@ -57,7 +57,7 @@ describe("quiet patches (no empty frames)", () => {
       }
       return peers.map((p) => p.frames.length);
     };
-    return { state, peers, patch };
+    return { state, peers, patch, encoder: (serializer as unknown as { encoder: Encoder }).encoder };
   }
 
   it("sends nothing to a client whose view has nothing new, timed or not, even while the root's tick moves", () => {
@@ -119,5 +119,39 @@ describe("quiet patches (no empty frames)", () => {
     a.client.view.add(pa);
     assert.deepEqual(patch(true), [1, 0]);
     assert.equal(a.decoder.state.players.get("a")!.x, 10);
+  });
+
+  it("writes a patch's frames only once every view is encoded (a write between encodes costs more)", () => {
+    const { state, peers, patch, encoder } = room(3);
+    let encoded = 0;
+    const encodeView = encoder.encodeView.bind(encoder);
+    encoder.encodeView = ((...args: Parameters<Encoder["encodeView"]>) => {
+      encoded++;
+      return encodeView(...args);
+    }) as Encoder["encodeView"];
+    const seen: number[] = [];
+    for (const p of peers) {
+      const write = p.client.raw;
+      p.client.raw = (f) => {
+        seen.push(encoded);
+        write(f);
+      };
+    }
+    const players = peers.map((p, i) => {
+      const pl = player(`p${i}`, 10 * i);
+      state.players.set(`p${i}`, pl);
+      return pl;
+    });
+    patch();
+    peers.forEach((p, i) => p.client.view.add(players[i]!));
+    assert.deepEqual(patch(true), [1, 1, 1], "views changed, the state not");
+    assert.deepEqual(seen, [encoded, encoded, encoded], "every write after the last encode");
+    assert.ok(encoded >= 3, "each view encoded");
+    seen.length = 0;
+    encoded = 0;
+    players.forEach((pl) => (pl.x += 1));
+    assert.deepEqual(patch(true), [1, 1, 1], "the state changed");
+    assert.deepEqual(seen, [encoded, encoded, encoded], "every write after the last encode");
+    assert.ok(encoded >= 3, "each view encoded");
   });
 });

@@ -195,33 +195,28 @@ function send(
     if (extra) frame.set(extra, at.offset + body.length - 1);
   }
   quietPatchStats.sent++;
-  outbox.push(c, frame);
+  outClients.push(c);
+  outFrames.push(frame);
 }
 
 /**
  * A patch's frames, written together once every view is encoded. A socket
- * write between encodes costs more than one in a burst: on this 2-core VM,
- * the floor's frames cost 6 µs more each with 20 µs of work between them
- * than with the same work done first (39.6 vs 31.0 µs per client-patch at
- * 1,000 clients), and the clients' processes woke once per frame instead
- * of once per burst (74 % against 44 % of a core).
+ * write between encodes costs more than one in a burst: on the 2-core dev VM,
+ * the floor with 20 µs of work per client before each write cost 37.6–39.6 µs
+ * per client-patch at 1,000 clients, with the same work done first 31.0–32.1
+ * (`npm run bench -- --side floor --floor-work-us 20 [--floor-work-first]`),
+ * and the clients' processes woke once per frame instead of once per burst.
  */
-const outbox = {
-  clients: [] as ClientLike[],
-  frames: [] as Uint8Array[],
-  push(c: ClientLike, f: Uint8Array) {
-    this.clients.push(c);
-    this.frames.push(f);
-  },
-};
+const outClients: ClientLike[] = [];
+const outFrames: Uint8Array[] = [];
 
+/** Writes the frames `send` queued (also after an encode that threw: what was encoded before it goes out). */
 function flush(): void {
-  const { clients, frames } = outbox;
   try {
-    for (let i = 0; i < clients.length; i++) clients[i]!.raw(frames[i]!);
+    for (let i = 0; i < outClients.length; i++) outClients[i]!.raw(outFrames[i]!);
   } finally {
-    clients.length = 0;
-    frames.length = 0;
+    outClients.length = 0;
+    outFrames.length = 0;
   }
 }
 
